@@ -1,0 +1,38 @@
+# The two commands a newcomer needs (see README.md):
+#   make run    installs what is missing, builds (release) and starts the server
+#   make test   installs what is missing, builds and runs every test through ctest
+PRESET ?= release
+BUILD_DIR := build/$(PRESET)
+BINARY := $(BUILD_DIR)/src/app/howlerops-server
+
+.PHONY: run test build setup configure bench clean format asan tsan
+
+setup:
+	@bash scripts/setup.sh
+
+configure: setup
+	@cmake --preset $(PRESET) >/dev/null
+
+build: configure
+	@cmake --build --preset $(PRESET)
+
+run: build
+	$(BINARY) serve
+
+test: build
+	@ctest --preset $(PRESET)
+
+asan:
+	@$(MAKE) --no-print-directory test PRESET=asan
+
+tsan:
+	@$(MAKE) --no-print-directory test PRESET=tsan
+
+bench: build
+	@bash bench/health_vs_nginx.sh $(BINARY)
+
+format:
+	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build

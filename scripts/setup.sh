@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs everything howlerops-server needs to build, run and test on Debian 12.
+# Idempotent: when everything is present it only checks, and returns in seconds.
+# Usage: scripts/setup.sh            (as root, or with sudo available)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  build-essential cmake ninja-build clang-14 ccache pkg-config
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libsqlite3-dev libsodium-dev libjwt-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  prometheus-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  wrk hyperfine nginx-light python3-aiosmtpd python3-grpcio curl ca-certificates
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # nginx is a benchmark baseline only; never leave the packaged service running.
+  if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true; fi
+  $SUDO service nginx stop >/dev/null 2>&1 || true
+fi
+
+# The remote libSQL test server (tursodb) lives in a project-local folder.
+TOOLS_DIR=".tools"
+TURSODB="$TOOLS_DIR/node_modules/@tursodatabase/cli-linux-x64-gnu/tursodb"
+if [ ! -x "$TURSODB" ]; then
+  echo "setup: installing turso@0.6.0 (tursodb) into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR"
+  (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --silent turso@0.6.0 >/dev/null) ||
+    echo "setup: warning: could not install tursodb; remote-backend tests will be skipped" >&2
+fi
+
+echo "setup: ok"
