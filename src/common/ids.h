@@ -1,0 +1,40 @@
+// Identifiers: RFC 9562 UUIDv7 strings, used for every row id, session id and request id.
+// Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+
+namespace howler {
+
+// Makes RFC 9562 UUIDv7 strings: "0190a6f2-3c4d-7e5f-8a9b-0123456789ab", lowercase
+// 8-4-4-4-12 hex, 48-bit Unix-millisecond timestamp from `now`, version 7, variant 0b10,
+// the rest random (libsodium). An id made later compares (as a string) greater than every
+// id the same generator made earlier, even when `now` repeats or goes backwards: the
+// timestamp then stays at the largest one seen and a 12-bit counter in rand_a increases.
+// Thread-safe.
+class UuidV7Generator {
+ public:
+  std::string Next(TimePoint now);
+
+ private:
+  std::mutex mu_;
+  std::int64_t last_ms_ = -1;
+  std::uint16_t counter_ = 0;
+};
+
+// UuidV7Generator::Next on the process-wide generator.
+std::string NewUuidV7(TimePoint now);
+
+// True for the canonical 36-character form (8-4-4-4-12 hex digits, either case).
+bool IsUuid(std::string_view s);
+
+// The Unix-millisecond timestamp of a UUIDv7; nullopt when `s` is not a version 7 UUID.
+std::optional<std::int64_t> UuidV7UnixMillis(std::string_view s);
+
+}  // namespace howler

@@ -1,0 +1,555 @@
+#include "config/loader.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>  // setenv
+#include <sys/stat.h>
+
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "common/temp_dir.h"
+
+namespace howler::config {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::hours;
+using std::chrono::milliseconds;
+using std::chrono::minutes;
+using std::chrono::seconds;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const std::string kProductionSecret = "0123456789abcdef0123456789abcdefTAIL";
+
+class LoaderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto dir = TempDir::Create("howler-config-");
+    ASSERT_TRUE(dir.ok());
+    dir_.emplace(std::move(dir).value());
+  }
+
+  const fs::path& dir() const { return dir_->path(); }
+
+  void WriteFile(const std::string& name, const std::string& text) {
+    std::ofstream(dir() / name) << text;
+  }
+
+  EnvLookup Lookup() const {
+    return [this](const std::string& name) -> std::optional<std::string> {
+      auto it = env_.find(name);
+      return it == env_.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+  }
+
+  Result<Options> Load() const { return LoadOptions(Lookup(), dir()); }
+
+  Options LoadOk() const {
+    auto r = Load();
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : Options();
+  }
+
+  std::string LoadError() const {
+    auto r = Load();
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    return r.status().message();
+  }
+
+  void SetProductionEssentials() {
+    env_["ENVIRONMENT"] = "production";
+    env_["JWT_SECRET"] = kProductionSecret;
+    env_["TURSO_URL"] = "libsql://db.example.turso.io";
+    env_["TURSO_AUTH_TOKEN"] = "token-abcdefghijklmnopqrstuvwxyz";
+    env_["RESEND_API_KEY"] = "re_abcdefghijklmnopqrstuvwxyz";
+    env_["RESEND_FROM_EMAIL"] = "noreply@example.com";
+  }
+
+  std::map<std::string, std::string> env_;
+  std::optional<TempDir> dir_;
+};
+
+TEST_F(LoaderTest, DevelopmentNeedsNothingAndTouchesNoFile) {
+  const Options o = LoadOk();
+  EXPECT_EQ(o.environment, Environment::kDevelopment);
+  EXPECT_EQ(o.database_url, "file:./data/development.db");
+  EXPECT_EQ(o.log_format, LogFormat::kText);
+  EXPECT_EQ(o.sync_max_upload_size, o.max_request_size);
+  EXPECT_TRUE(o.jwt_secret.empty());
+  EXPECT_EQ(EmailTransportName(o), "log");
+  EXPECT_TRUE(fs::is_empty(dir()));
+}
+
+TEST_F(LoaderTest, TestEnvironmentDefaults) {
+  env_["ENVIRONMENT"] = "test";
+  env_["SERVER_HTTP_PORT"] = "0";
+  env_["SERVER_GRPC_PORT"] = "0";
+  env_["SERVER_METRICS_PORT"] = "0";
+  env_["JWT_EXPIRATION"] = "1s";
+  const Options o = LoadOk();
+  EXPECT_EQ(o.environment, Environment::kTest);
+  EXPECT_EQ(o.database_url, ":memory:");
+  EXPECT_EQ(o.http_port, 0);
+  EXPECT_EQ(o.jwt_expiration, seconds(1));
+  EXPECT_EQ(o.log_format, LogFormat::kText);
+}
+
+TEST_F(LoaderTest, EnvironmentIsCaseInsensitiveAndValidated) {
+  env_["ENVIRONMENT"] = "Test";
+  EXPECT_EQ(LoadOk().environment, Environment::kTest);
+  env_["ENVIRONMENT"] = "staging";
+  EXPECT_EQ(LoadError(),
+            "invalid configuration: ENVIRONMENT: must be development, production or test, got "
+            "'staging'");
+}
+
+TEST_F(LoaderTest, PrecedenceProcessThenEnvironmentFileThenDotenv) {
+  WriteFile(".env", "SERVER_HOST=1.1.1.1\nRESEND_FROM_NAME=from-dotenv\nSYNC_MAX_CHANGES=7\n");
+  WriteFile(".env.development", "SERVER_HOST=2.2.2.2\nRESEND_FROM_NAME=from-env-file\n");
+  env_["SERVER_HOST"] = "3.3.3.3";
+  Options o = LoadOk();
+  EXPECT_EQ(o.server_host, "3.3.3.3");
+  EXPECT_EQ(o.resend_from_name, "from-env-file");
+  EXPECT_EQ(o.sync_max_changes, 7u);
+  env_.erase("SERVER_HOST");
+  EXPECT_EQ(LoadOk().server_host, "2.2.2.2");
+  fs::remove(dir() / ".env.development");
+  EXPECT_EQ(LoadOk().server_host, "1.1.1.1");
+}
+
+TEST_F(LoaderTest, EnvironmentFromDotenvSelectsTheSecondFile) {
+  WriteFile(".env", "ENVIRONMENT=test\nSERVER_HOST=from-dotenv\n");
+  WriteFile(".env.test", "SERVER_HOST=from-test-file\nENVIRONMENT=development\n");
+  WriteFile(".env.development", "SERVER_HOST=wrong-file\n");
+  const Options o = LoadOk();
+  EXPECT_EQ(o.environment, Environment::kTest);  // .env.test cannot change it
+  EXPECT_EQ(o.server_host, "from-test-file");
+}
+
+TEST_F(LoaderTest, ProcessEnvironmentChoosesTheFileOverDotenv) {
+  WriteFile(".env", "ENVIRONMENT=development\n");
+  WriteFile(".env.test", "SQLITE_READERS=9\n");
+  env_["ENVIRONMENT"] = "test";
+  EXPECT_EQ(LoadOk().sqlite_readers, 9u);
+}
+
+TEST_F(LoaderTest, EmptyValuesCountAsUnset) {
+  WriteFile(".env", "SERVER_HOST=from-dotenv\nLOG_LEVEL=\n");
+  env_["SERVER_HOST"] = "";
+  const Options o = LoadOk();
+  EXPECT_EQ(o.server_host, "from-dotenv");
+  EXPECT_EQ(o.log_level, "info");
+}
+
+TEST_F(LoaderTest, MalformedDotenvIsAnError) {
+  WriteFile(".env", "A=1\nthis is not valid\n");
+  EXPECT_EQ(LoadError(), "invalid configuration: .env: line 2: expected KEY=VALUE");
+  fs::remove(dir() / ".env");
+  WriteFile(".env.development", "B=\"open\n");
+  EXPECT_EQ(LoadError(),
+            "invalid configuration: .env.development: line 1: unterminated double-quoted value "
+            "for B");
+}
+
+TEST_F(LoaderTest, ParsesEveryVariable) {
+  env_ = {
+      {"TURSO_URL", "http://127.0.0.1:8081"},
+      {"TURSO_AUTH_TOKEN", "tok"},
+      {"JWT_SECRET", "s3cret"},
+      {"JWT_EXPIRATION", "20m"},
+      {"JWT_REFRESH_EXPIRATION", "7d"},
+      {"SERVER_HOST", "127.0.0.1"},
+      {"SERVER_HTTP_PORT", "18080"},
+      {"SERVER_GRPC_PORT", "19090"},
+      {"SERVER_METRICS_PORT", "19100"},
+      {"SHUTDOWN_TIMEOUT", "0"},
+      {"LOG_LEVEL", "DEBUG"},
+      {"LOG_FORMAT", "json"},
+      {"CORS_ORIGINS", " https://a.example , http://b.example:3000,"},
+      {"TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1,::1,fd00::/8"},
+      {"MAX_REQUEST_SIZE", "2MiB"},
+      {"MAX_LOGIN_ATTEMPTS", "3"},
+      {"LOCKOUT_DURATION", "1h"},
+      {"PASSWORD_HASH_MEMORY_KIB", "8"},
+      {"PASSWORD_HASH_ITERATIONS", "3"},
+      {"RESEND_API_KEY", "re_key"},
+      {"RESEND_FROM_EMAIL", "noreply@example.com"},
+      {"RESEND_FROM_NAME", "Howler Ops"},
+      {"RESEND_API_URL", "http://127.0.0.1:9999"},
+      {"SMTP_URL", "smtps://u:p@mail.example.com:465"},
+      {"EMAIL_BASE_URL", "https://app.example.com"},
+      {"SYNC_MAX_UPLOAD_SIZE", "512KiB"},
+      {"SYNC_MAX_CHANGES", "50"},
+      {"SYNC_TOMBSTONE_RETENTION", "30d"},
+      {"SYNC_SANITIZE_HISTORY", "off"},
+      {"RATE_LIMIT_AUTH_PER_MIN", "10"},
+      {"RATE_LIMIT_SYNC_PER_MIN", "60"},
+      {"DATA_DIR", "/var/lib/howler"},
+      {"SQLITE_SYNCHRONOUS", "full"},
+      {"SQLITE_BUSY_TIMEOUT", "250ms"},
+      {"SQLITE_READERS", "2"},
+      {"TURSO_CONNECT_TIMEOUT", "2s"},
+      {"TURSO_REQUEST_TIMEOUT", "20s"},
+      {"HTTP_THREADS", "3"},
+      {"HTTP_READ_TIMEOUT", "10s"},
+      {"HTTP_IDLE_TIMEOUT", "2m"},
+      {"HTTP_MAX_HEADER_SIZE", "8KiB"},
+      {"HTTP_MAX_PIPELINE", "4"},
+      {"WORKER_THREADS", "5"},
+      {"WORKER_QUEUE", "100"},
+      {"HASH_QUEUE", "32"},
+      {"SESSION_CACHE_TTL", "0"},
+      {"JOBS_INTERVAL", "30m"},
+  };
+  const Options o = LoadOk();
+  EXPECT_EQ(o.database_url, "http://127.0.0.1:8081");
+  EXPECT_EQ(o.database_auth_token, "tok");
+  EXPECT_EQ(o.jwt_secret, "s3cret");
+  EXPECT_EQ(o.jwt_expiration, minutes(20));
+  EXPECT_EQ(o.jwt_refresh_expiration, hours(7 * 24));
+  EXPECT_EQ(o.server_host, "127.0.0.1");
+  EXPECT_EQ(o.http_port, 18080);
+  EXPECT_EQ(o.grpc_port, 19090);
+  EXPECT_EQ(o.metrics_port, 19100);
+  EXPECT_EQ(o.shutdown_timeout, milliseconds(0));
+  EXPECT_EQ(o.log_level, "debug");
+  EXPECT_EQ(o.log_format, LogFormat::kJson);
+  EXPECT_EQ(o.cors_origins,
+            (std::vector<std::string>{"https://a.example", "http://b.example:3000"}));
+  EXPECT_EQ(o.trusted_proxies,
+            (std::vector<std::string>{"10.0.0.0/8", "127.0.0.1", "::1", "fd00::/8"}));
+  EXPECT_EQ(o.max_request_size, 2u << 20);
+  EXPECT_EQ(o.max_login_attempts, 3u);
+  EXPECT_EQ(o.lockout_duration, hours(1));
+  EXPECT_EQ(o.password_hash_memory_kib, 8u);
+  EXPECT_EQ(o.password_hash_iterations, 3u);
+  EXPECT_EQ(o.resend_api_key, "re_key");
+  EXPECT_EQ(o.resend_from_email, "noreply@example.com");
+  EXPECT_EQ(o.resend_from_name, "Howler Ops");
+  EXPECT_EQ(o.resend_api_url, "http://127.0.0.1:9999");
+  EXPECT_EQ(o.smtp_url, "smtps://u:p@mail.example.com:465");
+  EXPECT_EQ(o.email_base_url, "https://app.example.com");
+  EXPECT_EQ(o.sync_max_upload_size, 512u << 10);
+  EXPECT_EQ(o.sync_max_changes, 50u);
+  EXPECT_EQ(o.sync_tombstone_retention, hours(30 * 24));
+  EXPECT_FALSE(o.sync_sanitize_history);
+  EXPECT_EQ(o.rate_limit_auth_per_min, 10u);
+  EXPECT_EQ(o.rate_limit_sync_per_min, 60u);
+  EXPECT_EQ(o.data_dir, "/var/lib/howler");
+  EXPECT_EQ(o.sqlite_synchronous, SqliteSynchronous::kFull);
+  EXPECT_EQ(o.sqlite_busy_timeout, milliseconds(250));
+  EXPECT_EQ(o.sqlite_readers, 2u);
+  EXPECT_EQ(o.turso_connect_timeout, seconds(2));
+  EXPECT_EQ(o.turso_request_timeout, seconds(20));
+  EXPECT_EQ(o.http_threads, 3u);
+  EXPECT_EQ(o.http_read_timeout, seconds(10));
+  EXPECT_EQ(o.http_idle_timeout, minutes(2));
+  EXPECT_EQ(o.http_max_header_size, 8u << 10);
+  EXPECT_EQ(o.http_max_pipeline, 4u);
+  EXPECT_EQ(o.worker_threads, 5u);
+  EXPECT_EQ(o.worker_queue, 100u);
+  EXPECT_EQ(o.hash_queue, 32u);
+  EXPECT_EQ(o.session_cache_ttl, milliseconds(0));
+  EXPECT_EQ(o.jobs_interval, minutes(30));
+}
+
+TEST_F(LoaderTest, DerivedDefaults) {
+  env_["DATA_DIR"] = "/srv/howler";
+  env_["MAX_REQUEST_SIZE"] = "4MiB";
+  Options o = LoadOk();
+  EXPECT_EQ(o.database_url, "file:/srv/howler/development.db");
+  EXPECT_EQ(o.sync_max_upload_size, 4u << 20);
+  env_["SYNC_MAX_UPLOAD_SIZE"] = "1MiB";
+  EXPECT_EQ(LoadOk().sync_max_upload_size, 1u << 20);
+}
+
+// Every value here is malformed for its variable; each error must name the variable.
+TEST_F(LoaderTest, EveryErrorNamesItsVariable) {
+  const std::map<std::string, std::string> kBad = {
+      {"TURSO_URL", "postgres://x"},
+      {"JWT_EXPIRATION", "15x"},
+      {"JWT_REFRESH_EXPIRATION", "0"},
+      {"SERVER_HTTP_PORT", "70000"},
+      {"SERVER_GRPC_PORT", "0"},
+      {"SERVER_METRICS_PORT", "-1"},
+      {"SHUTDOWN_TIMEOUT", "30"},
+      {"LOG_LEVEL", "verbose"},
+      {"LOG_FORMAT", "xml"},
+      {"CORS_ORIGINS", "example.com"},
+      {"TRUSTED_PROXIES", "10.0.0.0/33"},
+      {"MAX_REQUEST_SIZE", "10 MiB"},
+      {"MAX_LOGIN_ATTEMPTS", "0"},
+      {"LOCKOUT_DURATION", "soon"},
+      {"PASSWORD_HASH_MEMORY_KIB", "7"},
+      {"PASSWORD_HASH_ITERATIONS", "0"},
+      {"RESEND_FROM_EMAIL", "not-an-address"},
+      {"RESEND_API_URL", "api.resend.com"},
+      {"SMTP_URL", "mail.example.com:25"},
+      {"EMAIL_BASE_URL", "ftp://x"},
+      {"SYNC_MAX_UPLOAD_SIZE", "0"},
+      {"SYNC_MAX_CHANGES", "many"},
+      {"SYNC_TOMBSTONE_RETENTION", "-1d"},
+      {"SYNC_SANITIZE_HISTORY", "maybe"},
+      {"RATE_LIMIT_AUTH_PER_MIN", "1.5"},
+      {"RATE_LIMIT_SYNC_PER_MIN", "4294967296"},
+      {"SQLITE_SYNCHRONOUS", "OFF"},
+      {"SQLITE_BUSY_TIMEOUT", "5"},
+      {"SQLITE_READERS", "0"},
+      {"TURSO_CONNECT_TIMEOUT", "0s"},
+      {"TURSO_REQUEST_TIMEOUT", "1y"},
+      {"HTTP_THREADS", "2000"},
+      {"HTTP_READ_TIMEOUT", "0ms"},
+      {"HTTP_IDLE_TIMEOUT", ""},  // empty: unset, default used (not an error)
+      {"HTTP_MAX_HEADER_SIZE", "0KiB"},
+      {"HTTP_MAX_PIPELINE", " 4"},
+      {"WORKER_THREADS", "0"},
+      {"WORKER_QUEUE", "+5"},
+      {"HASH_QUEUE", "0x10"},
+      {"SESSION_CACHE_TTL", "1.5s"},
+      {"JOBS_INTERVAL", "0"},
+  };
+  for (const auto& [name, value] : kBad) {
+    env_ = {{name, value}};
+    auto r = Load();
+    if (value.empty()) {
+      EXPECT_TRUE(r.ok()) << name;
+      continue;
+    }
+    ASSERT_FALSE(r.ok()) << name << "=" << value;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(r.status().message(), HasSubstr("invalid configuration: " + name + ": ")) << name;
+  }
+}
+
+TEST_F(LoaderTest, AllErrorsAreReportedTogether) {
+  env_["JWT_EXPIRATION"] = "15x";
+  env_["SERVER_HTTP_PORT"] = "70000";
+  env_["LOG_LEVEL"] = "loud";
+  EXPECT_EQ(LoadError(),
+            "invalid configuration: JWT_EXPIRATION: unknown unit 'x' in '15x'; "
+            "SERVER_HTTP_PORT: expected a whole number from 1 to 65535, got '70000'; "
+            "LOG_LEVEL: must be trace, debug, info, warn, error, critical or off, got 'loud'");
+}
+
+TEST_F(LoaderTest, SecretsAreNeverEchoedInErrors) {
+  env_["TURSO_URL"] = "postgres://user:hunter2@db";
+  env_["SMTP_URL"] = "mail://user:hunter3@host";
+  const std::string message = LoadError();
+  EXPECT_THAT(message, HasSubstr("TURSO_URL: "));
+  EXPECT_THAT(message, HasSubstr("SMTP_URL: "));
+  EXPECT_THAT(message, Not(HasSubstr("hunter")));
+}
+
+TEST_F(LoaderTest, JwtExpirationIsAtLeastTenMinutesOutsideTests) {
+  env_["JWT_EXPIRATION"] = "9m59s";
+  EXPECT_EQ(LoadError(),
+            "invalid configuration: JWT_EXPIRATION: must be at least 10m, got '9m59s'");
+  env_["JWT_EXPIRATION"] = "10m";
+  EXPECT_EQ(LoadOk().jwt_expiration, minutes(10));
+  env_["ENVIRONMENT"] = "test";
+  env_["JWT_EXPIRATION"] = "50ms";
+  EXPECT_EQ(LoadOk().jwt_expiration, milliseconds(50));
+}
+
+TEST_F(LoaderTest, PortsMustDiffer) {
+  env_["SERVER_GRPC_PORT"] = "8080";
+  EXPECT_EQ(LoadError(),
+            "invalid configuration: SERVER_GRPC_PORT: must differ from SERVER_HTTP_PORT");
+  env_.clear();
+  env_["SERVER_METRICS_PORT"] = "9090";
+  EXPECT_THAT(LoadError(), HasSubstr("SERVER_METRICS_PORT: must differ"));
+  env_ = {{"ENVIRONMENT", "test"}, {"SERVER_HTTP_PORT", "0"}, {"SERVER_GRPC_PORT", "0"}};
+  EXPECT_TRUE(Load().ok());  // 0 means "any free port" and never collides
+}
+
+TEST_F(LoaderTest, ResendKeyNeedsASender) {
+  env_["RESEND_API_KEY"] = "re_123";
+  EXPECT_EQ(LoadError(),
+            "invalid configuration: RESEND_FROM_EMAIL: must be set when RESEND_API_KEY is set");
+}
+
+TEST_F(LoaderTest, ProductionRefusesNamingEachMissingItem) {
+  env_["ENVIRONMENT"] = "production";
+  EXPECT_EQ(LoadError(),
+            "invalid configuration: JWT_SECRET must be set to at least 32 characters; "
+            "TURSO_URL must be a remote libsql:// or https:// URL; TURSO_AUTH_TOKEN must be "
+            "set; an email transport (RESEND_API_KEY with RESEND_FROM_EMAIL, or SMTP_URL) must "
+            "be set");
+}
+
+TEST_F(LoaderTest, ProductionStartsWithAllEssentials) {
+  SetProductionEssentials();
+  Options o = LoadOk();
+  EXPECT_EQ(o.environment, Environment::kProduction);
+  EXPECT_EQ(o.log_format, LogFormat::kJson);
+  EXPECT_EQ(EmailTransportName(o), "resend");
+  // SMTP instead of Resend, https instead of libsql.
+  env_.erase("RESEND_API_KEY");
+  env_.erase("RESEND_FROM_EMAIL");
+  env_["SMTP_URL"] = "smtp://u:p@mail.example.com:587";
+  env_["TURSO_URL"] = "https://db.example.com";
+  env_["LOG_FORMAT"] = "text";
+  o = LoadOk();
+  EXPECT_EQ(EmailTransportName(o), "smtp");
+  EXPECT_EQ(o.log_format, LogFormat::kText);
+}
+
+TEST_F(LoaderTest, ProductionReportsOnlyWhatIsMissing) {
+  const std::map<std::string, std::string> kBreak = {
+      {"JWT_SECRET", "JWT_SECRET must be set to at least 32 characters"},
+      {"TURSO_AUTH_TOKEN", "TURSO_AUTH_TOKEN must be set"},
+      {"RESEND_API_KEY",
+       "an email transport (RESEND_API_KEY with RESEND_FROM_EMAIL, or SMTP_URL) must be set"},
+  };
+  for (const auto& [name, message] : kBreak) {
+    SetProductionEssentials();
+    env_.erase(name);
+    EXPECT_EQ(LoadError(), "invalid configuration: " + message) << name;
+  }
+  SetProductionEssentials();
+  env_["JWT_SECRET"] = std::string(31, 'x');
+  EXPECT_EQ(LoadError(), "invalid configuration: JWT_SECRET must be set to at least 32 characters");
+  SetProductionEssentials();
+  env_["TURSO_URL"] = "file:/data/prod.db";
+  EXPECT_EQ(LoadError(),
+            "invalid configuration: TURSO_URL must be a remote libsql:// or https:// URL");
+  SetProductionEssentials();
+  env_["SERVER_HTTP_PORT"] = "0";  // only tests may ask for any free port
+  EXPECT_THAT(LoadError(), HasSubstr("SERVER_HTTP_PORT: "));
+}
+
+TEST_F(LoaderTest, ProductionEssentialsMayComeFromTheEnvironmentFile) {
+  WriteFile(".env", "ENVIRONMENT=production\n");
+  WriteFile(".env.production", "JWT_SECRET=\"" + kProductionSecret +
+                                   "\"\nTURSO_URL=libsql://db.turso.io\nTURSO_AUTH_TOKEN=t\n"
+                                   "SMTP_URL=smtp://u:p@h:25\n");
+  EXPECT_EQ(LoadOk().environment, Environment::kProduction);
+}
+
+TEST_F(LoaderTest, DescribeListsEveryVariableOnce) {
+  const auto described = DescribeOptions(LoadOk());
+  std::set<std::string> names;
+  for (const auto& [name, value] : described) {
+    EXPECT_TRUE(names.insert(name).second) << name;
+    EXPECT_FALSE(value.empty()) << name;
+  }
+  EXPECT_EQ(described.front().first, "ENVIRONMENT");
+  EXPECT_EQ(names.size(), 48u);
+  const std::map<std::string, std::string> values(described.begin(), described.end());
+  EXPECT_EQ(values.at("ENVIRONMENT"), "development");
+  EXPECT_EQ(values.at("TURSO_URL"), "file:./data/development.db");
+  EXPECT_EQ(values.at("JWT_SECRET"), "(unset)");
+  EXPECT_EQ(values.at("JWT_EXPIRATION"), "15m");
+  EXPECT_EQ(values.at("JWT_REFRESH_EXPIRATION"), "30d");
+  EXPECT_EQ(values.at("MAX_REQUEST_SIZE"), "10MiB");
+  EXPECT_EQ(values.at("SYNC_TOMBSTONE_RETENTION"), "90d");
+  EXPECT_EQ(values.at("CORS_ORIGINS"), "*");
+  EXPECT_EQ(values.at("TRUSTED_PROXIES"), "(none)");
+  EXPECT_EQ(values.at("SYNC_SANITIZE_HISTORY"), "true");
+  EXPECT_EQ(values.at("LOG_FORMAT"), "text");
+  EXPECT_EQ(values.at("SQLITE_SYNCHRONOUS"), "NORMAL");
+  EXPECT_EQ(values.at("RESEND_FROM_EMAIL"), "(unset)");
+  EXPECT_EQ(values.at("SERVER_HTTP_PORT"), "8080");
+  EXPECT_EQ(values.at("DATA_DIR"), "./data");
+}
+
+TEST_F(LoaderTest, DescribeMasksSecrets) {
+  SetProductionEssentials();
+  env_["SMTP_URL"] = "smtp://user:smtp-password-123@mail.example.com:587";
+  env_["TURSO_URL"] = "libsql://db.turso.io?authToken=url-token-456";
+  const auto described = DescribeOptions(LoadOk());
+  const std::map<std::string, std::string> values(described.begin(), described.end());
+  EXPECT_EQ(values.at("JWT_SECRET"), "****TAIL");
+  EXPECT_EQ(values.at("TURSO_AUTH_TOKEN"), "****wxyz");
+  EXPECT_EQ(values.at("RESEND_API_KEY"), "****wxyz");
+  EXPECT_EQ(values.at("SMTP_URL"), "smtp://user:****@mail.example.com:587");
+  EXPECT_EQ(values.at("TURSO_URL"), "libsql://db.turso.io?authToken=****");
+  for (const auto& [name, value] : described) {
+    for (const std::string& secret :
+         {kProductionSecret.substr(0, 20), std::string("token-abcdef"), std::string("re_abcdef"),
+          std::string("smtp-password"), std::string("url-token")}) {
+      EXPECT_THAT(value, Not(HasSubstr(secret))) << name;
+    }
+  }
+}
+
+TEST_F(LoaderTest, ProcessEnvironmentReadsGetenv) {
+  ASSERT_EQ(::setenv("HOWLER_CONFIG_TEST_VARIABLE", "value-1", 1), 0);
+  const EnvLookup env = ProcessEnvironment();
+  EXPECT_EQ(env("HOWLER_CONFIG_TEST_VARIABLE"), "value-1");
+  ASSERT_EQ(::unsetenv("HOWLER_CONFIG_TEST_VARIABLE"), 0);
+  EXPECT_EQ(env("HOWLER_CONFIG_TEST_VARIABLE"), std::nullopt);
+}
+
+unsigned Mode(const fs::path& p) {
+  struct stat st {};
+  EXPECT_EQ(::stat(p.c_str(), &st), 0);
+  return st.st_mode & 07777;
+}
+
+TEST_F(LoaderTest, DevelopmentFilesAreCreatedOnceAndReused) {
+  env_["DATA_DIR"] = (dir() / "data").string();
+  Options o = LoadOk();
+  EXPECT_EQ(o.database_url, "file:" + (dir() / "data" / "development.db").string());
+  ASSERT_TRUE(PrepareDevelopmentFiles(o).ok());
+  EXPECT_TRUE(fs::is_directory(dir() / "data"));
+  const fs::path secret_file = dir() / "data" / "jwt-secret";
+  ASSERT_TRUE(fs::exists(secret_file));
+  EXPECT_EQ(Mode(secret_file), 0600u);
+  EXPECT_EQ(o.jwt_secret.size(), 128u);
+  Options again = LoadOk();
+  ASSERT_TRUE(PrepareDevelopmentFiles(again).ok());
+  EXPECT_EQ(again.jwt_secret, o.jwt_secret);
+}
+
+TEST_F(LoaderTest, DevelopmentCreatesTheDatabaseDirectory) {
+  env_["DATA_DIR"] = (dir() / "data").string();
+  env_["TURSO_URL"] = "file:" + (dir() / "db" / "nested" / "x.db").string();
+  env_["JWT_SECRET"] = "explicit";
+  Options o = LoadOk();
+  ASSERT_TRUE(PrepareDevelopmentFiles(o).ok());
+  EXPECT_TRUE(fs::is_directory(dir() / "db" / "nested"));
+  EXPECT_EQ(o.jwt_secret, "explicit");
+  EXPECT_FALSE(fs::exists(dir() / "data" / "jwt-secret"));
+}
+
+TEST_F(LoaderTest, DevelopmentFileErrorsAreReported) {
+  std::ofstream(dir() / "blocker") << "a file where a directory should be";
+  env_["DATA_DIR"] = (dir() / "blocker").string();
+  Options o = LoadOk();
+  o.database_url = ":memory:";
+  EXPECT_EQ(PrepareDevelopmentFiles(o).code(), StatusCode::kFailedPrecondition);
+  o.database_url = "file:" + (dir() / "blocker" / "x.db").string();
+  o.jwt_secret = "set";
+  EXPECT_EQ(PrepareDevelopmentFiles(o).code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(LoaderTest, TestEnvironmentSecretStaysInMemory) {
+  env_["ENVIRONMENT"] = "test";
+  env_["DATA_DIR"] = (dir() / "data").string();
+  Options a = LoadOk();
+  Options b = LoadOk();
+  ASSERT_TRUE(PrepareDevelopmentFiles(a).ok());
+  ASSERT_TRUE(PrepareDevelopmentFiles(b).ok());
+  EXPECT_EQ(a.jwt_secret.size(), 128u);
+  EXPECT_NE(a.jwt_secret, b.jwt_secret);
+  EXPECT_FALSE(fs::exists(dir() / "data"));
+}
+
+TEST_F(LoaderTest, ProductionPreparesNothing) {
+  SetProductionEssentials();
+  env_["DATA_DIR"] = (dir() / "data").string();
+  Options o = LoadOk();
+  o.jwt_secret.clear();
+  o.database_url = "file:" + (dir() / "db" / "x.db").string();
+  ASSERT_TRUE(PrepareDevelopmentFiles(o).ok());
+  EXPECT_TRUE(o.jwt_secret.empty());
+  EXPECT_TRUE(fs::is_empty(dir()));
+}
+
+}  // namespace
+}  // namespace howler::config

@@ -1,0 +1,105 @@
+// Options: the whole server configuration as plain values, one field per environment
+// variable (API.md "Configuration (environment)"), with the documented defaults. Built by
+// LoadOptions (loader.h); read-only afterwards and then safe to share between threads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace howler::config {
+
+using std::chrono::milliseconds;
+
+enum class Environment { kDevelopment, kProduction, kTest };
+enum class LogFormat { kJson, kText };
+enum class SqliteSynchronous { kNormal, kFull };
+
+// "development", "production", "test".
+std::string_view EnvironmentName(Environment e);
+// "json", "text".
+std::string_view LogFormatName(LogFormat f);
+// "NORMAL", "FULL".
+std::string_view SqliteSynchronousName(SqliteSynchronous s);
+
+struct Options {
+  Environment environment = Environment::kDevelopment;  // ENVIRONMENT
+
+  // Storage.
+  std::string database_url = "file:./data/development.db";            // TURSO_URL (env-dependent)
+  std::string database_auth_token;                                    // TURSO_AUTH_TOKEN
+  std::filesystem::path data_dir = "./data";                          // DATA_DIR
+  SqliteSynchronous sqlite_synchronous = SqliteSynchronous::kNormal;  // SQLITE_SYNCHRONOUS
+  milliseconds sqlite_busy_timeout = std::chrono::seconds(5);         // SQLITE_BUSY_TIMEOUT
+  std::uint32_t sqlite_readers = 4;                                   // SQLITE_READERS
+  milliseconds turso_connect_timeout = std::chrono::seconds(5);       // TURSO_CONNECT_TIMEOUT
+  milliseconds turso_request_timeout = std::chrono::seconds(15);      // TURSO_REQUEST_TIMEOUT
+
+  // Tokens and passwords.
+  std::string jwt_secret;                                         // JWT_SECRET
+  milliseconds jwt_expiration = std::chrono::minutes(15);         // JWT_EXPIRATION
+  milliseconds jwt_refresh_expiration = std::chrono::hours(720);  // JWT_REFRESH_EXPIRATION
+  milliseconds session_cache_ttl = std::chrono::seconds(10);      // SESSION_CACHE_TTL
+  std::uint32_t max_login_attempts = 5;                           // MAX_LOGIN_ATTEMPTS
+  milliseconds lockout_duration = std::chrono::minutes(15);       // LOCKOUT_DURATION
+  std::uint32_t password_hash_memory_kib = 19456;                 // PASSWORD_HASH_MEMORY_KIB
+  std::uint32_t password_hash_iterations = 2;                     // PASSWORD_HASH_ITERATIONS
+  std::uint32_t hash_queue = 64;                                  // HASH_QUEUE
+
+  // Listeners and transport limits.
+  std::string server_host = "0.0.0.0";                           // SERVER_HOST
+  std::uint16_t http_port = 8080;                                // SERVER_HTTP_PORT
+  std::uint16_t grpc_port = 9090;                                // SERVER_GRPC_PORT
+  std::uint16_t metrics_port = 9100;                             // SERVER_METRICS_PORT
+  milliseconds shutdown_timeout = std::chrono::seconds(30);      // SHUTDOWN_TIMEOUT
+  std::vector<std::string> cors_origins = {"*"};                 // CORS_ORIGINS
+  std::vector<std::string> trusted_proxies;                      // TRUSTED_PROXIES (IPs or CIDRs)
+  std::uint64_t max_request_size = std::uint64_t{10} << 20;      // MAX_REQUEST_SIZE
+  std::uint32_t http_threads = 2;                                // HTTP_THREADS
+  std::uint32_t worker_threads = 8;                              // WORKER_THREADS
+  std::uint32_t worker_queue = 1024;                             // WORKER_QUEUE
+  milliseconds http_read_timeout = std::chrono::seconds(30);     // HTTP_READ_TIMEOUT
+  milliseconds http_idle_timeout = std::chrono::seconds(60);     // HTTP_IDLE_TIMEOUT
+  std::uint64_t http_max_header_size = std::uint64_t{16} << 10;  // HTTP_MAX_HEADER_SIZE
+  std::uint32_t http_max_pipeline = 16;                          // HTTP_MAX_PIPELINE
+  std::uint32_t rate_limit_auth_per_min = 20;                    // RATE_LIMIT_AUTH_PER_MIN (per IP)
+  std::uint32_t rate_limit_sync_per_min = 120;  // RATE_LIMIT_SYNC_PER_MIN (per user)
+
+  // Logging. The LOG_FORMAT default is json in production, text otherwise.
+  std::string log_level = "info";           // LOG_LEVEL: trace|debug|info|warn|error|critical|off
+  LogFormat log_format = LogFormat::kText;  // LOG_FORMAT
+
+  // Email.
+  std::string resend_api_key;                             // RESEND_API_KEY
+  std::string resend_from_email;                          // RESEND_FROM_EMAIL
+  std::string resend_from_name = "Howlerops";             // RESEND_FROM_NAME
+  std::string resend_api_url = "https://api.resend.com";  // RESEND_API_URL
+  std::string smtp_url;                                   // SMTP_URL
+  std::string email_base_url = "http://localhost:3000";   // EMAIL_BASE_URL
+
+  // Sync.
+  std::uint64_t sync_max_upload_size = std::uint64_t{10}
+                                       << 20;  // SYNC_MAX_UPLOAD_SIZE (MAX_REQUEST_SIZE)
+  std::uint32_t sync_max_changes = 1000;       // SYNC_MAX_CHANGES
+  milliseconds sync_tombstone_retention = std::chrono::hours(90 * 24);  // SYNC_TOMBSTONE_RETENTION
+  bool sync_sanitize_history = true;                                    // SYNC_SANITIZE_HISTORY
+
+  // Background jobs.
+  milliseconds jobs_interval = std::chrono::hours(1);  // JOBS_INTERVAL
+};
+
+// True for libsql://, http:// and https:// database URLs.
+bool IsRemoteDatabase(const Options& options);
+
+// The file of a file: database URL ("file:./data/x.db" and "file:///abs/x.db?mode=rwc"
+// alike); nullopt for :memory: and remote databases.
+std::optional<std::filesystem::path> LocalDatabasePath(const Options& options);
+
+// "resend" when RESEND_API_KEY is set, else "smtp" when SMTP_URL is set, else "log".
+std::string EmailTransportName(const Options& options);
+
+}  // namespace howler::config
