@@ -1,0 +1,63 @@
+#include "storage/fault_injecting_database.h"
+
+#include <cassert>
+
+namespace howler::storage {
+
+void FaultInjectingDatabase::FailNthCall(int n, Status status) {
+  assert(n >= 1 && !status.ok());
+  std::lock_guard<std::mutex> lock(mu_);
+  scheduled_[calls_ + n] = std::move(status);
+}
+
+void FaultInjectingDatabase::FailAllCalls(Status status) {
+  assert(!status.ok());
+  std::lock_guard<std::mutex> lock(mu_);
+  fail_all_ = std::move(status);
+}
+
+void FaultInjectingDatabase::Heal() {
+  std::lock_guard<std::mutex> lock(mu_);
+  scheduled_.clear();
+  fail_all_.reset();
+}
+
+int FaultInjectingDatabase::calls() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return calls_;
+}
+
+std::optional<Status> FaultInjectingDatabase::NextFault() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++calls_;
+  auto it = scheduled_.find(calls_);
+  if (it != scheduled_.end()) {
+    Status status = std::move(it->second);
+    scheduled_.erase(it);
+    return status;
+  }
+  return fail_all_;
+}
+
+Result<ResultSet> FaultInjectingDatabase::Query(const Statement& statement) {
+  if (auto fault = NextFault()) return *std::move(fault);
+  return inner_.Query(statement);
+}
+
+Result<ResultSet> FaultInjectingDatabase::Execute(const Statement& statement) {
+  if (auto fault = NextFault()) return *std::move(fault);
+  return inner_.Execute(statement);
+}
+
+Result<std::vector<ResultSet>> FaultInjectingDatabase::Batch(
+    const std::vector<Statement>& statements) {
+  if (auto fault = NextFault()) return *std::move(fault);
+  return inner_.Batch(statements);
+}
+
+Status FaultInjectingDatabase::Ping() {
+  if (auto fault = NextFault()) return *std::move(fault);
+  return inner_.Ping();
+}
+
+}  // namespace howler::storage

@@ -1,0 +1,47 @@
+// FaultInjectingDatabase: a Database decorator for tests that makes chosen calls fail.
+//
+// Every Query, Execute, Batch and Ping counts as one call. A call chosen to fail
+// returns the given Status without reaching the wrapped database; the others are
+// forwarded unchanged. Thread-safe; the wrapped database must outlive the wrapper.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+
+#include "storage/database.h"
+
+namespace howler::storage {
+
+class FaultInjectingDatabase : public Database {
+ public:
+  explicit FaultInjectingDatabase(Database& inner) : inner_(inner) {}
+
+  // The n-th call from now (1 = the next one) fails with `status` (not OK). Several
+  // scheduled failures may be pending at once.
+  void FailNthCall(int n, Status status);
+  // Every call fails with `status` (not OK) until Heal().
+  void FailAllCalls(Status status);
+  // Cancels every scheduled and permanent failure.
+  void Heal();
+  // Calls made so far, failed ones included.
+  int calls() const;
+
+  Result<ResultSet> Query(const Statement& statement) override;
+  Result<ResultSet> Execute(const Statement& statement) override;
+  Result<std::vector<ResultSet>> Batch(const std::vector<Statement>& statements) override;
+  Status Ping() override;
+  std::string_view backend() const override { return inner_.backend(); }
+
+ private:
+  // Counts a call; the Status it must fail with, if any.
+  std::optional<Status> NextFault();
+
+  Database& inner_;
+  mutable std::mutex mu_;
+  int calls_ = 0;
+  std::map<int, Status> scheduled_;  // call number -> failure
+  std::optional<Status> fail_all_;
+};
+
+}  // namespace howler::storage
