@@ -1,0 +1,70 @@
+// Request and Response: the transport-free HTTP messages that handlers and middleware
+// see. No Beast here: handlers compile fast and are tested without sockets.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace howler::http {
+
+// Header fields in arrival order; names compare case-insensitively.
+class Headers {
+ public:
+  // The first value of `name`, if present.
+  std::optional<std::string_view> Get(std::string_view name) const;
+  bool Has(std::string_view name) const { return Get(name).has_value(); }
+  // Replaces every field called `name` with one field.
+  void Set(std::string name, std::string value);
+  void Add(std::string name, std::string value);
+  void Remove(std::string_view name);
+  const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> fields_;
+};
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // as received: path and query
+  std::string path;    // decoded path, without the query
+  std::multimap<std::string, std::string> query;  // decoded query parameters
+  Headers headers;
+  std::string body;  // after Content-Encoding was undone
+  unsigned version = 11;  // 10 or 11
+
+  // Filled by the pipeline before the handler runs.
+  std::string peer_ip;    // the socket's remote address
+  std::string client_ip;  // peer_ip, or X-Forwarded-For's client when the peer is trusted
+  std::string request_id;
+  std::string route;  // the matched route template, e.g. "/api/sync/conflicts/{id}/resolve"
+  std::map<std::string, std::string> path_params;
+  std::chrono::steady_clock::time_point received_at;
+
+  // The first value of a query parameter.
+  std::optional<std::string_view> Query(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  Headers headers;
+  std::string body;
+  // Set when the connection must close after this response.
+  bool close = false;
+  // Internal detail of a failure, written to the log with the request id; never sent.
+  std::string log_detail;
+};
+
+// Completes an asynchronous request. Call exactly once, from any thread.
+using Responder = std::function<void(Response)>;
+
+}  // namespace howler::http

@@ -1,0 +1,87 @@
+#include "http/router.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace howler::http {
+namespace {
+
+std::vector<std::string> SplitPath(std::string_view path) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  if (!path.empty() && path[0] == '/') start = 1;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    out.emplace_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+bool IsParam(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+bool MatchSegments(const Route& route, const std::vector<std::string>& parts,
+                   std::map<std::string, std::string>* params) {
+  if (route.segments.size() != parts.size()) return false;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const std::string& seg = route.segments[i];
+    if (IsParam(seg)) {
+      if (parts[i].empty()) return false;
+      if (params) (*params)[seg.substr(1, seg.size() - 2)] = parts[i];
+    } else if (seg != parts[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+void Router::Add(std::string method, std::string pattern, SyncHandler handler) {
+  Insert(Route{std::move(method), std::move(pattern), {}, RunOn::kWorker, std::move(handler), {}});
+}
+
+void Router::AddInline(std::string method, std::string pattern, SyncHandler handler) {
+  Insert(
+      Route{std::move(method), std::move(pattern), {}, RunOn::kIoThread, std::move(handler), {}});
+}
+
+void Router::AddAsync(std::string method, std::string pattern, AsyncHandler handler) {
+  Insert(Route{std::move(method), std::move(pattern), {}, RunOn::kAsync, {}, std::move(handler)});
+}
+
+void Router::Insert(Route route) {
+  assert(!route.pattern.empty() && route.pattern[0] == '/');
+  route.segments = SplitPath(route.pattern);
+  routes_.push_back(std::move(route));
+}
+
+RouteMatch Router::Find(std::string_view method, std::string_view path) const {
+  RouteMatch match;
+  const std::vector<std::string> parts = SplitPath(path);
+  // Literal segments win over parameters: try routes without params first.
+  for (int pass = 0; pass < 2 && !match.route; ++pass) {
+    for (const Route& r : routes_) {
+      const bool has_params = std::any_of(r.segments.begin(), r.segments.end(), IsParam);
+      if (has_params != (pass == 1)) continue;
+      if (!MatchSegments(r, parts, nullptr)) continue;
+      if (r.method == method) {
+        match.route = &r;
+        match.params.clear();
+        MatchSegments(r, parts, &match.params);
+        break;
+      }
+      if (std::find(match.allowed.begin(), match.allowed.end(), r.method) ==
+          match.allowed.end()) {
+        match.allowed.push_back(r.method);
+      }
+    }
+  }
+  if (match.route) match.allowed.clear();
+  return match;
+}
+
+}  // namespace howler::http

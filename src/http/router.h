@@ -1,0 +1,58 @@
+// Router: the routing table of one listener, in one place. Routes are a method plus a
+// path template whose `{name}` segments capture one path segment each.
+//
+// Three kinds of handler say where the work runs:
+// - Add(): a blocking handler, run on the worker pool (database calls and the like);
+// - AddInline(): a cheap handler run on the I/O thread (it must never block);
+// - AddAsync(): a handler that completes later through a Responder, from any thread
+//   (used to hand work to another pool, such as password hashing).
+// Routes are registered before the server starts; afterwards the router is read-only
+// and safe to share between threads.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/message.h"
+
+namespace howler::http {
+
+using SyncHandler = std::function<Response(const Request&)>;
+using AsyncHandler = std::function<void(std::shared_ptr<Request>, Responder)>;
+
+enum class RunOn { kWorker, kIoThread, kAsync };
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  std::vector<std::string> segments;  // pattern split at '/'
+  RunOn run_on = RunOn::kWorker;
+  SyncHandler sync;
+  AsyncHandler async;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;  // null: no route for this method and path
+  std::map<std::string, std::string> params;
+  // When route is null: the methods the path does answer (empty -> 404, else 405).
+  std::vector<std::string> allowed;
+};
+
+class Router {
+ public:
+  void Add(std::string method, std::string pattern, SyncHandler handler);
+  void AddInline(std::string method, std::string pattern, SyncHandler handler);
+  void AddAsync(std::string method, std::string pattern, AsyncHandler handler);
+
+  RouteMatch Find(std::string_view method, std::string_view path) const;
+
+ private:
+  void Insert(Route route);
+  std::vector<Route> routes_;
+};
+
+}  // namespace howler::http

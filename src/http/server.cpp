@@ -1,0 +1,268 @@
+// The only translation unit that includes Beast and Asio (they cost 15-20 s to compile).
+// Coroutines are free functions taking their arguments by value (STACK.md: GCC 12.2
+// miscompiles capturing lambda coroutines).
+#include "http/server.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "common/log.h"
+#include "http/pipeline.h"
+#include "http/responses.h"
+
+namespace howler::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+struct HttpServer::State {
+  State(ServerOptions o, const Pipeline& p) : options(std::move(o)), pipeline(p) {}
+
+  ServerOptions options;
+  const Pipeline& pipeline;
+  asio::io_context ioc;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::thread> threads;
+  std::uint16_t port = 0;
+  std::atomic<bool> draining{false};
+  std::atomic<int> active{0};
+  std::mutex mu;
+  std::condition_variable idle_cv;
+  bool stopped = false;
+
+  void RequestDone() {
+    if (active.fetch_sub(1) == 1) {
+      std::lock_guard lock(mu);
+      idle_cv.notify_all();
+    }
+  }
+};
+
+namespace {
+
+// Coroutine frames hold a plain pointer: State owns the io_context that owns the frames.
+using StatePtr = HttpServer::State*;
+using BeastRequest = bhttp::request<bhttp::string_body>;
+using BeastResponse = bhttp::response<bhttp::string_body>;
+
+// Hands a request to the pipeline and resumes the caller on its own executor once the
+// response is ready (the pipeline may finish on a worker thread).
+template <typename Token>
+auto AsyncHandle(const Pipeline& pipeline, Request request, Token&& token) {
+  return asio::async_initiate<Token, void(Response)>(
+      [&pipeline](auto handler, Request req) {
+        using H = decltype(handler);
+        auto shared = std::make_shared<H>(std::move(handler));
+        pipeline.Handle(std::move(req), [shared](Response r) {
+          auto ex = asio::get_associated_executor(*shared);
+          asio::post(ex, [shared, r = std::move(r)]() mutable { (*shared)(std::move(r)); });
+        });
+      },
+      token, std::move(request));
+}
+
+void DecodeTarget(std::string_view target, Request& out) {
+  auto parsed = boost::urls::parse_origin_form(target);
+  if (!parsed) {
+    out.path = std::string(target.substr(0, target.find('?')));
+    return;
+  }
+  out.path = parsed->path();
+  for (auto param : parsed->params()) {
+    out.query.emplace(param.key, param.has_value ? param.value : std::string());
+  }
+}
+
+Request ToRequest(BeastRequest&& in, const std::string& peer_ip) {
+  Request out;
+  out.method = std::string(in.method_string());
+  out.target = std::string(in.target());
+  out.version = in.version();
+  DecodeTarget(out.target, out);
+  for (const auto& field : in) {
+    out.headers.Add(std::string(field.name_string()), std::string(field.value()));
+  }
+  out.body = std::move(in.body());
+  out.peer_ip = peer_ip;
+  return out;
+}
+
+BeastResponse ToBeast(Response&& r, unsigned version, bool keep_alive) {
+  BeastResponse out{static_cast<bhttp::status>(r.status), version};
+  for (auto& [name, value] : r.headers.fields()) out.insert(name, value);
+  out.set(bhttp::field::server, "howlerops");
+  out.body() = std::move(r.body);
+  out.keep_alive(keep_alive);
+  out.prepare_payload();
+  return out;
+}
+
+// A response for a request that failed to parse; the connection closes after it.
+BeastResponse ParseFailureResponse(beast::error_code ec) {
+  Status status = InvalidArgumentError("malformed HTTP request");
+  int code = 400;
+  if (ec == bhttp::error::body_limit) {
+    status = ResourceExhaustedError("request body is too large")
+                 .WithReason(ApiReason::kPayloadTooLarge);
+  } else if (ec == bhttp::error::header_limit) {
+    code = 431;
+  }
+  Response r = ErrorResponse(status);
+  if (code == 431) r.status = 431;
+  r.headers.Set("X-Content-Type-Options", "nosniff");
+  r.headers.Set("Cache-Control", "no-store");
+  return ToBeast(std::move(r), 11, false);
+}
+
+bool IsQuietDisconnect(beast::error_code ec) {
+  return ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+         ec == asio::error::connection_reset || ec == beast::error::timeout ||
+         ec == asio::error::operation_aborted || ec == bhttp::error::partial_message;
+}
+
+asio::awaitable<void> ServeConnection(tcp::socket socket, StatePtr state) {
+  beast::error_code ec;
+  const std::string peer_ip = socket.remote_endpoint(ec).address().to_string();
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer(state->options.max_header_bytes + 64 * 1024);
+  auto token = asio::redirect_error(asio::use_awaitable, ec);
+
+  for (;;) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(state->options.max_header_bytes));
+    parser.body_limit(state->options.max_body_bytes);
+
+    stream.expires_after(state->options.idle_timeout);
+    co_await bhttp::async_read_header(stream, buffer, parser, token);
+    if (ec) {
+      if (!IsQuietDisconnect(ec)) co_await bhttp::async_write(stream, ParseFailureResponse(ec), token);
+      break;
+    }
+    // From here the request is in flight: shutdown waits for it, body included.
+    state->active.fetch_add(1);
+    stream.expires_after(state->options.read_timeout);
+    co_await bhttp::async_read(stream, buffer, parser, token);
+    if (ec) {
+      if (!IsQuietDisconnect(ec)) co_await bhttp::async_write(stream, ParseFailureResponse(ec), token);
+      state->RequestDone();
+      break;
+    }
+
+    BeastRequest beast_request = parser.release();
+    const bool client_keep_alive = beast_request.keep_alive();
+    const unsigned version = beast_request.version();
+    Response response = co_await AsyncHandle(
+        state->pipeline, ToRequest(std::move(beast_request), peer_ip), asio::use_awaitable);
+    const bool keep_alive = client_keep_alive && !response.close && !state->draining.load();
+    stream.expires_after(state->options.read_timeout);
+    co_await bhttp::async_write(stream, ToBeast(std::move(response), version, keep_alive), token);
+    state->RequestDone();
+    if (ec || !keep_alive) break;
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.socket().close(ec);
+}
+
+asio::awaitable<void> AcceptLoop(StatePtr state) {
+  for (;;) {
+    beast::error_code ec;
+    tcp::socket socket = co_await state->acceptor->async_accept(
+        asio::make_strand(state->ioc), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !state->acceptor->is_open()) co_return;
+      continue;  // e.g. EMFILE: keep accepting once descriptors free up
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, ServeConnection(std::move(socket), state), asio::detached);
+  }
+}
+
+}  // namespace
+
+HttpServer::HttpServer(ServerOptions options, const Pipeline& pipeline)
+    : state_(std::make_unique<State>(std::move(options), pipeline)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::Start() {
+  State& s = *state_;
+  const std::string where = s.options.host + ":" + std::to_string(s.options.port);
+  try {
+    const auto address = asio::ip::make_address(s.options.host);
+    tcp::endpoint endpoint(address, s.options.port);
+    s.acceptor.emplace(s.ioc);
+    s.acceptor->open(endpoint.protocol());
+    s.acceptor->set_option(asio::socket_base::reuse_address(true));
+    s.acceptor->bind(endpoint);
+    s.acceptor->listen(asio::socket_base::max_listen_connections);
+    s.port = s.acceptor->local_endpoint().port();
+  } catch (const std::exception& e) {
+    s.acceptor.reset();
+    return UnavailableError("cannot listen on " + where + " (" + s.options.name +
+                            "): " + e.what());
+  }
+  s.work.emplace(s.ioc.get_executor());
+  asio::co_spawn(s.ioc, AcceptLoop(state_.get()), asio::detached);
+  const int threads = std::max(1, s.options.threads);
+  for (int i = 0; i < threads; ++i) {
+    s.threads.emplace_back([state = state_.get()] { state->ioc.run(); });
+  }
+  log::Info("listening", {{"listener", s.options.name},
+                          {"address", s.options.host},
+                          {"port", static_cast<int>(s.port)}});
+  return Status::Ok();
+}
+
+std::uint16_t HttpServer::port() const { return state_->port; }
+
+int HttpServer::active_requests() const { return state_->active.load(); }
+
+void HttpServer::BeginShutdown() {
+  State& s = *state_;
+  s.draining = true;
+  if (!s.acceptor) return;
+  std::promise<void> closed;
+  auto fut = closed.get_future();
+  asio::post(s.ioc, [&s, &closed] {
+    beast::error_code ec;
+    s.acceptor->close(ec);
+    closed.set_value();
+  });
+  if (!s.threads.empty()) fut.wait();
+}
+
+bool HttpServer::WaitIdle(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(state_->mu);
+  return state_->idle_cv.wait_until(lock, deadline, [&] { return state_->active.load() == 0; });
+}
+
+void HttpServer::Stop() {
+  State& s = *state_;
+  {
+    std::lock_guard lock(s.mu);
+    if (s.stopped) return;
+    s.stopped = true;
+  }
+  s.draining = true;
+  s.work.reset();
+  s.ioc.stop();
+  for (auto& t : s.threads) {
+    if (t.joinable()) t.join();
+  }
+  s.threads.clear();
+}
+
+}  // namespace howler::http

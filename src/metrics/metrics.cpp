@@ -1,0 +1,153 @@
+#include "metrics/metrics.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <string>
+
+#include "metrics/process_stats.h"
+
+namespace howler::metrics {
+namespace {
+
+using prometheus::Counter;
+using prometheus::Family;
+using prometheus::Gauge;
+using prometheus::Histogram;
+
+const Histogram::BucketBoundaries& LatencyBuckets() {
+  static const Histogram::BucketBoundaries kBuckets = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  return kBuckets;
+}
+
+std::string S(std::string_view v) { return std::string(v); }
+
+}  // namespace
+
+struct Metrics::Impl {
+  prometheus::Registry registry;
+
+  Family<Counter>& http_requests = prometheus::BuildCounter()
+                                       .Name("sql_studio_http_requests_total")
+                                       .Help("HTTP requests by method, route template and status")
+                                       .Register(registry);
+  Family<Histogram>& http_duration = prometheus::BuildHistogram()
+                                         .Name("sql_studio_http_request_duration_seconds")
+                                         .Help("HTTP request duration by method and route")
+                                         .Register(registry);
+  Gauge& http_in_flight = prometheus::BuildGauge()
+                              .Name("sql_studio_http_requests_in_flight")
+                              .Help("HTTP requests being served")
+                              .Register(registry)
+                              .Add({});
+  Family<Counter>& grpc_requests = prometheus::BuildCounter()
+                                       .Name("sql_studio_grpc_requests_total")
+                                       .Help("gRPC calls by method and status code")
+                                       .Register(registry);
+  Family<Histogram>& grpc_duration = prometheus::BuildHistogram()
+                                         .Name("sql_studio_grpc_request_duration_seconds")
+                                         .Help("gRPC call duration by method")
+                                         .Register(registry);
+  Family<Histogram>& db_duration = prometheus::BuildHistogram()
+                                       .Name("sql_studio_db_query_duration_seconds")
+                                       .Help("Database call duration by backend and operation")
+                                       .Register(registry);
+  Family<Counter>& db_errors = prometheus::BuildCounter()
+                                   .Name("sql_studio_db_errors_total")
+                                   .Help("Database call failures by backend and status kind")
+                                   .Register(registry);
+  Family<Counter>& db_roundtrips = prometheus::BuildCounter()
+                                       .Name("sql_studio_db_roundtrips_total")
+                                       .Help("Round trips to the database by operation")
+                                       .Register(registry);
+  Family<Gauge>& db_connections = prometheus::BuildGauge()
+                                      .Name("sql_studio_db_connections")
+                                      .Help("Database connections by state")
+                                      .Register(registry);
+  Family<Counter>& job_runs = prometheus::BuildCounter()
+                                  .Name("sql_studio_jobs_runs_total")
+                                  .Help("Background job runs by job and result")
+                                  .Register(registry);
+  Family<Histogram>& job_duration = prometheus::BuildHistogram()
+                                        .Name("sql_studio_jobs_duration_seconds")
+                                        .Help("Background job duration")
+                                        .Register(registry);
+
+  Gauge& rss = prometheus::BuildGauge()
+                   .Name("process_resident_memory_bytes")
+                   .Help("Resident memory size in bytes")
+                   .Register(registry)
+                   .Add({});
+  Gauge& cpu = prometheus::BuildGauge()
+                   .Name("process_cpu_seconds_total")
+                   .Help("Total user and system CPU time spent in seconds")
+                   .Register(registry)
+                   .Add({});
+  Gauge& fds = prometheus::BuildGauge()
+                   .Name("process_open_fds")
+                   .Help("Number of open file descriptors")
+                   .Register(registry)
+                   .Add({});
+  Gauge& start_time = prometheus::BuildGauge()
+                          .Name("process_start_time_seconds")
+                          .Help("Start time of the process since the Unix epoch in seconds")
+                          .Register(registry)
+                          .Add({});
+};
+
+Metrics::Metrics() : impl_(std::make_unique<Impl>()) {}
+Metrics::~Metrics() = default;
+
+void Metrics::ObserveHttpRequest(std::string_view method, std::string_view route, int status,
+                                 double seconds) {
+  impl_->http_requests
+      .Add({{"method", S(method)}, {"route", S(route)}, {"status", std::to_string(status)}})
+      .Increment();
+  impl_->http_duration.Add({{"method", S(method)}, {"route", S(route)}}, LatencyBuckets())
+      .Observe(seconds);
+}
+
+void Metrics::AddHttpInFlight(int delta) { impl_->http_in_flight.Increment(delta); }
+
+void Metrics::ObserveGrpcRequest(std::string_view method, std::string_view code,
+                                 double seconds) {
+  impl_->grpc_requests.Add({{"method", S(method)}, {"code", S(code)}}).Increment();
+  impl_->grpc_duration.Add({{"method", S(method)}}, LatencyBuckets()).Observe(seconds);
+}
+
+void Metrics::ObserveDbCall(std::string_view backend, std::string_view op, double seconds) {
+  impl_->db_duration.Add({{"backend", S(backend)}, {"op", S(op)}}, LatencyBuckets())
+      .Observe(seconds);
+}
+
+void Metrics::CountDbError(std::string_view backend, std::string_view kind) {
+  impl_->db_errors.Add({{"backend", S(backend)}, {"kind", S(kind)}}).Increment();
+}
+
+void Metrics::CountDbRoundtrip(std::string_view op) {
+  impl_->db_roundtrips.Add({{"op", S(op)}}).Increment();
+}
+
+void Metrics::SetDbConnections(std::string_view state, double value) {
+  impl_->db_connections.Add({{"state", S(state)}}).Set(value);
+}
+
+void Metrics::ObserveJob(std::string_view job, bool ok, double seconds) {
+  impl_->job_runs.Add({{"job", S(job)}, {"result", ok ? "ok" : "error"}}).Increment();
+  impl_->job_duration.Add({{"job", S(job)}}, LatencyBuckets()).Observe(seconds);
+}
+
+std::string Metrics::Serialize() {
+  const ProcessStats stats = ReadProcessStats();
+  impl_->rss.Set(stats.resident_memory_bytes);
+  impl_->cpu.Set(stats.cpu_seconds);
+  impl_->fds.Set(stats.open_fds);
+  impl_->start_time.Set(stats.start_time_seconds);
+  return prometheus::TextSerializer().Serialize(impl_->registry.Collect());
+}
+
+}  // namespace howler::metrics

@@ -1,0 +1,54 @@
+// Metrics: every Prometheus family the server exports, in one place (API.md "Health
+// and metrics"). Names carry the `sql_studio_` prefix; process families use the
+// standard `process_*` names. Label values passed in must come from bounded sets
+// (route templates, not raw paths).
+//
+// Thread-safety: every method may be called from any thread at any time.
+// prometheus-cpp stays out of this header so that including it costs little.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace howler::metrics {
+
+class Metrics {
+ public:
+  Metrics();
+  ~Metrics();
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
+  // HTTP
+  void ObserveHttpRequest(std::string_view method, std::string_view route, int status,
+                          double seconds);
+  void AddHttpInFlight(int delta);
+
+  // gRPC
+  void ObserveGrpcRequest(std::string_view method, std::string_view code, double seconds);
+
+  // Storage. `op` is query|execute|batch|ping; `kind` a StatusCode name.
+  void ObserveDbCall(std::string_view backend, std::string_view op, double seconds);
+  void CountDbError(std::string_view backend, std::string_view kind);
+  void CountDbRoundtrip(std::string_view op);
+  void SetDbConnections(std::string_view state, double value);
+
+  // Background jobs.
+  void ObserveJob(std::string_view job, bool ok, double seconds);
+
+  // The Prometheus text exposition of every family, process metrics refreshed first.
+  std::string Serialize();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Seconds elapsed since `start` on the steady clock.
+inline double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace howler::metrics

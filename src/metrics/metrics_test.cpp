@@ -1,0 +1,48 @@
+#include "metrics/metrics.h"
+
+#include <gtest/gtest.h>
+
+#include "metrics/process_stats.h"
+
+namespace howler::metrics {
+namespace {
+
+TEST(MetricsTest, CountsHttpRequestsByRouteTemplate) {
+  Metrics m;
+  m.ObserveHttpRequest("GET", "/health", 200, 0.001);
+  m.ObserveHttpRequest("GET", "/health", 200, 0.002);
+  m.ObserveHttpRequest("POST", "/api/sync/conflicts/{id}/resolve", 404, 0.003);
+  const std::string text = m.Serialize();
+  EXPECT_NE(text.find("sql_studio_http_requests_total{method=\"GET\",route=\"/health\","
+                      "status=\"200\"} 2"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("route=\"/api/sync/conflicts/{id}/resolve\",status=\"404\"} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("sql_studio_http_request_duration_seconds_bucket"), std::string::npos);
+}
+
+TEST(MetricsTest, ExportsProcessAndDbFamilies) {
+  Metrics m;
+  m.ObserveDbCall("sqlite", "query", 0.0001);
+  m.CountDbError("sqlite", "UNAVAILABLE");
+  m.ObserveJob("cleanup", true, 0.01);
+  const std::string text = m.Serialize();
+  for (const char* name :
+       {"process_resident_memory_bytes", "process_cpu_seconds_total", "process_open_fds",
+        "process_start_time_seconds", "sql_studio_db_query_duration_seconds",
+        "sql_studio_db_errors_total", "sql_studio_jobs_runs_total"}) {
+    EXPECT_NE(text.find(name), std::string::npos) << name;
+  }
+}
+
+TEST(ProcessStatsTest, ReadsThisProcess) {
+  const ProcessStats s = ReadProcessStats();
+  EXPECT_GT(s.resident_memory_bytes, 1024 * 1024);
+  EXPECT_GT(s.open_fds, 2);
+  EXPECT_GT(s.start_time_seconds, 1.6e9);  // after 2020
+  EXPECT_GE(s.cpu_seconds, 0);
+}
+
+}  // namespace
+}  // namespace howler::metrics
