@@ -1,0 +1,171 @@
+#include "app/application.h"
+
+#include <signal.h>
+
+#include "app/build_info.h"
+#include "app/database_factory.h"
+#include "app/job_runner.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "common/worker_pool.h"
+#include "grpc/grpc_server.h"
+#include "http/health_handlers.h"
+#include "http/pipeline.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "metrics/metrics.h"
+#include "storage/metered_database.h"
+#include "storage/migration_runner.h"
+#include "storage/migrations.h"
+
+namespace howler::app {
+
+struct Application::Parts {
+  metrics::Metrics metrics;
+  std::unique_ptr<storage::Database> raw_db;
+  std::unique_ptr<storage::MeteredDatabase> db;
+  std::atomic<http::Readiness> readiness{http::Readiness::kStarting};
+  std::chrono::steady_clock::time_point started_at = std::chrono::steady_clock::now();
+  std::unique_ptr<WorkerPool> workers;
+  http::Router api_router;
+  http::Router metrics_router;
+  std::unique_ptr<http::Pipeline> api_pipeline;
+  std::unique_ptr<http::Pipeline> metrics_pipeline;
+  std::unique_ptr<http::HttpServer> api_server;
+  std::unique_ptr<http::HttpServer> metrics_server;
+  std::unique_ptr<grpcsvc::GrpcServer> grpc_server;
+  std::unique_ptr<JobRunner> jobs;
+  bool shut_down = false;
+};
+
+namespace {
+
+http::ServerOptions ListenerOptions(const config::Options& o, std::string name,
+                                    std::uint16_t port, int threads) {
+  http::ServerOptions s;
+  s.name = std::move(name);
+  s.host = o.server_host;
+  s.port = port;
+  s.threads = threads;
+  s.max_header_bytes = o.http_max_header_size;
+  s.max_body_bytes = o.max_request_size;
+  s.read_timeout = o.http_read_timeout;
+  s.idle_timeout = o.http_idle_timeout;
+  return s;
+}
+
+}  // namespace
+
+Application::Application(config::Options options)
+    : options_(std::move(options)), parts_(std::make_unique<Parts>()) {}
+
+Application::~Application() { Shutdown(); }
+
+Status Application::Start() {
+  Parts& p = *parts_;
+  HOWLER_ASSIGN_OR_RETURN(p.raw_db, OpenDatabase(options_));
+  p.db = std::make_unique<storage::MeteredDatabase>(*p.raw_db, p.metrics);
+  std::vector<std::string> applied;
+  HOWLER_RETURN_IF_ERROR(storage::ApplyMigrations(*p.db, storage::EmbeddedMigrations(),
+                                                  SystemClock().NowMillis(), &applied));
+  for (const auto& name : applied) log::Info("migration applied", {{"migration", name}});
+
+  p.workers = std::make_unique<WorkerPool>("worker", options_.worker_threads,
+                                           options_.worker_queue);
+  storage::Database* db = p.db.get();
+  http::AddHealthRoutes(p.api_router, {[db] { return db->Ping(); }, BuildVersion(),
+                                       p.started_at, &p.readiness});
+  http::AddMetricsRoutes(p.metrics_router, p.metrics);
+
+  http::PipelineOptions api;
+  api.cors_origins = options_.cors_origins;
+  api.trusted_proxies = options_.trusted_proxies;
+  api.max_body_bytes = options_.max_request_size;
+  p.api_pipeline = std::make_unique<http::Pipeline>(api, p.api_router, *p.workers, &p.metrics);
+  http::PipelineOptions internal = api;
+  internal.access_log = false;
+  p.metrics_pipeline =
+      std::make_unique<http::Pipeline>(internal, p.metrics_router, *p.workers, nullptr);
+
+  p.api_server = std::make_unique<http::HttpServer>(
+      ListenerOptions(options_, "api", options_.http_port, options_.http_threads),
+      *p.api_pipeline);
+  p.metrics_server = std::make_unique<http::HttpServer>(
+      ListenerOptions(options_, "metrics", options_.metrics_port, 1), *p.metrics_pipeline);
+  grpcsvc::GrpcServerOptions grpc_options;
+  grpc_options.host = options_.server_host;
+  grpc_options.port = options_.grpc_port;
+  p.grpc_server =
+      std::make_unique<grpcsvc::GrpcServer>(grpc_options, [db] { return db->Ping(); });
+
+  HOWLER_RETURN_IF_ERROR(p.api_server->Start());
+  HOWLER_RETURN_IF_ERROR(p.metrics_server->Start());
+  HOWLER_RETURN_IF_ERROR(p.grpc_server->Start());
+  log::Info("listening", {{"listener", "grpc"},
+                          {"address", options_.server_host},
+                          {"port", static_cast<int>(p.grpc_server->port())}});
+
+  p.jobs = std::make_unique<JobRunner>(options_.jobs_interval, &p.metrics);
+  if (!config::IsRemoteDatabase(options_)) {
+    p.jobs->Add({"sqlite_checkpoint", [db] {
+                   return db->Query({"PRAGMA wal_checkpoint(PASSIVE)", {}}).status();
+                 }});
+  }
+  p.jobs->Start();
+  p.readiness = http::Readiness::kReady;
+  log::Info("server ready", {{"environment", config::EnvironmentName(options_.environment)},
+                             {"version", BuildVersion()},
+                             {"database", p.db->backend()}});
+  return Status::Ok();
+}
+
+void Application::Shutdown() {
+  Parts& p = *parts_;
+  if (p.shut_down) return;
+  p.shut_down = true;
+  p.readiness = http::Readiness::kDraining;
+  const auto deadline = std::chrono::steady_clock::now() + options_.shutdown_timeout;
+
+  if (p.api_server) p.api_server->BeginShutdown();
+  if (p.metrics_server) p.metrics_server->BeginShutdown();
+  if (p.grpc_server) {
+    p.grpc_server->Shutdown(std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now()));
+  }
+  if (p.api_server && !p.api_server->WaitIdle(deadline)) {
+    log::Warn("shutdown budget exhausted with requests in flight",
+              {{"in_flight", p.api_server->active_requests()}});
+  }
+  if (p.jobs) p.jobs->Stop();
+  if (p.workers) p.workers->Shutdown();  // runs what is queued: nothing posts after this
+  if (p.api_server) p.api_server->Stop();
+  if (p.metrics_server) p.metrics_server->Stop();
+  p.db.reset();
+  p.raw_db.reset();
+  log::Info("server stopped");
+}
+
+int RunServe(config::Options options) {
+  // Signals are taken synchronously by this thread; every thread started later inherits
+  // the blocked mask, so no handler ever runs on a worker.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  Application app(std::move(options));
+  if (Status s = app.Start(); !s.ok()) {
+    log::Error("start-up failed", {{"error", s.message()}});
+    app.Shutdown();
+    return 1;
+  }
+  int received = 0;
+  sigwait(&signals, &received);
+  log::Info("shutting down", {{"signal", received == SIGINT ? "SIGINT" : "SIGTERM"}});
+  app.Shutdown();
+  return 0;
+}
+
+}  // namespace howler::app

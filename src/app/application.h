@@ -1,0 +1,43 @@
+// Application: the composition root. It owns every long-lived object of `serve` (the
+// database, pools, routers, listeners, jobs), wires them together, and tears them down
+// in the reverse order. Only this folder knows which storage backend and which mail
+// sender run.
+//
+// Start() and Shutdown() are called from the main thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+#include "common/status.h"
+#include "config/options.h"
+
+namespace howler::app {
+
+class Application {
+ public:
+  explicit Application(config::Options options);
+  ~Application();
+  Application(const Application&) = delete;
+  Application& operator=(const Application&) = delete;
+
+  // Opens storage, applies migrations, binds the three listeners and starts the jobs.
+  // A listener that cannot bind is an error naming its port (nothing is left running).
+  Status Start();
+
+  // Stops accepting on all listeners, lets in-flight requests finish within
+  // SHUTDOWN_TIMEOUT, stops jobs, closes storage. Idempotent.
+  void Shutdown();
+
+ private:
+  struct Parts;
+  config::Options options_;
+  std::unique_ptr<Parts> parts_;
+};
+
+// `serve`: runs until SIGINT/SIGTERM, then shuts down gracefully. Returns the exit code.
+int RunServe(config::Options options);
+
+}  // namespace howler::app

@@ -1,0 +1,100 @@
+// howlerops-server: the command line (DESIGN.md section 1).
+//   serve (default)  runs the server until SIGINT/SIGTERM
+//   migrate          applies pending schema migrations and exits
+//   check-config     validates configuration and prints it, secrets masked
+//   version          version, commit, build date (also --version)
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <iostream>
+
+#include "app/application.h"
+#include "app/build_info.h"
+#include "app/database_factory.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "config/loader.h"
+#include "storage/migration_runner.h"
+#include "storage/migrations.h"
+
+namespace howler::app {
+namespace {
+
+// Loads and validates configuration; prints the problem and returns nullopt on failure.
+std::optional<config::Options> LoadConfiguration() {
+  auto options = config::LoadOptions(config::ProcessEnvironment(), std::filesystem::current_path());
+  if (!options.ok()) {
+    std::cerr << "howlerops-server: " << options.status().message() << "\n";
+    return std::nullopt;
+  }
+  if (Status s = config::PrepareDevelopmentFiles(*options); !s.ok()) {
+    std::cerr << "howlerops-server: " << s.message() << "\n";
+    return std::nullopt;
+  }
+  log::Configure(options->log_level, config::LogFormatName(options->log_format));
+  return std::move(options).value();
+}
+
+int Migrate() {
+  auto options = LoadConfiguration();
+  if (!options) return 2;
+  auto db = OpenDatabase(*options);
+  if (!db.ok()) {
+    log::Error("cannot open database", {{"error", db.status().message()}});
+    return 1;
+  }
+  std::vector<std::string> applied;
+  Status s = storage::ApplyMigrations(**db, storage::EmbeddedMigrations(),
+                                      SystemClock().NowMillis(), &applied);
+  if (!s.ok()) {
+    log::Error("migration failed", {{"error", s.message()}});
+    return 1;
+  }
+  for (const auto& name : applied) log::Info("migration applied", {{"migration", name}});
+  log::Info("migrations up to date", {{"applied_now", applied.size()}});
+  return 0;
+}
+
+int CheckConfig() {
+  auto options = LoadConfiguration();
+  if (!options) return 2;
+  for (const auto& [name, value] : config::DescribeOptions(*options)) {
+    std::cout << name << "=" << value << "\n";
+  }
+  std::cout << "configuration ok\n";
+  return 0;
+}
+
+int Version() {
+  std::cout << "howlerops-server " << BuildVersion() << " (commit " << BuildCommit()
+            << ", built " << BuildDate() << ")\n";
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  CLI::App cli{"howlerops-server: the Howlerops cloud backend (auth and sync)"};
+  cli.require_subcommand(0, 1);
+  bool show_version = false;
+  cli.add_flag("--version", show_version, "print the version and exit");
+  auto* serve = cli.add_subcommand("serve", "run the server until SIGINT/SIGTERM (default)");
+  auto* migrate = cli.add_subcommand("migrate", "apply pending schema migrations and exit");
+  auto* check = cli.add_subcommand("check-config", "validate and print the configuration");
+  auto* version = cli.add_subcommand("version", "print version, commit and build date");
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+  if (show_version || version->parsed()) return Version();
+  if (migrate->parsed()) return Migrate();
+  if (check->parsed()) return CheckConfig();
+  (void)serve;
+  auto options = LoadConfiguration();
+  if (!options) return 2;
+  return RunServe(std::move(*options));
+}
+
+}  // namespace
+}  // namespace howler::app
+
+int main(int argc, char** argv) { return howler::app::Main(argc, argv); }

@@ -1,0 +1,361 @@
+// Foundation integration tests: the real binary on free loopback ports, spoken to as a
+// client would (HTTP via libcurl and raw sockets, gRPC via the generated health stub).
+#include <arpa/inet.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "support/http_client.h"
+#include "support/server_process.h"
+
+namespace howler::testing {
+namespace {
+
+std::string Gunzip(const std::string& in) {
+  z_stream zs{};
+  inflateInit2(&zs, 15 + 16);
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  std::string out;
+  char buf[4096];
+  int rc = Z_OK;
+  do {
+    zs.next_out = reinterpret_cast<Bytef*>(buf);
+    zs.avail_out = sizeof(buf);
+    rc = inflate(&zs, Z_NO_FLUSH);
+    out.append(buf, sizeof(buf) - zs.avail_out);
+  } while (rc == Z_OK);
+  inflateEnd(&zs);
+  return rc == Z_STREAM_END ? out : std::string("<corrupt>");
+}
+
+// A connected loopback socket, closed by the destructor.
+class RawConnection {
+ public:
+  explicit RawConnection(std::uint16_t port) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    timeval tv{10, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  }
+  ~RawConnection() { close(fd_); }
+  bool connected() const { return connected_; }
+  void Send(const std::string& s) { ASSERT_EQ(send(fd_, s.data(), s.size(), MSG_NOSIGNAL), (ssize_t)s.size()); }
+  // Reads until the peer closes or the timeout passes.
+  std::string ReadAll() {
+    std::string out;
+    char buf[4096];
+    for (;;) {
+      const ssize_t n = recv(fd_, buf, sizeof(buf), 0);
+      if (n <= 0) break;
+      out.append(buf, n);
+    }
+    return out;
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+class FoundationTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    ServerConfig config;
+    config.env["MAX_REQUEST_SIZE"] = "4KiB";
+    config.env["CORS_ORIGINS"] = "*";
+    server_ = new ServerProcess(dir_->path(), config);
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete dir_;
+  }
+  void SetUp() override { ASSERT_TRUE(server_->ready()) << server_->Output(); }
+
+  static std::string Url(const std::string& path) { return server_->base_url() + path; }
+
+  static TempDir* dir_;
+  static ServerProcess* server_;
+};
+TempDir* FoundationTest::dir_ = nullptr;
+ServerProcess* FoundationTest::server_ = nullptr;
+
+TEST_F(FoundationTest, HealthReportsADatabaseRoundTrip) {
+  HttpResult r = HttpGet(Url("/health"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Header("content-type"), "application/json");
+  EXPECT_NE(r.body.find("\"status\":\"healthy\""), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"service\":\"backend\""), std::string::npos);
+  EXPECT_NE(r.body.find("\"version\":\""), std::string::npos);
+  EXPECT_NE(r.body.find("\"uptime_seconds\":"), std::string::npos);
+  EXPECT_TRUE(std::regex_search(
+      r.body, std::regex(R"("database":\{"status":"ok","latency_ms":[0-9.]+\})")))
+      << r.body;
+}
+
+TEST_F(FoundationTest, ReadyOnceStarted) {
+  HttpResult r = HttpGet(Url("/ready"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "{\"status\":\"ready\"}");
+}
+
+TEST_F(FoundationTest, UnknownPathAndWrongMethodUseTheErrorShape) {
+  HttpResult nf = HttpGet(Url("/api/does-not-exist"));
+  EXPECT_EQ(nf.status, 404);
+  EXPECT_EQ(nf.Header("content-type"), "application/json");
+  EXPECT_NE(nf.body.find("\"error\":true"), std::string::npos);
+  EXPECT_NE(nf.body.find("\"code\":\"NOT_FOUND\""), std::string::npos);
+  EXPECT_NE(nf.body.find("\"message\":"), std::string::npos);
+
+  HttpResult na = HttpRequest("DELETE", Url("/health"));
+  EXPECT_EQ(na.status, 405);
+  EXPECT_EQ(na.Header("allow"), "GET");
+  EXPECT_NE(na.body.find("\"code\":\"METHOD_NOT_ALLOWED\""), std::string::npos);
+}
+
+TEST_F(FoundationTest, CorsPreflight) {
+  HttpResult r = HttpRequest("OPTIONS", Url("/api/auth/login"),
+                             {"Origin: http://localhost:5173",
+                              "Access-Control-Request-Method: POST",
+                              "Access-Control-Request-Headers: authorization, content-type"});
+  EXPECT_EQ(r.status, 204);
+  EXPECT_EQ(r.Header("access-control-allow-origin"), "http://localhost:5173");
+  EXPECT_EQ(r.Header("access-control-allow-methods"), "GET, POST, PUT, DELETE, OPTIONS");
+  EXPECT_EQ(r.Header("access-control-allow-headers"),
+            "Authorization, Content-Type, Accept, X-Request-Id");
+  EXPECT_EQ(r.Header("access-control-max-age"), "86400");
+  EXPECT_EQ(r.Header("access-control-allow-credentials"), "");
+}
+
+TEST_F(FoundationTest, SecurityHeadersAndServerName) {
+  HttpResult r = HttpGet(Url("/health"), {"Origin: https://app.example"});
+  EXPECT_EQ(r.Header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(r.Header("x-frame-options"), "DENY");
+  EXPECT_EQ(r.Header("referrer-policy"), "no-referrer");
+  EXPECT_EQ(r.Header("cache-control"), "no-store");
+  EXPECT_EQ(r.Header("server"), "howlerops");
+  EXPECT_EQ(r.Header("access-control-allow-origin"), "https://app.example");
+}
+
+TEST_F(FoundationTest, RequestIdIsEchoedOrGenerated) {
+  EXPECT_EQ(HttpGet(Url("/ready"), {"X-Request-Id: trace-abc.123"}).Header("x-request-id"),
+            "trace-abc.123");
+  const std::string generated = HttpGet(Url("/ready")).Header("x-request-id");
+  EXPECT_TRUE(std::regex_match(generated, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-"
+                                                     "[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+      << generated;
+  EXPECT_NE(HttpGet(Url("/ready"), {"X-Request-Id: " + std::string(200, 'a')}).Header(
+                "x-request-id"),
+            std::string(200, 'a'));
+}
+
+TEST_F(FoundationTest, OversizedBodyIs413) {
+  HttpResult r = HttpRequest("POST", Url("/health"), {"Content-Type: application/json"},
+                             std::string(8 * 1024, 'x'));
+  EXPECT_EQ(r.status, 413);
+  EXPECT_NE(r.body.find("\"code\":\"PAYLOAD_TOO_LARGE\""), std::string::npos) << r.body;
+  // The server is still fine afterwards.
+  EXPECT_EQ(HttpGet(Url("/health")).status, 200);
+}
+
+TEST_F(FoundationTest, OversizedHeadersAreRejectedWithoutHarm) {
+  HttpResult r = HttpGet(Url("/health"), {"X-Big: " + std::string(64 * 1024, 'h')});
+  EXPECT_EQ(r.status, 431);
+  EXPECT_EQ(HttpGet(Url("/health")).status, 200);
+}
+
+TEST_F(FoundationTest, MalformedRequestGets400AndTheConnectionCloses) {
+  RawConnection c(server_->http_port());
+  ASSERT_TRUE(c.connected());
+  c.Send("THIS IS NOT HTTP\r\n\r\n");
+  const std::string reply = c.ReadAll();
+  EXPECT_EQ(reply.rfind("HTTP/1.1 400", 0), 0u) << reply;
+}
+
+TEST_F(FoundationTest, GzipResponsesWhenAsked) {
+  HttpResult r = HttpGet(server_->metrics_url() + "/metrics", {"Accept-Encoding: gzip"});
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.Header("content-encoding"), "gzip");
+  EXPECT_NE(Gunzip(r.body).find("# TYPE sql_studio_http_requests_total counter"),
+            std::string::npos);
+  HttpResult plain = HttpGet(server_->metrics_url() + "/metrics");
+  EXPECT_EQ(plain.Header("content-encoding"), "");
+}
+
+TEST_F(FoundationTest, MetricsCountRequestsByRouteTemplate) {
+  auto count_health = [] {
+    const std::string text = HttpGet(server_->metrics_url() + "/metrics").body;
+    std::smatch m;
+    std::regex re(
+        R"(sql_studio_http_requests_total\{method="GET",route="/health",status="200"\} ([0-9]+))");
+    return std::regex_search(text, m, re) ? std::stoi(m[1]) : 0;
+  };
+  const int before = count_health();
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(HttpGet(Url("/health")).status, 200);
+  HttpGet(Url("/no/such/thing/12345"));
+  EXPECT_EQ(count_health(), before + 3);
+
+  const std::string text = HttpGet(server_->metrics_url() + "/metrics").body;
+  EXPECT_EQ(text.find("12345"), std::string::npos) << "raw paths must not become labels";
+  // Every line is a comment or `name{labels} value`.
+  std::istringstream lines(text);
+  std::string line;
+  const std::regex sample(R"([a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [-+0-9.eEInfNa]+)");
+  int samples = 0;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    EXPECT_TRUE(std::regex_match(line, sample)) << line;
+    ++samples;
+  }
+  EXPECT_GT(samples, 10);
+  for (const char* family :
+       {"sql_studio_http_request_duration_seconds_bucket", "sql_studio_http_requests_in_flight",
+        "sql_studio_db_query_duration_seconds", "process_resident_memory_bytes",
+        "process_cpu_seconds_total", "process_open_fds", "process_start_time_seconds"}) {
+    EXPECT_NE(text.find(family), std::string::npos) << family;
+  }
+}
+
+TEST_F(FoundationTest, GrpcHealthIsServing) {
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->grpc_port()),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  grpc::health::v1::HealthCheckRequest req;
+  grpc::health::v1::HealthCheckResponse res;
+  grpc::Status s = stub->Check(&ctx, req, &res);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(res.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+// Tests that start their own server.
+class LifecycleTest : public ::testing::Test {
+ protected:
+  TempDir dir_;
+};
+
+TEST_F(LifecycleTest, SigtermDuringASlowRequestLetsItFinishThenExitsZero) {
+  ServerProcess server(dir_.path());
+  ASSERT_TRUE(server.ready());
+  RawConnection c(server.http_port());
+  ASSERT_TRUE(c.connected());
+  // Headers and half the body: the request is in flight.
+  c.Send("GET /health HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n12345");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  server.SendSignal(SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_FALSE(server.WaitExit(std::chrono::seconds(0)).has_value())
+      << "the server exited with a request in flight";
+  c.Send("67890");
+  const std::string reply = c.ReadAll();
+  EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply;
+  EXPECT_NE(reply.find("Connection: close"), std::string::npos) << reply;
+  EXPECT_EQ(server.WaitExit(std::chrono::seconds(30)), 0) << server.Output();
+}
+
+TEST_F(LifecycleTest, IdleServerStopsPromptlyOnSigint) {
+  ServerProcess server(dir_.path());
+  ASSERT_TRUE(server.ready());
+  RawConnection idle(server.http_port());  // an idle keep-alive connection must not block exit
+  ASSERT_TRUE(idle.connected());
+  server.SendSignal(SIGINT);
+  EXPECT_EQ(server.WaitExit(std::chrono::seconds(15)), 0) << server.Output();
+  EXPECT_NE(server.Output().find("server stopped"), std::string::npos);
+}
+
+TEST_F(LifecycleTest, SecondInstanceOnATakenPortExitsNonZeroNamingThePort) {
+  ServerProcess first(dir_.path());
+  ASSERT_TRUE(first.ready());
+  TempDir other;
+  ServerConfig config;
+  config.wait_ready = false;
+  config.env["SERVER_HTTP_PORT"] = std::to_string(first.http_port());
+  ServerProcess second(other.path(), config);
+  auto code = second.WaitExit(std::chrono::seconds(30));
+  ASSERT_TRUE(code.has_value()) << "second instance kept running";
+  EXPECT_NE(*code, 0);
+  EXPECT_NE(second.Output().find(std::to_string(first.http_port())), std::string::npos)
+      << second.Output();
+  EXPECT_EQ(HttpGet(first.base_url() + "/health").status, 200);
+}
+
+TEST_F(LifecycleTest, MigrateAppliesOnceThenIsANoOp) {
+  std::map<std::string, std::string> env = {
+      {"ENVIRONMENT", "test"}, {"TURSO_URL", "file:" + (dir_.path() / "m.db").string()}};
+  CommandResult first = RunServerCommand(dir_.path(), {"migrate"}, env);
+  EXPECT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_NE(first.output.find("0001_initial"), std::string::npos) << first.output;
+  CommandResult second = RunServerCommand(dir_.path(), {"migrate"}, env);
+  EXPECT_EQ(second.exit_code, 0) << second.output;
+  EXPECT_EQ(second.output.find("migration applied"), std::string::npos) << second.output;
+}
+
+TEST_F(LifecycleTest, CheckConfigMasksSecrets) {
+  const std::string secret = "s3cr3t-value-that-is-long-enough-0123456789";
+  CommandResult r = RunServerCommand(dir_.path(), {"check-config"},
+                                     {{"ENVIRONMENT", "test"}, {"JWT_SECRET", secret}});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("JWT_SECRET="), std::string::npos);
+  EXPECT_EQ(r.output.find(secret), std::string::npos) << r.output;
+}
+
+TEST_F(LifecycleTest, DevelopmentNeedsNoConfigurationAndKeepsItsSecret) {
+  CommandResult r = RunServerCommand(dir_.path(), {"check-config"}, {});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("file:./data/development.db"), std::string::npos) << r.output;
+  const auto secret_file = dir_.path() / "data" / "jwt-secret";
+  struct stat st {};
+  ASSERT_EQ(stat(secret_file.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::ifstream in(secret_file);
+  std::string first;
+  in >> first;
+  EXPECT_GE(first.size(), 32u);
+  RunServerCommand(dir_.path(), {"check-config"}, {});
+  std::ifstream again(secret_file);
+  std::string second;
+  again >> second;
+  EXPECT_EQ(first, second);
+}
+
+TEST_F(LifecycleTest, ProductionRefusesToStartNamingEachMissingItem) {
+  CommandResult r = RunServerCommand(dir_.path(), {"serve"}, {{"ENVIRONMENT", "production"}});
+  EXPECT_NE(r.exit_code, 0);
+  for (const char* item : {"JWT_SECRET", "TURSO_URL", "TURSO_AUTH_TOKEN", "RESEND_API_KEY"}) {
+    EXPECT_NE(r.output.find(item), std::string::npos) << item << " in:\n" << r.output;
+  }
+}
+
+TEST_F(LifecycleTest, MalformedValueIsAStartupErrorNamingTheVariable) {
+  CommandResult r = RunServerCommand(dir_.path(), {"serve"},
+                                     {{"ENVIRONMENT", "test"}, {"SHUTDOWN_TIMEOUT", "soon"}});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("SHUTDOWN_TIMEOUT"), std::string::npos) << r.output;
+}
+
+TEST_F(LifecycleTest, VersionPrintsVersionAndCommit) {
+  CommandResult r = RunServerCommand(dir_.path(), {"--version"}, {});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(howlerops-server \d+\.\d+\.\d+ \(commit )")))
+      << r.output;
+}
+
+}  // namespace
+}  // namespace howler::testing

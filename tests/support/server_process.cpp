@@ -1,0 +1,191 @@
+#include "support/server_process.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "support/http_client.h"
+
+namespace howler::testing {
+namespace fs = std::filesystem;
+
+std::string ServerBinary() { return HOWLER_SERVER_BINARY; }
+
+std::uint16_t FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ = fs::temp_directory_path() / ("howler-test-" + std::to_string(getpid()) + "-" +
+                                       std::to_string(rd()));
+  fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+namespace {
+
+// fork + exec of the server binary with `env` as its whole environment (plus PATH).
+pid_t Spawn(const fs::path& work_dir, const std::vector<std::string>& args,
+            const std::map<std::string, std::string>& env, const fs::path& log_path) {
+  std::vector<std::string> argv_s = {ServerBinary()};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<std::string> env_s;
+  if (const char* path = getenv("PATH")) env_s.push_back(std::string("PATH=") + path);
+  for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
+
+  const pid_t pid = fork();
+  if (pid != 0) return pid;
+  // Child: only async-signal-safe calls from here on, but vectors are already built.
+  std::vector<char*> argv, envp;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  for (auto& e : env_s) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (fd >= 0) {
+    dup2(fd, 1);
+    dup2(fd, 2);
+    close(fd);
+  }
+  const int devnull = open("/dev/null", O_RDONLY);
+  if (devnull >= 0) dup2(devnull, 0);
+  if (chdir(work_dir.c_str()) != 0) _exit(126);
+  execve(argv[0], argv.data(), envp.data());
+  _exit(127);
+}
+
+std::optional<int> WaitFor(pid_t pid, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    const pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid) {
+      if (WIFEXITED(status)) return WEXITSTATUS(status);
+      if (WIFSIGNALED(status)) return -WTERMSIG(status);
+      return -1;
+    }
+    if (r < 0) return -1;
+    if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+ServerProcess::ServerProcess(const fs::path& work_dir, ServerConfig config) {
+  http_port_ = FreePort();
+  grpc_port_ = FreePort();
+  metrics_port_ = FreePort();
+  auto& env = config.env;
+  env.try_emplace("ENVIRONMENT", "test");
+  env.try_emplace("SERVER_HOST", "127.0.0.1");
+  env.try_emplace("SERVER_HTTP_PORT", std::to_string(http_port_));
+  env.try_emplace("SERVER_GRPC_PORT", std::to_string(grpc_port_));
+  env.try_emplace("SERVER_METRICS_PORT", std::to_string(metrics_port_));
+  env.try_emplace("DATA_DIR", (work_dir / "data").string());
+  env.try_emplace("TURSO_URL", "file:" + (work_dir / "data" / "test.db").string());
+  env.try_emplace("LOG_FORMAT", "json");
+  env.try_emplace("PASSWORD_HASH_MEMORY_KIB", "1024");
+  env.try_emplace("PASSWORD_HASH_ITERATIONS", "1");
+  http_port_ = static_cast<std::uint16_t>(std::stoi(env["SERVER_HTTP_PORT"]));
+  grpc_port_ = static_cast<std::uint16_t>(std::stoi(env["SERVER_GRPC_PORT"]));
+  metrics_port_ = static_cast<std::uint16_t>(std::stoi(env["SERVER_METRICS_PORT"]));
+  log_path_ = work_dir / ("server-" + std::to_string(http_port_) + ".log");
+  pid_ = Spawn(work_dir, config.args, env, log_path_);
+  if (!config.wait_ready) return;
+
+  const auto deadline = std::chrono::steady_clock::now() + config.ready_timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (WaitFor(pid_, std::chrono::milliseconds(0)).has_value()) {
+      pid_ = -1;
+      break;  // exited
+    }
+    if (HttpGet(base_url() + "/ready").status == 200) {
+      ready_ = true;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ADD_FAILURE() << "server did not become ready; output:\n" << Output();
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0 && !Stop().has_value()) Kill();
+}
+
+void ServerProcess::SendSignal(int signal) {
+  if (pid_ > 0) kill(pid_, signal);
+}
+
+std::optional<int> ServerProcess::WaitExit(std::chrono::seconds timeout) {
+  if (pid_ <= 0) return std::nullopt;
+  auto code = WaitFor(pid_, timeout);
+  if (code) pid_ = -1;
+  return code;
+}
+
+std::optional<int> ServerProcess::Stop(std::chrono::seconds timeout) {
+  if (pid_ <= 0) return std::nullopt;
+  SendSignal(SIGTERM);
+  auto code = WaitExit(timeout);
+  if (!code) Kill();
+  return code;
+}
+
+void ServerProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  WaitFor(pid_, std::chrono::seconds(10));
+  pid_ = -1;
+}
+
+std::string ServerProcess::Output() const { return ReadFile(log_path_); }
+
+CommandResult RunServerCommand(const fs::path& work_dir, const std::vector<std::string>& args,
+                               const std::map<std::string, std::string>& env,
+                               std::chrono::seconds timeout) {
+  const fs::path log = work_dir / ("command-" + std::to_string(FreePort()) + ".log");
+  const pid_t pid = Spawn(work_dir, args, env, log);
+  CommandResult result;
+  auto code = WaitFor(pid, timeout);
+  if (!code) {
+    kill(pid, SIGKILL);
+    WaitFor(pid, std::chrono::seconds(10));
+  }
+  result.exit_code = code.value_or(-9);
+  result.output = ReadFile(log);
+  return result;
+}
+
+}  // namespace howler::testing

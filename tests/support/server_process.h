@@ -1,0 +1,87 @@
+// ServerProcess: starts the real howlerops-server binary on free loopback ports for an
+// integration test, waits until it is ready, and stops it (SIGTERM, then SIGKILL after
+// a grace period). Every test that starts a server stops it: the destructor does.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace howler::testing {
+
+// A port that was free a moment ago on 127.0.0.1.
+std::uint16_t FreePort();
+
+// A fresh temporary directory, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct ServerConfig {
+  // Extra environment; ENVIRONMENT=test, the three ports, DATA_DIR and TURSO_URL (a file
+  // in the work dir) are set unless given here.
+  std::map<std::string, std::string> env;
+  std::vector<std::string> args = {"serve"};
+  std::chrono::seconds ready_timeout{30};
+  bool wait_ready = true;
+};
+
+class ServerProcess {
+ public:
+  // Starts the server in `work_dir` (its current directory). Fails the calling test
+  // (ADD_FAILURE) when it does not become ready.
+  ServerProcess(const std::filesystem::path& work_dir, ServerConfig config = {});
+  ~ServerProcess();
+
+  std::uint16_t http_port() const { return http_port_; }
+  std::uint16_t grpc_port() const { return grpc_port_; }
+  std::uint16_t metrics_port() const { return metrics_port_; }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(http_port_); }
+  std::string metrics_url() const {
+    return "http://127.0.0.1:" + std::to_string(metrics_port_);
+  }
+  bool ready() const { return ready_; }
+  pid_t pid() const { return pid_; }
+
+  // Sends SIGTERM and waits; returns the exit code (-signal when killed by a signal),
+  // or nullopt if it had to be killed after `timeout`.
+  std::optional<int> Stop(std::chrono::seconds timeout = std::chrono::seconds(40));
+  void Kill();  // SIGKILL and reap
+  void SendSignal(int signal);
+  // Waits for the process to exit by itself; exit code as for Stop().
+  std::optional<int> WaitExit(std::chrono::seconds timeout);
+  // Everything the process wrote to stdout and stderr so far.
+  std::string Output() const;
+
+ private:
+  std::filesystem::path log_path_;
+  pid_t pid_ = -1;
+  std::uint16_t http_port_ = 0, grpc_port_ = 0, metrics_port_ = 0;
+  bool ready_ = false;
+};
+
+// Runs the binary to completion (for subcommands such as migrate and check-config).
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+CommandResult RunServerCommand(const std::filesystem::path& work_dir,
+                               const std::vector<std::string>& args,
+                               const std::map<std::string, std::string>& env,
+                               std::chrono::seconds timeout = std::chrono::seconds(60));
+
+std::string ServerBinary();
+
+}  // namespace howler::testing
