@@ -1,8 +1,11 @@
 # Embeds every migrations/NNNN_name.sql into a generated C++ source that defines
 # howler::storage::EmbeddedMigrations() (declared in src/storage/migrations.h).
 #
-# Run as a script: cmake -DMIGRATIONS_DIR=<dir> -DOUTPUT=<file.cpp> -P EmbedMigrations.cmake
-# Fails the build when a .sql file is misnamed or two files share a version.
+# Run as a script:
+#   cmake -DMIGRATIONS_DIR=<dir> -DOUTPUT=<file.cpp> [-DMIGRATION_FILES=a.sql,b.sql]
+#         -P EmbedMigrations.cmake
+# MIGRATION_FILES (file names in MIGRATIONS_DIR) defaults to every *.sql there. Fails the
+# build when a .sql file is misnamed or two files share a version.
 
 cmake_minimum_required(VERSION 3.25)
 
@@ -10,7 +13,11 @@ if(NOT MIGRATIONS_DIR OR NOT OUTPUT)
   message(FATAL_ERROR "EmbedMigrations.cmake needs -DMIGRATIONS_DIR and -DOUTPUT")
 endif()
 
-file(GLOB files RELATIVE "${MIGRATIONS_DIR}" "${MIGRATIONS_DIR}/*.sql")
+if(DEFINED MIGRATION_FILES)
+  string(REPLACE "," ";" files "${MIGRATION_FILES}")
+else()
+  file(GLOB files RELATIVE "${MIGRATIONS_DIR}" "${MIGRATIONS_DIR}/*.sql")
+endif()
 list(SORT files)
 
 set(entries "")

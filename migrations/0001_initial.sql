@@ -93,8 +93,8 @@ CREATE TABLE password_reset_tokens (
 CREATE INDEX idx_password_reset_tokens_user_id ON password_reset_tokens (user_id);
 
 -- Append-only audit trail of security events (login, login_failed, logout, refresh,
--- reuse_detected, ...). No foreign keys: events outlive their user and session, and
--- user_id is NULL when the account is unknown.
+-- reuse_detected, ...), pruned by created_at. No foreign keys: events outlive their user
+-- and session, and user_id is NULL when the account is unknown.
 CREATE TABLE auth_events (
   id TEXT PRIMARY KEY,
   user_id TEXT,
@@ -105,6 +105,7 @@ CREATE TABLE auth_events (
   created_at INTEGER NOT NULL
 );
 CREATE INDEX idx_auth_events_user ON auth_events (user_id, created_at);
+CREATE INDEX idx_auth_events_created_at ON auth_events (created_at);
 
 -- Per-user server sequence: every accepted sync write takes last_seq + 1 (one
 -- conditional UPSERT ... RETURNING), so download cursors are strictly increasing.

@@ -148,8 +148,12 @@ Result<Fields> ParseSyntax(std::string_view s) {
   if (!second) {
     return Invalid("expected an HH:MM:SS time");
   }
-  f.year = *year, f.month = *month, f.day = *day;
-  f.hour = *hour, f.minute = *minute, f.second = *second;
+  f.year = *year;
+  f.month = *month;
+  f.day = *day;
+  f.hour = *hour;
+  f.minute = *minute;
+  f.second = *second;
   HOWLER_RETURN_IF_ERROR(ParseFraction(c, f));
   HOWLER_RETURN_IF_ERROR(ParseOffset(c, f));
   if (!c.AtEnd()) {
@@ -194,8 +198,8 @@ std::string FormatRfc3339(TimePoint t) {
 Result<TimePoint> ParseRfc3339(std::string_view s) {
   HOWLER_ASSIGN_OR_RETURN(Fields f, ParseSyntax(s));
   HOWLER_RETURN_IF_ERROR(CheckRanges(f));
-  const std::int64_t offset =
-      std::int64_t{f.offset_sign} * (std::int64_t{f.offset_hour} * 3600 + f.offset_minute * 60);
+  const std::int64_t offset = std::int64_t{f.offset_sign} * (std::int64_t{f.offset_hour} * 3600 +
+                                                             std::int64_t{f.offset_minute} * 60);
   const std::int64_t seconds = DaysFromCivil(f.year, f.month, f.day) * 86400 +
                                std::int64_t{f.hour} * 3600 + std::int64_t{f.minute} * 60 +
                                f.second - offset;

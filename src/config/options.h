@@ -30,7 +30,8 @@ struct Options {
   Environment environment = Environment::kDevelopment;  // ENVIRONMENT
 
   // Storage.
-  std::string database_url = "file:./data/development.db";            // TURSO_URL (env-dependent)
+  // TURSO_URL; the default depends on ENVIRONMENT (see LoadOptions).
+  std::string database_url = "file:./data/development.db";
   std::string database_auth_token;                                    // TURSO_AUTH_TOKEN
   std::filesystem::path data_dir = "./data";                          // DATA_DIR
   SqliteSynchronous sqlite_synchronous = SqliteSynchronous::kNormal;  // SQLITE_SYNCHRONOUS
@@ -66,12 +67,12 @@ struct Options {
   milliseconds http_idle_timeout = std::chrono::seconds(60);     // HTTP_IDLE_TIMEOUT
   std::uint64_t http_max_header_size = std::uint64_t{16} << 10;  // HTTP_MAX_HEADER_SIZE
   std::uint32_t http_max_pipeline = 16;                          // HTTP_MAX_PIPELINE
-  std::uint32_t rate_limit_auth_per_min = 20;                    // RATE_LIMIT_AUTH_PER_MIN (per IP)
-  std::uint32_t rate_limit_sync_per_min = 120;  // RATE_LIMIT_SYNC_PER_MIN (per user)
+  std::uint32_t rate_limit_auth_per_min = 20;   // RATE_LIMIT_AUTH_PER_MIN, per client IP
+  std::uint32_t rate_limit_sync_per_min = 120;  // RATE_LIMIT_SYNC_PER_MIN, per user
 
-  // Logging. The LOG_FORMAT default is json in production, text otherwise.
+  // Logging.
   std::string log_level = "info";           // LOG_LEVEL: trace|debug|info|warn|error|critical|off
-  LogFormat log_format = LogFormat::kText;  // LOG_FORMAT
+  LogFormat log_format = LogFormat::kText;  // LOG_FORMAT; json by default in production
 
   // Email.
   std::string resend_api_key;                             // RESEND_API_KEY
@@ -82,9 +83,9 @@ struct Options {
   std::string email_base_url = "http://localhost:3000";   // EMAIL_BASE_URL
 
   // Sync.
-  std::uint64_t sync_max_upload_size = std::uint64_t{10}
-                                       << 20;  // SYNC_MAX_UPLOAD_SIZE (MAX_REQUEST_SIZE)
-  std::uint32_t sync_max_changes = 1000;       // SYNC_MAX_CHANGES
+  // SYNC_MAX_UPLOAD_SIZE; defaults to MAX_REQUEST_SIZE.
+  std::uint64_t sync_max_upload_size = std::uint64_t{10} << 20;
+  std::uint32_t sync_max_changes = 1000;                                // SYNC_MAX_CHANGES
   milliseconds sync_tombstone_retention = std::chrono::hours(90 * 24);  // SYNC_TOMBSTONE_RETENTION
   bool sync_sanitize_history = true;                                    // SYNC_SANITIZE_HISTORY
 

@@ -60,11 +60,15 @@ void PrintTo(const Blob& blob, std::ostream* os) {
 
 void DatabaseContractTest::SetUp() {
   db_ = GetParam().make();
-  if (db_ == nullptr) GTEST_SKIP() << "backend " << GetParam().name << " is not available";
+  if (db_ == nullptr) {
+    GTEST_SKIP() << "backend " << GetParam().name << " is not available";
+  }
 }
 
 void DatabaseContractTest::TearDown() {
-  if (db_ == nullptr) return;
+  if (db_ == nullptr) {
+    return;
+  }
   for (auto it = tables_.rbegin(); it != tables_.rend(); ++it) {
     EXPECT_TRUE(db_->Execute({"DROP TABLE IF EXISTS " + *it, {}}).ok()) << *it;
   }
@@ -348,6 +352,7 @@ TEST_P(DatabaseContractTest, ConcurrentWritesAndReadsAllLand) {
   constexpr int kWorkers = 4;
   constexpr int kWritesEach = 20;
   std::vector<std::thread> workers;
+  workers.reserve(kWorkers);
   for (int w = 0; w < kWorkers; ++w) {
     workers.emplace_back([this, &t, w] {
       for (int i = 0; i < kWritesEach; ++i) {
@@ -361,7 +366,9 @@ TEST_P(DatabaseContractTest, ConcurrentWritesAndReadsAllLand) {
       }
     });
   }
-  for (std::thread& worker : workers) worker.join();
+  for (std::thread& worker : workers) {
+    worker.join();
+  }
   EXPECT_EQ(CountRows(db(), t), kWorkers * kWritesEach);
 }
 

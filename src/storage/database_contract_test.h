@@ -12,7 +12,8 @@
 // The tests assume nothing a remote server does not give: positional parameters only,
 // one statement per Statement, results from RETURNING (never affected-row counts), and
 // tables with unique names that are dropped afterwards, so that several tests may share
-// one server.
+// one server. They do require enforced foreign keys (tursodb enforces them only after
+// `PRAGMA foreign_keys=ON`) and RETURNING, UPSERT and CHECK constraints.
 #pragma once
 
 #include <gtest/gtest.h>

@@ -45,11 +45,15 @@ TEST(EmbeddedMigrationsTest, SplitIntoStatements) {
 // The build embeds the files as they are in the source tree, byte for byte.
 TEST(EmbeddedMigrationsTest, MatchTheFilesInTheSourceTree) {
   const char* source_dir = std::getenv("HOWLER_SOURCE_DIR");
-  if (source_dir == nullptr) GTEST_SKIP() << "HOWLER_SOURCE_DIR is not set";
+  if (source_dir == nullptr) {
+    GTEST_SKIP() << "HOWLER_SOURCE_DIR is not set";
+  }
   std::map<std::string, std::string> files;
   for (const auto& entry :
        std::filesystem::directory_iterator(std::filesystem::path(source_dir) / "migrations")) {
-    if (entry.path().extension() != ".sql") continue;
+    if (entry.path().extension() != ".sql") {
+      continue;
+    }
     std::ifstream in(entry.path(), std::ios::binary);
     std::ostringstream text;
     text << in.rdbuf();

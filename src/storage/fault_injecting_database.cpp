@@ -40,23 +40,31 @@ std::optional<Status> FaultInjectingDatabase::NextFault() {
 }
 
 Result<ResultSet> FaultInjectingDatabase::Query(const Statement& statement) {
-  if (auto fault = NextFault()) return *std::move(fault);
+  if (auto fault = NextFault()) {
+    return *std::move(fault);
+  }
   return inner_.Query(statement);
 }
 
 Result<ResultSet> FaultInjectingDatabase::Execute(const Statement& statement) {
-  if (auto fault = NextFault()) return *std::move(fault);
+  if (auto fault = NextFault()) {
+    return *std::move(fault);
+  }
   return inner_.Execute(statement);
 }
 
 Result<std::vector<ResultSet>> FaultInjectingDatabase::Batch(
     const std::vector<Statement>& statements) {
-  if (auto fault = NextFault()) return *std::move(fault);
+  if (auto fault = NextFault()) {
+    return *std::move(fault);
+  }
   return inner_.Batch(statements);
 }
 
 Status FaultInjectingDatabase::Ping() {
-  if (auto fault = NextFault()) return *std::move(fault);
+  if (auto fault = NextFault()) {
+    return *std::move(fault);
+  }
   return inner_.Ping();
 }
 

@@ -98,14 +98,19 @@ TEST(FaultInjectingDatabaseTest, CountsCallsFromManyThreads) {
   db.FailNthCall(50, InternalError("one of them"));
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 25; ++i) {
-        if (!db.Ping().ok()) ++failures;
+        if (!db.Ping().ok()) {
+          ++failures;
+        }
       }
     });
   }
-  for (std::thread& thread : threads) thread.join();
+  for (std::thread& thread : threads) {
+    thread.join();
+  }
   EXPECT_EQ(db.calls(), 100);
   EXPECT_EQ(failures, 1);
   EXPECT_EQ(inner.reached, 99);

@@ -19,7 +19,9 @@ Status ValidateList(const std::vector<Migration>& migrations) {
     if (m.version <= previous) {
       return InvalidArgumentError("migration versions must be positive and increasing: " + m.name);
     }
-    if (m.name.empty()) return InvalidArgumentError("migration without a name");
+    if (m.name.empty()) {
+      return InvalidArgumentError("migration without a name");
+    }
     previous = m.version;
   }
   return Status::Ok();
@@ -47,7 +49,9 @@ Status CheckNoUnknownVersions(const std::vector<AppliedMigration>& applied,
 
 Status VerifyChecksum(const AppliedMigration& applied, const Migration& m,
                       const std::string& checksum) {
-  if (applied.checksum == checksum) return Status::Ok();
+  if (applied.checksum == checksum) {
+    return Status::Ok();
+  }
   return FailedPreconditionError("migration " + m.name + " was changed after it was applied");
 }
 
@@ -63,10 +67,14 @@ Result<bool> ApplyOne(Database& db, const Migration& m, const std::string& check
       {"INSERT INTO schema_migrations (version, name, checksum, applied_at) "
        "VALUES (?, ?, ?, ?)",
        {std::int64_t{m.version}, m.name, checksum, now_ms}});
-  for (std::string& sql : *statements) batch.push_back({std::move(sql), {}});
+  for (std::string& sql : *statements) {
+    batch.push_back({std::move(sql), {}});
+  }
 
   auto result = db.Batch(batch);
-  if (result.ok()) return true;
+  if (result.ok()) {
+    return true;
+  }
 
   // Lost a race with another instance? Then the version is recorded now.
   HOWLER_ASSIGN_OR_RETURN(auto applied, ListAppliedMigrations(db));
@@ -97,7 +105,9 @@ Status ApplyMigrations(Database& db, const std::vector<Migration>& migrations, s
       continue;
     }
     HOWLER_ASSIGN_OR_RETURN(bool applied_here, ApplyOne(db, m, checksum, now_ms));
-    if (applied_here && applied_names != nullptr) applied_names->push_back(m.name);
+    if (applied_here && applied_names != nullptr) {
+      applied_names->push_back(m.name);
+    }
   }
   return Status::Ok();
 }
@@ -108,7 +118,9 @@ Result<std::vector<AppliedMigration>> ListAppliedMigrations(Database& db) {
       db.Query({"SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?",
                 {std::string("schema_migrations")}}));
   std::vector<AppliedMigration> out;
-  if (exists.empty()) return out;
+  if (exists.empty()) {
+    return out;
+  }
   HOWLER_ASSIGN_OR_RETURN(
       ResultSet rows, db.Query({"SELECT version, name, checksum, applied_at FROM schema_migrations "
                                 "ORDER BY version",

@@ -199,12 +199,15 @@ TEST(MigrationRunnerTest, ConcurrentRunnersApplyEachMigrationOnce) {
   std::vector<Status> statuses(kRunners);
   std::vector<std::vector<std::string>> applied_names(kRunners);
   std::vector<std::thread> runners;
+  runners.reserve(kRunners);
   for (int i = 0; i < kRunners; ++i) {
     runners.emplace_back([&, i] {
       statuses[i] = ApplyMigrations(*dbs[i], TwoMigrations(), kNow + i, &applied_names[i]);
     });
   }
-  for (std::thread& runner : runners) runner.join();
+  for (std::thread& runner : runners) {
+    runner.join();
+  }
 
   std::vector<std::string> all_applied;
   for (int i = 0; i < kRunners; ++i) {

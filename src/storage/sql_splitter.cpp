@@ -11,8 +11,12 @@ bool IsSpace(char c) {
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  while (!s.empty() && IsSpace(s.front())) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && IsSpace(s.back())) {
+    s.remove_suffix(1);
+  }
   return s;
 }
 
@@ -22,7 +26,9 @@ std::vector<std::string> LeadingWords(std::string_view statement, int count) {
   std::vector<std::string> words;
   std::string word;
   while (static_cast<int>(words.size()) < count && in >> word) {
-    for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (char& c : word) {
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
     words.push_back(std::move(word));
   }
   return words;
@@ -30,15 +36,21 @@ std::vector<std::string> LeadingWords(std::string_view statement, int count) {
 
 bool IsTrigger(std::string_view statement) {
   const std::vector<std::string> w = LeadingWords(statement, 3);
-  if (w.size() < 2 || w[0] != "CREATE") return false;
-  if (w[1] == "TRIGGER") return true;
+  if (w.size() < 2 || w[0] != "CREATE") {
+    return false;
+  }
+  if (w[1] == "TRIGGER") {
+    return true;
+  }
   return (w[1] == "TEMP" || w[1] == "TEMPORARY") && w.size() == 3 && w[2] == "TRIGGER";
 }
 
 Status Flush(std::string& current, std::vector<std::string>& out) {
   std::string statement(Trim(current));
   current.clear();
-  if (statement.empty()) return Status::Ok();
+  if (statement.empty()) {
+    return Status::Ok();
+  }
   if (IsTrigger(statement)) {
     return InvalidArgumentError("triggers are not supported in migrations");
   }
@@ -69,13 +81,17 @@ Result<std::vector<std::string>> SplitSqlStatements(std::string_view sql) {
       current += ' ';
     } else if (c == '/' && next == '*') {
       const std::size_t end = sql.find("*/", i + 2);
-      if (end == std::string_view::npos) return InvalidArgumentError("unterminated /* comment");
+      if (end == std::string_view::npos) {
+        return InvalidArgumentError("unterminated /* comment");
+      }
       i = end + 2;
       current += ' ';
     } else if (IsQuote(c)) {
       // A doubled quote ('it''s') closes and reopens: the two halves are copied in turn.
       const std::size_t end = sql.find(CloserOf(c), i + 1);
-      if (end == std::string_view::npos) return InvalidArgumentError("unterminated quoted text");
+      if (end == std::string_view::npos) {
+        return InvalidArgumentError("unterminated quoted text");
+      }
       current.append(sql.substr(i, end - i + 1));
       i = end + 1;
     } else if (c == ';') {

@@ -37,13 +37,17 @@ struct Binder {
   }
   int operator()(const Blob& v) const {
     // A null data pointer would bind NULL, not an empty blob.
-    if (v.bytes.empty()) return sqlite3_bind_zeroblob(statement, index, 0);
+    if (v.bytes.empty()) {
+      return sqlite3_bind_zeroblob(statement, index, 0);
+    }
     return sqlite3_bind_blob64(statement, index, v.bytes.data(), v.bytes.size(), SQLITE_STATIC);
   }
 };
 
 std::string ColumnBytes(const void* data, int size) {
-  if (data == nullptr || size <= 0) return {};
+  if (data == nullptr || size <= 0) {
+    return {};
+  }
   return std::string(static_cast<const char*>(data), static_cast<std::size_t>(size));
 }
 
@@ -116,12 +120,16 @@ Result<ResultSet> SqliteConnection::Run(const Statement& statement) {
   }
   for (std::size_t i = 0; i < statement.params.size(); ++i) {
     const int rc = std::visit(Binder{stmt, static_cast<int>(i + 1)}, statement.params[i]);
-    if (rc != SQLITE_OK) return Error(rc);
+    if (rc != SQLITE_OK) {
+      return Error(rc);
+    }
   }
   // Columns are read after the first step: a cached statement is prepared again there
   // when the schema changed, and `SELECT *` may then have other columns.
   int rc = sqlite3_step(stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error(rc);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    return Error(rc);
+  }
   ResultSet result;
   const int columns = sqlite3_column_count(stmt);
   for (int c = 0; c < columns; ++c) {
@@ -131,10 +139,14 @@ Result<ResultSet> SqliteConnection::Run(const Statement& statement) {
   for (; rc == SQLITE_ROW; rc = sqlite3_step(stmt)) {
     Row row;
     row.reserve(static_cast<std::size_t>(columns));
-    for (int c = 0; c < columns; ++c) row.push_back(ReadColumn(stmt, c));
+    for (int c = 0; c < columns; ++c) {
+      row.push_back(ReadColumn(stmt, c));
+    }
     result.rows.push_back(std::move(row));
   }
-  if (rc != SQLITE_DONE) return Error(rc);
+  if (rc != SQLITE_DONE) {
+    return Error(rc);
+  }
   return result;
 }
 
@@ -148,7 +160,9 @@ bool SqliteConnection::InTransaction() const {
 }
 
 Result<sqlite3_stmt*> SqliteConnection::Prepare(std::string_view sql) {
-  if (sqlite3_stmt* cached = cache_.Find(sql)) return cached;
+  if (sqlite3_stmt* cached = cache_.Find(sql)) {
+    return cached;
+  }
   if (sql.size() > static_cast<std::size_t>(INT_MAX)) {
     return InvalidArgumentError("statement too long");
   }
@@ -157,8 +171,12 @@ Result<sqlite3_stmt*> SqliteConnection::Prepare(std::string_view sql) {
   int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &raw, &tail);
   SqliteStatementHandle statement(raw);
-  if (rc != SQLITE_OK) return Error(rc);
-  if (!statement) return InternalError("database error: empty statement");
+  if (rc != SQLITE_OK) {
+    return Error(rc);
+  }
+  if (!statement) {
+    return InternalError("database error: empty statement");
+  }
 
   // Anything after the first statement, other than blanks and comments, is refused:
   // the remote backend would silently ignore it.

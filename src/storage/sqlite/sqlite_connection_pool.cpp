@@ -7,7 +7,9 @@ namespace howler::storage {
 SqliteConnectionPool::SqliteConnectionPool(
     std::vector<std::unique_ptr<SqliteConnection>> connections)
     : connections_(std::move(connections)) {
-  for (const auto& connection : connections_) idle_.push_back(connection.get());
+  for (const auto& connection : connections_) {
+    idle_.push_back(connection.get());
+  }
 }
 
 SqliteConnectionPool::Lease SqliteConnectionPool::Acquire() {

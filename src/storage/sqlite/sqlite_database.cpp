@@ -12,7 +12,9 @@ namespace {
 constexpr std::string_view kMemoryPath = ":memory:";
 
 void RollbackIfOpen(SqliteConnection& connection) {
-  if (connection.InTransaction()) (void)connection.Run({"ROLLBACK", {}});
+  if (connection.InTransaction()) {
+    (void)connection.Run({"ROLLBACK", {}});
+  }
 }
 
 // Runs one statement in autocommit mode; a statement that leaves a transaction open
@@ -57,7 +59,9 @@ class SqliteDatabase final : public Database {
     if (!readers_.empty()) {
       auto reader = readers_.Acquire();
       HOWLER_ASSIGN_OR_RETURN(bool read_only, reader->IsReadOnly(statement.sql));
-      if (read_only) return RunAutocommit(*reader, statement);
+      if (read_only) {
+        return RunAutocommit(*reader, statement);
+      }
     }
     return Execute(statement);  // a write, or no readers: the writer runs it
   }
@@ -85,7 +89,9 @@ class SqliteDatabase final : public Database {
 }  // namespace
 
 Result<std::unique_ptr<Database>> OpenSqliteDatabase(const SqliteOptions& options) {
-  if (options.path.empty()) return InvalidArgumentError("the SQLite database path is empty");
+  if (options.path.empty()) {
+    return InvalidArgumentError("the SQLite database path is empty");
+  }
   const bool memory = options.path == kMemoryPath;
   SqliteConnectionOptions connection_options;
   connection_options.wal = !memory;

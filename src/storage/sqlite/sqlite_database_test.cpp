@@ -23,7 +23,9 @@ std::unique_ptr<Database> MustOpen(const SqliteOptions& options) {
 Value QueryOne(Database& db, const std::string& sql) {
   auto result = db.Query({sql, {}});
   EXPECT_TRUE(result.ok()) << sql << ": " << result.status().ToString();
-  if (!result.ok() || result->rows.empty() || result->rows[0].empty()) return Null{};
+  if (!result.ok() || result->rows.empty() || result->rows[0].empty()) {
+    return Null{};
+  }
   return result->rows[0][0];
 }
 

@@ -6,7 +6,9 @@ namespace howler::storage {
 
 sqlite3_stmt* StatementCache::Find(std::string_view sql) {
   auto it = index_.find(sql);
-  if (it == index_.end()) return nullptr;
+  if (it == index_.end()) {
+    return nullptr;
+  }
   entries_.splice(entries_.begin(), entries_, it->second);
   return it->second->statement.get();
 }

@@ -1,0 +1,60 @@
+// Row types of the auth tables (migrations/0001_initial.sql). Plain values; times are
+// milliseconds since the Unix epoch.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace howler::storage {
+
+struct UserRecord {
+  std::string id;
+  std::string username;  // as the user spelled it
+  std::string email;     // lower-cased
+  std::string password_hash;
+  std::string role = "user";
+  std::string tier = "free";
+  bool email_verified = false;
+  bool active = true;
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+  std::optional<std::int64_t> last_login_at;
+};
+
+struct SessionRecord {
+  std::string id;
+  std::string user_id;
+  std::int64_t refresh_counter = 0;
+  std::string refresh_salt;
+  std::optional<std::int64_t> rotated_at;
+  std::string device_name;
+  std::string ip_address;
+  std::string user_agent;
+  std::int64_t created_at = 0;
+  std::int64_t last_seen_at = 0;
+  std::int64_t expires_at = 0;
+  std::optional<std::int64_t> revoked_at;
+};
+
+// Lockout state of one account key (see auth::LockoutPolicy for the rules).
+struct LockoutRecord {
+  std::int64_t failures = 0;
+  std::int64_t window_started_at = 0;
+  std::int64_t locked_until = 0;
+  std::int64_t lock_count = 0;
+};
+
+// One audit event: signup, login, login_failed, locked, logout, refresh,
+// refresh_reuse_detected, session_revoked, password_changed, reset_requested,
+// password_reset, email_verified.
+struct AuthEvent {
+  std::string event;
+  std::string user_id;     // empty when unknown
+  std::string session_id;  // empty when none
+  std::string ip_address;
+  std::string user_agent;
+  std::int64_t at = 0;
+};
+
+}  // namespace howler::storage

@@ -1,0 +1,123 @@
+#include "storage/session_store.h"
+
+namespace howler::storage {
+namespace {
+
+constexpr std::string_view kSessionColumns =
+    "s.id, s.user_id, s.refresh_counter, s.refresh_salt, s.rotated_at, s.device_name, "
+    "s.ip_address, s.user_agent, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at";
+
+SessionRecord SessionFromRow(const Row& r, size_t i = 0) {
+  SessionRecord s;
+  s.id = AsText(r[i + 0]);
+  s.user_id = AsText(r[i + 1]);
+  s.refresh_counter = AsInt(r[i + 2]);
+  s.refresh_salt = AsText(r[i + 3]);
+  s.rotated_at = AsOptionalInt(r[i + 4]);
+  s.device_name = AsText(r[i + 5]);
+  s.ip_address = AsText(r[i + 6]);
+  s.user_agent = AsText(r[i + 7]);
+  s.created_at = AsInt(r[i + 8]);
+  s.last_seen_at = AsInt(r[i + 9]);
+  s.expires_at = AsInt(r[i + 10]);
+  s.revoked_at = AsOptionalInt(r[i + 11]);
+  return s;
+}
+
+}  // namespace
+
+Statement SessionStore::Insert(const SessionRecord& s) {
+  return {"INSERT INTO sessions (id, user_id, refresh_counter, refresh_salt, rotated_at, "
+          "device_name, ip_address, user_agent, created_at, last_seen_at, expires_at) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {s.id, s.user_id, s.refresh_counter, s.refresh_salt, IntOrNull(s.rotated_at),
+           s.device_name, s.ip_address, s.user_agent, s.created_at, s.last_seen_at,
+           s.expires_at}};
+}
+
+Statement SessionStore::Rotate(std::string_view session_id, std::int64_t expected,
+                               std::int64_t now, std::int64_t expires_at, std::string_view ip,
+                               std::string_view user_agent) {
+  return {"UPDATE sessions SET refresh_counter = refresh_counter + 1, rotated_at = ?, "
+          "last_seen_at = ?, expires_at = ?, ip_address = ?, user_agent = ? "
+          "WHERE id = ? AND refresh_counter = ? AND revoked_at IS NULL RETURNING refresh_counter",
+          {now, now, expires_at, std::string(ip), std::string(user_agent),
+           std::string(session_id), expected}};
+}
+
+Statement SessionStore::Revoke(std::string_view session_id, std::string_view user_id,
+                               std::int64_t now, std::string_view reason) {
+  return {"UPDATE sessions SET revoked_at = ?, revoked_reason = ? "
+          "WHERE id = ? AND user_id = ? AND revoked_at IS NULL RETURNING id",
+          {now, std::string(reason), std::string(session_id), std::string(user_id)}};
+}
+
+Statement SessionStore::RevokeAllForUser(std::string_view user_id,
+                                         std::string_view keep_session_id, std::int64_t now,
+                                         std::string_view reason) {
+  return {"UPDATE sessions SET revoked_at = ?, revoked_reason = ? "
+          "WHERE user_id = ? AND id <> ? AND revoked_at IS NULL",
+          {now, std::string(reason), std::string(user_id), std::string(keep_session_id)}};
+}
+
+Result<std::optional<SessionWithUser>> SessionStore::FindWithUser(std::string_view session_id) {
+  HOWLER_ASSIGN_OR_RETURN(
+      ResultSet rs,
+      db_.Query({"SELECT " + std::string(kSessionColumns) +
+                     ", u.username, u.email, u.role, u.email_verified, u.active, u.created_at, "
+                     "u.updated_at, u.last_login_at FROM sessions s JOIN users u ON u.id = "
+                     "s.user_id WHERE s.id = ?",
+                 {std::string(session_id)}}));
+  if (rs.rows.empty()) return std::optional<SessionWithUser>();
+  const Row& r = rs.rows[0];
+  SessionWithUser out;
+  out.session = SessionFromRow(r);
+  UserRecord& u = out.user;
+  u.id = out.session.user_id;
+  u.username = AsText(r[12]);
+  u.email = AsText(r[13]);
+  u.role = AsText(r[14]);
+  u.email_verified = AsInt(r[15]) != 0;
+  u.active = AsInt(r[16]) != 0;
+  u.created_at = AsInt(r[17]);
+  u.updated_at = AsInt(r[18]);
+  u.last_login_at = AsOptionalInt(r[19]);
+  return std::optional<SessionWithUser>(std::move(out));
+}
+
+Result<bool> SessionStore::IsActive(std::string_view session_id, std::int64_t now) {
+  HOWLER_ASSIGN_OR_RETURN(
+      ResultSet rs,
+      db_.Query({"SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id "
+                 "WHERE s.id = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.active = 1",
+                 {std::string(session_id), now}}));
+  return !rs.rows.empty();
+}
+
+Result<std::vector<SessionRecord>> SessionStore::ListActive(std::string_view user_id,
+                                                            std::int64_t now) {
+  HOWLER_ASSIGN_OR_RETURN(
+      ResultSet rs, db_.Query({"SELECT " + std::string(kSessionColumns) +
+                                   " FROM sessions s WHERE s.user_id = ? AND s.revoked_at IS NULL "
+                                   "AND s.expires_at > ? ORDER BY s.created_at DESC, s.id DESC",
+                               {std::string(user_id), now}}));
+  std::vector<SessionRecord> out;
+  for (const Row& r : rs.rows) out.push_back(SessionFromRow(r));
+  return out;
+}
+
+Result<std::int64_t> SessionStore::CountActive(std::int64_t now) {
+  HOWLER_ASSIGN_OR_RETURN(
+      ResultSet rs,
+      db_.Query({"SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > ?",
+                 {now}}));
+  return rs.rows.empty() ? 0 : AsInt(rs.rows[0][0]);
+}
+
+Status SessionStore::DeleteEnded(std::int64_t before) {
+  return db_.Execute({"DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ?",
+                      {before, before}})
+      .status();
+}
+
+}  // namespace howler::storage

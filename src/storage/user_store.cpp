@@ -1,0 +1,103 @@
+#include "storage/user_store.h"
+
+namespace howler::storage {
+namespace {
+
+constexpr std::string_view kColumns =
+    "id, username, email, password_hash, role, tier, email_verified, active, created_at, "
+    "updated_at, last_login_at";
+
+UserRecord FromRow(const Row& r) {
+  UserRecord u;
+  u.id = AsText(r[0]);
+  u.username = AsText(r[1]);
+  u.email = AsText(r[2]);
+  u.password_hash = AsText(r[3]);
+  u.role = AsText(r[4]);
+  u.tier = AsText(r[5]);
+  u.email_verified = AsInt(r[6]) != 0;
+  u.active = AsInt(r[7]) != 0;
+  u.created_at = AsInt(r[8]);
+  u.updated_at = AsInt(r[9]);
+  u.last_login_at = AsOptionalInt(r[10]);
+  return u;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+Statement UserStore::Insert(const UserRecord& u) {
+  return {"INSERT INTO users (id, username, username_key, email, password_hash, role, tier, "
+          "email_verified, active, created_at, updated_at, last_login_at) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {u.id, u.username, Lower(u.username), u.email, u.password_hash, u.role, u.tier,
+           std::int64_t{u.email_verified}, std::int64_t{u.active}, u.created_at, u.updated_at,
+           IntOrNull(u.last_login_at)}};
+}
+
+Statement UserStore::UpdateLastLogin(std::string_view user_id, std::int64_t at) {
+  return {"UPDATE users SET last_login_at = ? WHERE id = ?", {at, std::string(user_id)}};
+}
+
+Statement UserStore::UpdatePassword(std::string_view user_id, std::string_view hash,
+                                    std::int64_t at) {
+  return {"UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
+          {std::string(hash), at, std::string(user_id)}};
+}
+
+Result<std::optional<UserRecord>> UserStore::FindOne(std::string_view where,
+                                                     std::vector<Value> params) {
+  Statement s{"SELECT " + std::string(kColumns) + " FROM users WHERE " + std::string(where),
+              std::move(params)};
+  HOWLER_ASSIGN_OR_RETURN(ResultSet rs, db_.Query(s));
+  if (rs.rows.empty()) return std::optional<UserRecord>();
+  return std::optional<UserRecord>(FromRow(rs.rows[0]));
+}
+
+Result<std::optional<UserRecord>> UserStore::FindByLogin(std::string_view identifier_lower) {
+  const std::string id(identifier_lower);
+  return FindOne("username_key = ? OR email = ? LIMIT 1", {id, id});
+}
+
+Result<std::optional<UserRecord>> UserStore::FindById(std::string_view user_id) {
+  return FindOne("id = ?", {std::string(user_id)});
+}
+
+Result<std::optional<UserRecord>> UserStore::FindByEmail(std::string_view email_lower) {
+  return FindOne("email = ?", {std::string(email_lower)});
+}
+
+Result<std::vector<UserRecord>> UserStore::List(int limit) {
+  HOWLER_ASSIGN_OR_RETURN(
+      ResultSet rs, db_.Query({"SELECT " + std::string(kColumns) +
+                                   " FROM users ORDER BY created_at, id LIMIT ?",
+                               {std::int64_t{limit}}}));
+  std::vector<UserRecord> out;
+  for (const Row& r : rs.rows) out.push_back(FromRow(r));
+  return out;
+}
+
+Result<UserRecord> UserStore::SetActive(std::string_view who, bool active, std::int64_t now) {
+  const std::string key = Lower(who);
+  HOWLER_ASSIGN_OR_RETURN(auto user, FindOne("id = ? OR username_key = ? OR email = ? LIMIT 1",
+                                             {std::string(who), key, key}));
+  if (!user) return NotFoundError("no such user");
+  std::vector<Statement> batch = {{"UPDATE users SET active = ?, updated_at = ? WHERE id = ?",
+                                   {std::int64_t{active}, now, user->id}}};
+  if (!active) {
+    batch.push_back({"UPDATE sessions SET revoked_at = ?, revoked_reason = 'user_disabled' "
+                     "WHERE user_id = ? AND revoked_at IS NULL",
+                     {now, user->id}});
+  }
+  HOWLER_RETURN_IF_ERROR(db_.Batch(batch).status());
+  user->active = active;
+  user->updated_at = now;
+  return *user;
+}
+
+}  // namespace howler::storage

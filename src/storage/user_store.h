@@ -1,0 +1,43 @@
+// UserStore: SQL for the users table. Reads run at once; writes that must be atomic
+// with others are returned as Statements for the caller's Batch.
+//
+// Thread-safe (stateless over a thread-safe Database, which must outlive it).
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "storage/auth_records.h"
+#include "storage/database.h"
+
+namespace howler::storage {
+
+class UserStore {
+ public:
+  explicit UserStore(Database& db) : db_(db) {}
+
+  // Insert; a taken username (any case) or email fails the batch with ALREADY_EXISTS.
+  static Statement Insert(const UserRecord& user);
+  static Statement UpdateLastLogin(std::string_view user_id, std::int64_t at);
+  static Statement UpdatePassword(std::string_view user_id, std::string_view password_hash,
+                                  std::int64_t at);
+
+  // By lower-cased username or email.
+  Result<std::optional<UserRecord>> FindByLogin(std::string_view identifier_lower);
+  Result<std::optional<UserRecord>> FindById(std::string_view user_id);
+  Result<std::optional<UserRecord>> FindByEmail(std::string_view email_lower);
+  // Oldest first.
+  Result<std::vector<UserRecord>> List(int limit);
+  // Sets `active` and, when disabling, revokes every session of the user (one batch).
+  // NOT_FOUND when no user has that id, username or email.
+  Result<UserRecord> SetActive(std::string_view id_username_or_email, bool active,
+                               std::int64_t now);
+
+ private:
+  Result<std::optional<UserRecord>> FindOne(std::string_view where, std::vector<Value> params);
+
+  Database& db_;
+};
+
+}  // namespace howler::storage
