@@ -50,7 +50,7 @@ Response Ready(const HealthContext& ctx) {
 
 void AddHealthRoutes(Router& router, HealthContext context) {
   auto ctx = std::make_shared<const HealthContext>(std::move(context));
-  router.Add("GET", "/health", [ctx](const Request&) { return Health(*ctx); });
+  router.AddRead("GET", "/health", [ctx](const Request&) { return Health(*ctx); });
   router.AddInline("GET", "/ready", [ctx](const Request&) { return Ready(*ctx); });
 }
 

@@ -27,7 +27,7 @@ struct HealthContext {
   const std::atomic<Readiness>* readiness = nullptr;
 };
 
-// /health (worker pool: it touches the database) and /ready (I/O thread).
+// /health (a read route: it pings the database) and /ready (I/O thread).
 void AddHealthRoutes(Router& router, HealthContext context);
 
 // /metrics: Prometheus text of `metrics`, which must outlive the router.

@@ -221,7 +221,10 @@ void Pipeline::Handle(Request request, Responder done) const {
 
 void Pipeline::Dispatch(std::shared_ptr<Exchange> ex) const {
   const Route& route = *ex->route;
-  switch (route.run_on) {
+  RunOn run_on = route.run_on;
+  if (run_on == RunOn::kRead) run_on = options_.inline_reads ? RunOn::kIoThread : RunOn::kWorker;
+  switch (run_on) {
+    case RunOn::kRead:
     case RunOn::kIoThread:
       return Finish(ex, RunGuarded(route.sync, *ex->request));
     case RunOn::kAsync:

@@ -10,7 +10,8 @@
 //   7. body checks    size (413), Content-Type application/json (415),
 //                     Content-Encoding gzip decoded within the size limit
 //   8. dispatch       worker pool (503 + Retry-After when its queue is full),
-//                     I/O thread, or asynchronous, as the route says
+//                     I/O thread, or asynchronous, as the route says; read routes run
+//                     on the I/O thread when `inline_reads` is set
 //   9. error mapping  an exception escaping a handler becomes 500 INTERNAL_ERROR
 //  10. compression    gzip when the client accepts it and the body is over 1 KiB
 //
@@ -42,6 +43,9 @@ struct PipelineOptions {
   std::size_t max_body_bytes = 10u << 20;
   // Bodies at least this large are gzip-compressed for clients that accept it.
   std::size_t compress_min_bytes = 1024;
+  // Run Router::AddRead routes on the I/O thread (set by app for the embedded database,
+  // whose reads take microseconds; a remote database's reads go to the worker pool).
+  bool inline_reads = false;
   // Access log lines for this listener (the metrics listener turns them off).
   bool access_log = true;
 };

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <sstream>
+#include <thread>
 
 #include "common/worker_pool.h"
 #include "http/gzip.h"
@@ -231,6 +233,37 @@ TEST_F(PipelineTest, ForwardedForIsTrustedOnlyFromConfiguredProxies) {
   proxied.peer_ip = "10.0.0.2";
   proxied.headers.Set("X-Forwarded-For", "6.6.6.6, 198.51.100.7, 10.0.0.9");
   EXPECT_EQ(Run(std::move(proxied), trusting).body, "198.51.100.7");
+}
+
+}  // namespace
+}  // namespace howler::http
+
+namespace howler::http {
+namespace {
+
+TEST(PipelineReadRoutesTest, RunInlineOnlyWhenReadsAreCheap) {
+  Router router;
+  router.AddRead("GET", "/read", [](const Request&) {
+    std::ostringstream id;
+    id << std::this_thread::get_id();
+    return JsonResponse(200, id.str());
+  });
+  WorkerPool workers("reads", 1, 4);
+  std::ostringstream caller;
+  caller << std::this_thread::get_id();
+  for (bool inline_reads : {true, false}) {
+    PipelineOptions options;
+    options.inline_reads = inline_reads;
+    Pipeline p(options, router, workers, nullptr);
+    Request r;
+    r.method = "GET";
+    r.path = "/read";
+    r.peer_ip = "127.0.0.1";
+    std::promise<Response> done;
+    p.Handle(std::move(r), [&](Response res) { done.set_value(std::move(res)); });
+    const Response res = done.get_future().get();
+    EXPECT_EQ(res.body == caller.str(), inline_reads) << "inline_reads=" << inline_reads;
+  }
 }
 
 }  // namespace

@@ -44,6 +44,10 @@ void Router::Add(std::string method, std::string pattern, SyncHandler handler) {
   Insert(Route{std::move(method), std::move(pattern), {}, RunOn::kWorker, std::move(handler), {}});
 }
 
+void Router::AddRead(std::string method, std::string pattern, SyncHandler handler) {
+  Insert(Route{std::move(method), std::move(pattern), {}, RunOn::kRead, std::move(handler), {}});
+}
+
 void Router::AddInline(std::string method, std::string pattern, SyncHandler handler) {
   Insert(
       Route{std::move(method), std::move(pattern), {}, RunOn::kIoThread, std::move(handler), {}});

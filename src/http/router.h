@@ -2,7 +2,10 @@
 // path template whose `{name}` segments capture one path segment each.
 //
 // Three kinds of handler say where the work runs:
-// - Add(): a blocking handler, run on the worker pool (database calls and the like);
+// - Add(): a blocking handler, run on the worker pool (database writes and the like);
+// - AddRead(): a handler that only reads the database: on the I/O thread when the
+//   pipeline says reads are cheap (embedded SQLite: microseconds in-process, cheaper
+//   than the two thread hand-offs of the pool), else on the worker pool;
 // - AddInline(): a cheap handler run on the I/O thread (it must never block);
 // - AddAsync(): a handler that completes later through a Responder, from any thread
 //   (used to hand work to another pool, such as password hashing).
@@ -24,7 +27,7 @@ namespace howler::http {
 using SyncHandler = std::function<Response(const Request&)>;
 using AsyncHandler = std::function<void(std::shared_ptr<Request>, Responder)>;
 
-enum class RunOn { kWorker, kIoThread, kAsync };
+enum class RunOn { kWorker, kRead, kIoThread, kAsync };
 
 struct Route {
   std::string method;
@@ -45,6 +48,7 @@ struct RouteMatch {
 class Router {
  public:
   void Add(std::string method, std::string pattern, SyncHandler handler);
+  void AddRead(std::string method, std::string pattern, SyncHandler handler);
   void AddInline(std::string method, std::string pattern, SyncHandler handler);
   void AddAsync(std::string method, std::string pattern, AsyncHandler handler);
 

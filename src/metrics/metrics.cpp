@@ -68,6 +68,29 @@ struct Metrics::Impl {
                                       .Name("sql_studio_db_connections")
                                       .Help("Database connections by state")
                                       .Register(registry);
+  Family<Counter>& auth_attempts = prometheus::BuildCounter()
+                                       .Name("sql_studio_auth_attempts_total")
+                                       .Help("Authentication attempts by method and result")
+                                       .Register(registry);
+  Counter& auth_lockouts = prometheus::BuildCounter()
+                               .Name("sql_studio_auth_lockouts_total")
+                               .Help("Accounts locked after repeated failures")
+                               .Register(registry)
+                               .Add({});
+  Family<Counter>& tokens_issued = prometheus::BuildCounter()
+                                       .Name("sql_studio_auth_tokens_issued_total")
+                                       .Help("Tokens issued by type")
+                                       .Register(registry);
+  Gauge& sessions_active = prometheus::BuildGauge()
+                               .Name("sql_studio_auth_sessions_active")
+                               .Help("Sessions neither revoked nor expired (refreshed by the "
+                                     "cleanup job)")
+                               .Register(registry)
+                               .Add({});
+  Family<Counter>& email_sent = prometheus::BuildCounter()
+                                    .Name("sql_studio_email_sent_total")
+                                    .Help("Emails by type, transport and result")
+                                    .Register(registry);
   Family<Counter>& job_runs = prometheus::BuildCounter()
                                   .Name("sql_studio_jobs_runs_total")
                                   .Help("Background job runs by job and result")
@@ -134,6 +157,24 @@ void Metrics::CountDbRoundtrip(std::string_view op) {
 
 void Metrics::SetDbConnections(std::string_view state, double value) {
   impl_->db_connections.Add({{"state", S(state)}}).Set(value);
+}
+
+void Metrics::CountAuthAttempt(std::string_view method, std::string_view result) {
+  impl_->auth_attempts.Add({{"method", S(method)}, {"result", S(result)}}).Increment();
+}
+
+void Metrics::CountLockout() { impl_->auth_lockouts.Increment(); }
+
+void Metrics::CountTokenIssued(std::string_view type) {
+  impl_->tokens_issued.Add({{"type", S(type)}}).Increment();
+}
+
+void Metrics::SetActiveSessions(double value) { impl_->sessions_active.Set(value); }
+
+void Metrics::CountEmail(std::string_view type, std::string_view transport,
+                         std::string_view result) {
+  impl_->email_sent.Add({{"type", S(type)}, {"transport", S(transport)}, {"result", S(result)}})
+      .Increment();
 }
 
 void Metrics::ObserveJob(std::string_view job, bool ok, double seconds) {

@@ -35,6 +35,17 @@ class Metrics {
   void CountDbRoundtrip(std::string_view op);
   void SetDbConnections(std::string_view state, double value);
 
+  // Auth. `method` is password|refresh|token; `result` success|failure|locked|rate_limited.
+  void CountAuthAttempt(std::string_view method, std::string_view result);
+  void CountLockout();
+  // `type` is access|refresh.
+  void CountTokenIssued(std::string_view type);
+  void SetActiveSessions(double value);
+
+  // Email. `type` verification|password_reset|welcome; `transport` resend|smtp|log;
+  // `result` sent|failed|dropped.
+  void CountEmail(std::string_view type, std::string_view transport, std::string_view result);
+
   // Background jobs.
   void ObserveJob(std::string_view job, bool ok, double seconds);
 

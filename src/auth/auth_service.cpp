@@ -1,0 +1,432 @@
+#include "auth/auth_service.h"
+
+#include "auth/validation.h"
+#include "common/crypto.h"
+#include "common/ids.h"
+#include "common/log.h"
+#include "email/mailer.h"
+#include "metrics/metrics.h"
+
+namespace howler::auth {
+namespace {
+
+using storage::LockoutRecord;
+using storage::SessionRecord;
+using storage::Statement;
+using storage::TokenKind;
+using storage::UserRecord;
+
+constexpr std::string_view kBadCredentials = "invalid username or password";
+constexpr std::string_view kBadRefresh = "invalid or expired refresh token";
+
+std::int64_t Ms(std::chrono::milliseconds d) { return d.count(); }
+
+LockoutState ToState(const LockoutRecord& r) {
+  return {r.failures, r.window_started_at, r.locked_until, r.lock_count};
+}
+LockoutRecord ToRecord(const LockoutState& s) {
+  return {s.failures, s.window_started_ms, s.locked_until_ms, s.lock_count};
+}
+
+std::string TokenHash(std::string_view token) { return HexEncode(Sha256(token)); }
+
+Status Unauthenticated(std::string_view message = "invalid or expired token") {
+  return UnauthenticatedError(std::string(message));
+}
+
+}  // namespace
+
+AuthService::AuthService(AuthOptions options, AuthDeps deps)
+    : options_(options),
+      deps_(deps),
+      lockout_(options.max_login_attempts, options.lockout_duration),
+      users_(deps.db),
+      sessions_(deps.db),
+      attempts_(deps.db),
+      tokens_(deps.db) {}
+
+void AuthService::Count(std::string_view method, std::string_view result) const {
+  if (deps_.metrics) deps_.metrics->CountAuthAttempt(method, result);
+}
+
+Statement AuthService::Event(std::string_view event, std::string_view user_id,
+                             std::string_view session_id, const ClientInfo& client,
+                             std::int64_t now) const {
+  return storage::AuthEventStore::Insert(
+      NewUuidV7(deps_.clock.Now()),
+      {std::string(event), std::string(user_id), std::string(session_id), client.ip,
+       client.user_agent, now});
+}
+
+SessionRecord AuthService::NewSession(const std::string& user_id, const std::string& device,
+                                      const ClientInfo& client, std::int64_t now) const {
+  SessionRecord s;
+  s.id = NewUuidV7(deps_.clock.Now());
+  s.user_id = user_id;
+  s.refresh_salt = RefreshTokenCodec::NewSalt();
+  s.device_name = device.substr(0, 128);
+  s.ip_address = client.ip;
+  s.user_agent = client.user_agent.substr(0, 512);
+  s.created_at = now;
+  s.last_seen_at = now;
+  s.expires_at = now + Ms(options_.refresh_lifetime);
+  return s;
+}
+
+Result<TokenPair> AuthService::IssuePair(UserRecord user, const SessionRecord& session) {
+  HOWLER_ASSIGN_OR_RETURN(auto access, deps_.access_tokens.Issue(user.id, user.username,
+                                                                 user.role, session.id));
+  deps_.session_cache.PutActive(session.id, user.id);
+  if (deps_.metrics) {
+    deps_.metrics->CountTokenIssued("access");
+    deps_.metrics->CountTokenIssued("refresh");
+  }
+  TokenPair pair;
+  pair.user = std::move(user);
+  pair.user.password_hash.clear();
+  pair.access_token = std::move(access.token);
+  pair.access_expires_at = access.expires_at;
+  pair.refresh_token =
+      deps_.refresh_tokens.Make(session.id, session.refresh_counter, session.refresh_salt);
+  pair.session_id = session.id;
+  return pair;
+}
+
+std::string AuthService::NewEmailToken(TokenKind kind, const std::string& user_id,
+                                       std::int64_t now, std::vector<Statement>& batch) const {
+  const std::string token = Base64UrlEncode(RandomBytes(32));
+  const auto ttl = kind == TokenKind::kVerification ? options_.verification_ttl : options_.reset_ttl;
+  batch.push_back(storage::TokenStore::Insert(kind, TokenHash(token), user_id, now, now + Ms(ttl)));
+  return token;
+}
+
+Result<TokenPair> AuthService::Signup(const SignupRequest& req, const ClientInfo& client) {
+  HOWLER_RETURN_IF_ERROR(ValidateUsername(req.username));
+  HOWLER_ASSIGN_OR_RETURN(std::string email, NormalizeEmail(req.email));
+  HOWLER_RETURN_IF_ERROR(ValidatePassword(req.password));
+  HOWLER_ASSIGN_OR_RETURN(std::string hash, deps_.hasher.Hash(req.password));
+
+  const std::int64_t now = deps_.clock.NowMillis();
+  UserRecord user;
+  user.id = NewUuidV7(deps_.clock.Now());
+  user.username = req.username;
+  user.email = email;
+  user.password_hash = std::move(hash);
+  user.created_at = user.updated_at = now;
+  user.last_login_at = now;
+  const SessionRecord session = NewSession(user.id, req.device_name, client, now);
+
+  std::vector<Statement> batch = {storage::UserStore::Insert(user),
+                                  storage::SessionStore::Insert(session)};
+  const std::string token = NewEmailToken(TokenKind::kVerification, user.id, now, batch);
+  batch.push_back(Event("signup", user.id, session.id, client, now));
+  if (Status s = deps_.db.Batch(batch).status(); !s.ok()) {
+    if (s.code() == StatusCode::kAlreadyExists) {
+      return AlreadyExistsError("username or email already exists")
+          .WithReason(ApiReason::kConflict);
+    }
+    return s;
+  }
+  deps_.mailer.Send({email::EmailType::kVerification, user.email, user.username, token});
+  deps_.mailer.Send({email::EmailType::kWelcome, user.email, user.username, ""});
+  Count("signup", "success");
+  return IssuePair(std::move(user), session);
+}
+
+Status AuthService::LoginFailed(const std::string& account_key, const LockoutRecord& state,
+                                const std::string& user_id, const ClientInfo& client,
+                                std::int64_t now) {
+  bool locked_now = false;
+  const LockoutState next = lockout_.OnFailure(ToState(state), now, &locked_now);
+  std::vector<Statement> batch = {
+      storage::LoginAttemptStore::PutLockout(account_key, ToRecord(next), now),
+      storage::LoginAttemptStore::InsertAttempt(NewUuidV7(deps_.clock.Now()), account_key,
+                                                client.ip, false, now),
+      Event("login_failed", user_id, "", client, now)};
+  if (locked_now) batch.push_back(Event("locked", user_id, "", client, now));
+  HOWLER_RETURN_IF_ERROR(deps_.db.Batch(batch).status());
+  if (locked_now) {
+    if (deps_.metrics) deps_.metrics->CountLockout();
+    log::Warn("account locked", {{"user_id", user_id}, {"client_ip", client.ip}});
+  }
+  Count("password", "failure");
+  return Unauthenticated(kBadCredentials);
+}
+
+Result<TokenPair> AuthService::Login(const LoginRequest& req, const ClientInfo& client) {
+  if (req.username.empty() || req.username.size() > 254 || req.password.empty() ||
+      req.password.size() > kMaxPasswordBytes) {
+    deps_.hasher.SpendEquivalentTime(req.password);
+    Count("password", "failure");
+    return Unauthenticated(kBadCredentials);
+  }
+  const std::string ident = ToLower(req.username);
+  HOWLER_ASSIGN_OR_RETURN(std::optional<UserRecord> user, users_.FindByLogin(ident));
+  const std::string account_key = user ? "user:" + user->id : "login:" + ident;
+  HOWLER_ASSIGN_OR_RETURN(LockoutRecord lock, attempts_.GetLockout(account_key));
+  const std::int64_t now = deps_.clock.NowMillis();
+  int retry_after = 0;
+  if (lockout_.IsLocked(ToState(lock), now, &retry_after)) {
+    Count("password", "locked");
+    return ResourceExhaustedError("too many failed attempts; try again later")
+        .WithReason(ApiReason::kAccountLocked)
+        .WithRetryAfter(retry_after);
+  }
+  bool ok = false;
+  if (user) {
+    ok = deps_.hasher.Verify(user->password_hash, req.password) && user->active;
+  } else {
+    deps_.hasher.SpendEquivalentTime(req.password);
+  }
+  if (!ok) return LoginFailed(account_key, lock, user ? user->id : "", client, now);
+
+  const SessionRecord session = NewSession(user->id, req.device_name, client, now);
+  std::vector<Statement> batch = {
+      storage::SessionStore::Insert(session), storage::UserStore::UpdateLastLogin(user->id, now),
+      storage::LoginAttemptStore::InsertAttempt(NewUuidV7(deps_.clock.Now()), account_key,
+                                                client.ip, true, now),
+      Event("login", user->id, session.id, client, now)};
+  if (lock.failures != 0 || lock.lock_count != 0) {
+    batch.push_back(storage::LoginAttemptStore::PutLockout(
+        account_key, ToRecord(lockout_.OnSuccess(ToState(lock))), now));
+  }
+  if (deps_.hasher.NeedsRehash(user->password_hash)) {
+    if (auto rehashed = deps_.hasher.Hash(req.password); rehashed.ok()) {
+      batch.push_back(storage::UserStore::UpdatePassword(user->id, *rehashed, now));
+    }
+  }
+  HOWLER_RETURN_IF_ERROR(deps_.db.Batch(batch).status());
+  user->last_login_at = now;
+  Count("password", "success");
+  return IssuePair(std::move(*user), session);
+}
+
+Result<TokenPair> AuthService::Refresh(std::string_view token, const ClientInfo& client) {
+  auto parsed = deps_.refresh_tokens.Parse(token);
+  if (!parsed.ok()) {
+    Count("refresh", "failure");
+    return Unauthenticated(kBadRefresh);
+  }
+  const std::int64_t now = deps_.clock.NowMillis();
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    HOWLER_ASSIGN_OR_RETURN(auto found, sessions_.FindWithUser(parsed->session_id));
+    if (!found || !deps_.refresh_tokens.Matches(*parsed, found->session.refresh_salt) ||
+        found->session.revoked_at || found->session.expires_at <= now || !found->user.active) {
+      Count("refresh", "failure");
+      return Unauthenticated(kBadRefresh);
+    }
+    SessionRecord& s = found->session;
+    if (parsed->counter == s.refresh_counter) {
+      const std::int64_t expires = now + Ms(options_.refresh_lifetime);
+      HOWLER_ASSIGN_OR_RETURN(
+          auto results,
+          deps_.db.Batch({storage::SessionStore::Rotate(s.id, s.refresh_counter, now, expires,
+                                                        client.ip, client.user_agent),
+                          Event("refresh", s.user_id, s.id, client, now)}));
+      if (results[0].rows.empty()) continue;  // another refresh won: re-read, take grace
+      s.refresh_counter = storage::AsInt(results[0].rows[0][0]);
+      s.expires_at = expires;
+      Count("refresh", "success");
+      return IssuePair(std::move(found->user), s);
+    }
+    const bool just_rotated = s.rotated_at && now - *s.rotated_at <= Ms(options_.refresh_grace);
+    if (parsed->counter == s.refresh_counter - 1 && just_rotated) {
+      Count("refresh", "success");
+      return IssuePair(std::move(found->user), s);  // the current pair, no new rotation
+    }
+    // An older token: someone kept a token that was replaced. End the session.
+    HOWLER_RETURN_IF_ERROR(
+        deps_.db
+            .Batch({storage::SessionStore::Revoke(s.id, s.user_id, now, "refresh_reuse"),
+                    Event("refresh_reuse_detected", s.user_id, s.id, client, now)})
+            .status());
+    deps_.session_cache.MarkRevoked(s.id);
+    log::Warn("refresh token reuse detected; session revoked",
+              {{"user_id", s.user_id}, {"session_id", s.id}, {"client_ip", client.ip}});
+    Count("refresh", "reuse");
+    return Unauthenticated(kBadRefresh);
+  }
+  return UnavailableError("refresh contention, retry").WithRetryAfter(1);
+}
+
+Status AuthService::Logout(const Principal& who, bool all_devices, const ClientInfo& client) {
+  const std::int64_t now = deps_.clock.NowMillis();
+  std::vector<Statement> batch;
+  if (all_devices) {
+    batch.push_back(storage::SessionStore::RevokeAllForUser(who.user_id, "", now, "logout_all"));
+  } else {
+    batch.push_back(storage::SessionStore::Revoke(who.session_id, who.user_id, now, "logout"));
+  }
+  batch.push_back(Event("logout", who.user_id, who.session_id, client, now));
+  HOWLER_RETURN_IF_ERROR(deps_.db.Batch(batch).status());
+  if (all_devices) deps_.session_cache.MarkUserRevoked(who.user_id);
+  deps_.session_cache.MarkRevoked(who.session_id);
+  return Status::Ok();
+}
+
+Result<Principal> AuthService::Authenticate(std::string_view access_token) {
+  auto claims = deps_.access_tokens.Verify(access_token);
+  if (!claims.ok()) return Unauthenticated();
+  switch (deps_.session_cache.Get(claims->session_id)) {
+    case SessionCache::State::kRevoked:
+      return Unauthenticated();
+    case SessionCache::State::kUnknown: {
+      HOWLER_ASSIGN_OR_RETURN(bool active,
+                              sessions_.IsActive(claims->session_id, deps_.clock.NowMillis()));
+      if (!active) {
+        deps_.session_cache.MarkRevoked(claims->session_id);
+        return Unauthenticated();
+      }
+      deps_.session_cache.PutActive(claims->session_id, claims->user_id);
+      break;
+    }
+    case SessionCache::State::kActive:
+      break;
+  }
+  return Principal{claims->user_id, claims->username, claims->role, claims->session_id};
+}
+
+Result<UserRecord> AuthService::Profile(const Principal& who) {
+  HOWLER_ASSIGN_OR_RETURN(auto user, users_.FindById(who.user_id));
+  if (!user || !user->active) return Unauthenticated();
+  user->password_hash.clear();
+  return *user;
+}
+
+Result<std::vector<storage::SessionRecord>> AuthService::ListSessions(const Principal& who) {
+  return sessions_.ListActive(who.user_id, deps_.clock.NowMillis());
+}
+
+Status AuthService::RevokeSession(const Principal& who, std::string_view session_id,
+                                  const ClientInfo& client) {
+  const std::int64_t now = deps_.clock.NowMillis();
+  HOWLER_ASSIGN_OR_RETURN(
+      auto results,
+      deps_.db.Batch({storage::SessionStore::Revoke(session_id, who.user_id, now, "revoked"),
+                      Event("session_revoked", who.user_id, session_id, client, now)}));
+  if (results[0].rows.empty()) return NotFoundError("session not found");
+  deps_.session_cache.MarkRevoked(session_id);
+  return Status::Ok();
+}
+
+Status AuthService::ChangePassword(const Principal& who, std::string_view current,
+                                   std::string_view next, const ClientInfo& client) {
+  if (current.empty()) return InvalidArgumentError("current_password is required");
+  if (Status s = ValidatePassword(next); !s.ok()) {
+    return InvalidArgumentError("new_password must be 8-1024 bytes of valid UTF-8");
+  }
+  HOWLER_ASSIGN_OR_RETURN(auto user, users_.FindById(who.user_id));
+  if (!user || !user->active) return Unauthenticated();
+  if (!deps_.hasher.Verify(user->password_hash, current)) {
+    Count("password", "failure");
+    return Unauthenticated("current password is incorrect");
+  }
+  HOWLER_ASSIGN_OR_RETURN(std::string hash, deps_.hasher.Hash(next));
+  const std::int64_t now = deps_.clock.NowMillis();
+  HOWLER_RETURN_IF_ERROR(
+      deps_.db
+          .Batch({storage::UserStore::UpdatePassword(who.user_id, hash, now),
+                  storage::SessionStore::RevokeAllForUser(who.user_id, who.session_id, now,
+                                                          "password_changed"),
+                  Event("password_changed", who.user_id, who.session_id, client, now)})
+          .status());
+  deps_.session_cache.MarkUserRevoked(who.user_id, who.session_id);
+  return Status::Ok();
+}
+
+Status AuthService::VerifyEmail(std::string_view token, const ClientInfo& client) {
+  const Status invalid = InvalidArgumentError("invalid, expired or already used token");
+  if (token.empty() || token.size() > 256) return invalid;
+  const std::int64_t now = deps_.clock.NowMillis();
+  const std::string hash = TokenHash(token);
+  std::vector<storage::Value> params = {now};
+  std::string sql = "UPDATE users SET email_verified = 1, updated_at = ? WHERE id = "
+                    "(SELECT user_id FROM email_verification_tokens WHERE token_hash = ?) AND ";
+  params.push_back(hash);
+  sql += storage::TokenStore::ConsumedAt(TokenKind::kVerification, hash, now, params);
+  HOWLER_ASSIGN_OR_RETURN(
+      auto results,
+      deps_.db.Batch({storage::TokenStore::Consume(TokenKind::kVerification, hash, now),
+                      {sql + " RETURNING id", params}}));
+  if (results[0].rows.empty()) return invalid;
+  const std::string user_id = storage::AsText(results[0].rows[0][0]);
+  (void)deps_.db.Execute(Event("email_verified", user_id, "", client, now));
+  return Status::Ok();
+}
+
+Status AuthService::ResendVerification(const Principal& who) {
+  HOWLER_ASSIGN_OR_RETURN(auto user, users_.FindById(who.user_id));
+  if (!user) return Unauthenticated();
+  if (user->email_verified) return InvalidArgumentError("email is already verified");
+  const std::int64_t now = deps_.clock.NowMillis();
+  HOWLER_ASSIGN_OR_RETURN(auto latest, tokens_.LatestCreatedAt(TokenKind::kVerification, user->id));
+  if (latest && now - *latest < Ms(options_.resend_interval)) {
+    const int wait = static_cast<int>((Ms(options_.resend_interval) - (now - *latest) + 999) / 1000);
+    return ResourceExhaustedError("a verification email was sent recently; try again later")
+        .WithRetryAfter(std::max(1, wait));
+  }
+  std::vector<Statement> batch;
+  const std::string token = NewEmailToken(TokenKind::kVerification, user->id, now, batch);
+  HOWLER_RETURN_IF_ERROR(deps_.db.Batch(batch).status());
+  deps_.mailer.Send({email::EmailType::kVerification, user->email, user->username, token});
+  return Status::Ok();
+}
+
+Status AuthService::RequestPasswordReset(std::string_view email_in, const ClientInfo& client) {
+  HOWLER_ASSIGN_OR_RETURN(std::string email, NormalizeEmail(email_in));
+  HOWLER_ASSIGN_OR_RETURN(auto user, users_.FindByEmail(email));
+  if (!user || !user->active) return Status::Ok();  // same answer for unknown addresses
+  const std::int64_t now = deps_.clock.NowMillis();
+  std::vector<Statement> batch;
+  const std::string token = NewEmailToken(TokenKind::kPasswordReset, user->id, now, batch);
+  batch.push_back(Event("reset_requested", user->id, "", client, now));
+  HOWLER_RETURN_IF_ERROR(deps_.db.Batch(batch).status());
+  deps_.mailer.Send({email::EmailType::kPasswordReset, user->email, user->username, token});
+  return Status::Ok();
+}
+
+Status AuthService::ResetPassword(std::string_view token, std::string_view next,
+                                  const ClientInfo& client) {
+  const Status invalid = InvalidArgumentError("invalid, expired or already used token");
+  if (token.empty() || token.size() > 256) return invalid;
+  if (Status s = ValidatePassword(next); !s.ok()) {
+    return InvalidArgumentError("new_password must be 8-1024 bytes of valid UTF-8");
+  }
+  const std::int64_t now = deps_.clock.NowMillis();
+  const std::string hash = TokenHash(token);
+  HOWLER_ASSIGN_OR_RETURN(auto user_id, tokens_.FindUsable(TokenKind::kPasswordReset, hash, now));
+  if (!user_id) return invalid;
+  HOWLER_ASSIGN_OR_RETURN(std::string password_hash, deps_.hasher.Hash(next));
+
+  // Every statement after the first applies only if this request consumed the token.
+  auto guarded = [&](Statement s) {
+    s.sql += " AND " + storage::TokenStore::ConsumedAt(TokenKind::kPasswordReset, hash, now,
+                                                       s.params);
+    return s;
+  };
+  HOWLER_ASSIGN_OR_RETURN(
+      auto results,
+      deps_.db.Batch(
+          {storage::TokenStore::Consume(TokenKind::kPasswordReset, hash, now),
+           guarded(storage::UserStore::UpdatePassword(*user_id, password_hash, now)),
+           guarded(storage::SessionStore::RevokeAllForUser(*user_id, "", now, "password_reset")),
+           guarded(storage::TokenStore::ConsumeAllForUser(TokenKind::kPasswordReset, *user_id,
+                                                          now))}));
+  if (results[0].rows.empty()) return invalid;
+  deps_.session_cache.MarkUserRevoked(*user_id);
+  (void)deps_.db.Execute(Event("password_reset", *user_id, "", client, now));
+  return Status::Ok();
+}
+
+Status AuthService::Cleanup() {
+  const std::int64_t now = deps_.clock.NowMillis();
+  const std::int64_t week_ago = now - Ms(std::chrono::hours(24 * 7));
+  HOWLER_RETURN_IF_ERROR(sessions_.DeleteEnded(week_ago));
+  HOWLER_RETURN_IF_ERROR(attempts_.DeleteOld(now - Ms(std::chrono::hours(24 * 30)), now));
+  HOWLER_RETURN_IF_ERROR(tokens_.DeleteEnded(now));
+  HOWLER_ASSIGN_OR_RETURN(std::int64_t active, sessions_.CountActive(now));
+  if (deps_.metrics) deps_.metrics->SetActiveSessions(static_cast<double>(active));
+  return Status::Ok();
+}
+
+}  // namespace howler::auth

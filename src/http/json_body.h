@@ -1,0 +1,35 @@
+// Reading JSON request bodies and writing JSON responses with Boost.JSON. Field errors
+// are INVALID_ARGUMENT naming the field, as API.md requires; unknown fields are ignored.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "common/clock.h"
+#include "http/message.h"
+
+namespace howler::http {
+
+// The body as a JSON object. An empty body is an empty object when `allow_empty`.
+Result<boost::json::object> ParseJsonObject(const Request& request, bool allow_empty = false);
+
+// A required string field of at most `max_bytes` bytes (empty strings are "missing").
+Result<std::string> RequiredString(const boost::json::object& o, std::string_view field,
+                                   std::size_t max_bytes = 4096);
+Result<std::optional<std::string>> OptionalString(const boost::json::object& o,
+                                                  std::string_view field,
+                                                  std::size_t max_bytes = 4096);
+Result<std::optional<bool>> OptionalBool(const boost::json::object& o, std::string_view field);
+
+// A JSON response with the serialized value.
+Response JsonValueResponse(int status, const boost::json::value& value);
+
+// RFC 3339 text of a millisecond timestamp, or null.
+boost::json::value TimeValue(std::optional<std::int64_t> unix_ms);
+
+}  // namespace howler::http
