@@ -188,6 +188,41 @@ TEST_F(FoundationTest, MalformedRequestGets400AndTheConnectionCloses) {
   EXPECT_EQ(reply.rfind("HTTP/1.1 400", 0), 0u) << reply;
 }
 
+std::string Gzip(const std::string& in) {
+  z_stream zs{};
+  deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&zs, in.size()) + 32, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+TEST_F(FoundationTest, GzipRequestBodiesAreAccepted) {
+  const std::string body = R"({"username":"gzip-user","email":"gzip@example.com","password":"long enough pw"})";
+  HttpResult r = HttpRequest("POST", Url("/api/auth/signup"),
+                             {"Content-Type: application/json", "Content-Encoding: gzip"},
+                             Gzip(body));
+  EXPECT_EQ(r.status, 201) << r.body;
+  EXPECT_NE(r.body.find("\"username\":\"gzip-user\""), std::string::npos) << r.body;
+
+  HttpResult corrupt = HttpRequest("POST", Url("/api/auth/login"),
+                                   {"Content-Type: application/json", "Content-Encoding: gzip"},
+                                   "definitely not gzip");
+  EXPECT_EQ(corrupt.status, 400) << corrupt.body;
+}
+
+TEST_F(FoundationTest, BodiesMustBeJson) {
+  HttpResult r = HttpRequest("POST", Url("/api/auth/login"), {"Content-Type: text/plain"},
+                             "username=a&password=b");
+  EXPECT_EQ(r.status, 415);
+  EXPECT_NE(r.body.find("\"code\":\"UNSUPPORTED_MEDIA_TYPE\""), std::string::npos) << r.body;
+}
+
 TEST_F(FoundationTest, GzipResponsesWhenAsked) {
   HttpResult r = HttpGet(server_->metrics_url() + "/metrics", {"Accept-Encoding: gzip"});
   ASSERT_EQ(r.status, 200);

@@ -57,20 +57,47 @@ using StatePtr = HttpServer::State*;
 using BeastRequest = bhttp::request<bhttp::string_body>;
 using BeastResponse = bhttp::response<bhttp::string_body>;
 
-// Hands a request to the pipeline and resumes the caller on its own executor once the
-// response is ready (the pipeline may finish on a worker thread).
+// The meeting point of a request handed to the pipeline and the coroutine waiting for
+// its response. A response produced while the pipeline call is still on the stack
+// (inline routes) is taken directly, with no post and no thread wake-up; a later one
+// (worker pool, async routes) resumes the coroutine through its executor.
+struct PendingResponse {
+  std::mutex mu;
+  std::optional<Response> response;
+  std::function<void(Response)> resume;  // set once the coroutine waits
+
+  void Complete(Response r) {
+    std::unique_lock lock(mu);
+    if (!resume) {
+      response = std::move(r);
+      return;
+    }
+    auto resume_now = std::move(resume);
+    lock.unlock();
+    resume_now(std::move(r));
+  }
+};
+
+// Waits for `pending` to complete, resuming on the caller's executor.
 template <typename Token>
-auto AsyncHandle(const Pipeline& pipeline, Request request, Token&& token) {
+auto AsyncWait(std::shared_ptr<PendingResponse> pending, Token&& token) {
   return asio::async_initiate<Token, void(Response)>(
-      [&pipeline](auto handler, Request req) {
-        using H = decltype(handler);
-        auto shared = std::make_shared<H>(std::move(handler));
-        pipeline.Handle(std::move(req), [shared](Response r) {
+      [](auto handler, std::shared_ptr<PendingResponse> pending) {
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        auto post_resume = [shared](Response r) {
           auto ex = asio::get_associated_executor(*shared);
           asio::post(ex, [shared, r = std::move(r)]() mutable { (*shared)(std::move(r)); });
-        });
+        };
+        std::unique_lock lock(pending->mu);
+        if (pending->response) {  // completed in the meantime
+          Response r = std::move(*pending->response);
+          lock.unlock();
+          post_resume(std::move(r));
+          return;
+        }
+        pending->resume = std::move(post_resume);
       },
-      token, std::move(request));
+      token, std::move(pending));
 }
 
 void DecodeTarget(std::string_view target, Request& out) {
@@ -163,8 +190,16 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, StatePtr state) {
     BeastRequest beast_request = parser.release();
     const bool client_keep_alive = beast_request.keep_alive();
     const unsigned version = beast_request.version();
-    Response response = co_await AsyncHandle(
-        state->pipeline, ToRequest(std::move(beast_request), peer_ip), asio::use_awaitable);
+    auto pending = std::make_shared<PendingResponse>();
+    state->pipeline.Handle(ToRequest(std::move(beast_request), peer_ip),
+                           [pending](Response r) { pending->Complete(std::move(r)); });
+    std::optional<Response> ready;
+    {
+      std::lock_guard lock(pending->mu);
+      if (pending->response) ready = std::move(pending->response);
+    }
+    Response response =
+        ready ? std::move(*ready) : co_await AsyncWait(pending, asio::use_awaitable);
     const bool keep_alive = client_keep_alive && !response.close && !state->draining.load();
     stream.expires_after(state->options.read_timeout);
     co_await bhttp::async_write(stream, ToBeast(std::move(response), version, keep_alive), token);
