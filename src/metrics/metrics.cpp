@@ -24,7 +24,9 @@ const Histogram::BucketBoundaries& LatencyBuckets() {
   return kBuckets;
 }
 
-std::string S(std::string_view v) { return std::string(v); }
+std::string S(std::string_view v) {
+  return std::string(v);
+}
 
 }  // namespace
 
@@ -83,8 +85,9 @@ struct Metrics::Impl {
                                        .Register(registry);
   Gauge& sessions_active = prometheus::BuildGauge()
                                .Name("sql_studio_auth_sessions_active")
-                               .Help("Sessions neither revoked nor expired (refreshed by the "
-                                     "cleanup job)")
+                               .Help(
+                                   "Sessions neither revoked nor expired (refreshed by the "
+                                   "cleanup job)")
                                .Register(registry)
                                .Add({});
   Family<Counter>& email_sent = prometheus::BuildCounter()
@@ -134,10 +137,11 @@ void Metrics::ObserveHttpRequest(std::string_view method, std::string_view route
       .Observe(seconds);
 }
 
-void Metrics::AddHttpInFlight(int delta) { impl_->http_in_flight.Increment(delta); }
+void Metrics::AddHttpInFlight(int delta) {
+  impl_->http_in_flight.Increment(delta);
+}
 
-void Metrics::ObserveGrpcRequest(std::string_view method, std::string_view code,
-                                 double seconds) {
+void Metrics::ObserveGrpcRequest(std::string_view method, std::string_view code, double seconds) {
   impl_->grpc_requests.Add({{"method", S(method)}, {"code", S(code)}}).Increment();
   impl_->grpc_duration.Add({{"method", S(method)}}, LatencyBuckets()).Observe(seconds);
 }
@@ -163,13 +167,17 @@ void Metrics::CountAuthAttempt(std::string_view method, std::string_view result)
   impl_->auth_attempts.Add({{"method", S(method)}, {"result", S(result)}}).Increment();
 }
 
-void Metrics::CountLockout() { impl_->auth_lockouts.Increment(); }
+void Metrics::CountLockout() {
+  impl_->auth_lockouts.Increment();
+}
 
 void Metrics::CountTokenIssued(std::string_view type) {
   impl_->tokens_issued.Add({{"type", S(type)}}).Increment();
 }
 
-void Metrics::SetActiveSessions(double value) { impl_->sessions_active.Set(value); }
+void Metrics::SetActiveSessions(double value) {
+  impl_->sessions_active.Set(value);
+}
 
 void Metrics::CountEmail(std::string_view type, std::string_view transport,
                          std::string_view result) {

@@ -36,6 +36,25 @@ TEST(MetricsTest, ExportsProcessAndDbFamilies) {
   }
 }
 
+TEST(MetricsTest, ExportsAuthAndEmailFamilies) {
+  Metrics m;
+  m.CountAuthAttempt("password", "failure");
+  m.CountLockout();
+  m.CountTokenIssued("access");
+  m.SetActiveSessions(3);
+  m.CountEmail("verification", "smtp", "sent");
+  const std::string text = m.Serialize();
+  EXPECT_NE(text.find("sql_studio_auth_attempts_total{method=\"password\",result=\"failure\"} 1"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("sql_studio_auth_lockouts_total 1"), std::string::npos);
+  EXPECT_NE(text.find("sql_studio_auth_tokens_issued_total{type=\"access\"} 1"), std::string::npos);
+  EXPECT_NE(text.find("sql_studio_auth_sessions_active 3"), std::string::npos);
+  EXPECT_NE(text.find("sql_studio_email_sent_total{result=\"sent\",transport=\"smtp\","
+                      "type=\"verification\"} 1"),
+            std::string::npos);
+}
+
 TEST(ProcessStatsTest, ReadsThisProcess) {
   const ProcessStats s = ReadProcessStats();
   EXPECT_GT(s.resident_memory_bytes, 1024 * 1024);
