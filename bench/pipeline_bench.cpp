@@ -12,7 +12,9 @@
 namespace howler::http {
 namespace {
 
-Response Small(const Request&) { return JsonResponse(200, "{\"status\":\"ready\"}"); }
+Response Small(const Request&) {
+  return JsonResponse(200, "{\"status\":\"ready\"}");
+}
 
 void BM_Baseline(benchmark::State& state) {
   for (auto _ : state) {

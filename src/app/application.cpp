@@ -5,10 +5,20 @@
 #include "app/build_info.h"
 #include "app/database_factory.h"
 #include "app/job_runner.h"
+#include "auth/access_token.h"
+#include "auth/auth_service.h"
+#include "auth/password_hasher.h"
+#include "auth/rate_limiter.h"
+#include "auth/refresh_token.h"
+#include "auth/session_cache.h"
 #include "common/clock.h"
+#include "common/crypto.h"
 #include "common/log.h"
 #include "common/worker_pool.h"
+#include "email/queued_mailer.h"
+#include "email/transport_factory.h"
 #include "grpc/grpc_server.h"
+#include "http/auth_handlers.h"
 #include "http/health_handlers.h"
 #include "http/pipeline.h"
 #include "http/router.h"
@@ -27,6 +37,15 @@ struct Application::Parts {
   std::atomic<http::Readiness> readiness{http::Readiness::kStarting};
   std::chrono::steady_clock::time_point started_at = std::chrono::steady_clock::now();
   std::unique_ptr<WorkerPool> workers;
+  std::unique_ptr<WorkerPool> hash_pool;
+  SystemClock clock;
+  std::unique_ptr<email::QueuedMailer> mailer;
+  std::unique_ptr<auth::PasswordHasher> hasher;
+  std::unique_ptr<auth::AccessTokenService> access_tokens;
+  std::unique_ptr<auth::RefreshTokenCodec> refresh_tokens;
+  std::unique_ptr<auth::SessionCache> session_cache;
+  std::unique_ptr<auth::RateLimiter> auth_limiter;
+  std::unique_ptr<auth::AuthService> auth;
   http::Router api_router;
   http::Router metrics_router;
   std::unique_ptr<http::Pipeline> api_pipeline;
@@ -40,8 +59,8 @@ struct Application::Parts {
 
 namespace {
 
-http::ServerOptions ListenerOptions(const config::Options& o, std::string name,
-                                    std::uint16_t port, int threads) {
+http::ServerOptions ListenerOptions(const config::Options& o, std::string name, std::uint16_t port,
+                                    int threads) {
   http::ServerOptions s;
   s.name = std::move(name);
   s.host = o.server_host;
@@ -59,7 +78,9 @@ http::ServerOptions ListenerOptions(const config::Options& o, std::string name,
 Application::Application(config::Options options)
     : options_(std::move(options)), parts_(std::make_unique<Parts>()) {}
 
-Application::~Application() { Shutdown(); }
+Application::~Application() {
+  Shutdown();
+}
 
 Status Application::Start() {
   Parts& p = *parts_;
@@ -70,17 +91,20 @@ Status Application::Start() {
                                                   SystemClock().NowMillis(), &applied));
   for (const auto& name : applied) log::Info("migration applied", {{"migration", name}});
 
-  p.workers = std::make_unique<WorkerPool>("worker", options_.worker_threads,
-                                           options_.worker_queue);
+  p.workers =
+      std::make_unique<WorkerPool>("worker", options_.worker_threads, options_.worker_queue);
+  HOWLER_RETURN_IF_ERROR(StartAuth());
   storage::Database* db = p.db.get();
-  http::AddHealthRoutes(p.api_router, {[db] { return db->Ping(); }, BuildVersion(),
-                                       p.started_at, &p.readiness});
+  http::AddHealthRoutes(p.api_router,
+                        {[db] { return db->Ping(); }, BuildVersion(), p.started_at, &p.readiness});
   http::AddMetricsRoutes(p.metrics_router, p.metrics);
+  http::AddAuthRoutes(p.api_router, {*p.auth, *p.hash_pool, *p.auth_limiter});
 
   http::PipelineOptions api;
   api.cors_origins = options_.cors_origins;
   api.trusted_proxies = options_.trusted_proxies;
   api.max_body_bytes = options_.max_request_size;
+  api.inline_reads = !config::IsRemoteDatabase(options_);
   p.api_pipeline = std::make_unique<http::Pipeline>(api, p.api_router, *p.workers, &p.metrics);
   http::PipelineOptions internal = api;
   internal.access_log = false;
@@ -88,15 +112,13 @@ Status Application::Start() {
       std::make_unique<http::Pipeline>(internal, p.metrics_router, *p.workers, nullptr);
 
   p.api_server = std::make_unique<http::HttpServer>(
-      ListenerOptions(options_, "api", options_.http_port, options_.http_threads),
-      *p.api_pipeline);
+      ListenerOptions(options_, "api", options_.http_port, options_.http_threads), *p.api_pipeline);
   p.metrics_server = std::make_unique<http::HttpServer>(
       ListenerOptions(options_, "metrics", options_.metrics_port, 1), *p.metrics_pipeline);
   grpcsvc::GrpcServerOptions grpc_options;
   grpc_options.host = options_.server_host;
   grpc_options.port = options_.grpc_port;
-  p.grpc_server =
-      std::make_unique<grpcsvc::GrpcServer>(grpc_options, [db] { return db->Ping(); });
+  p.grpc_server = std::make_unique<grpcsvc::GrpcServer>(grpc_options, [db] { return db->Ping(); });
 
   HOWLER_RETURN_IF_ERROR(p.api_server->Start());
   HOWLER_RETURN_IF_ERROR(p.metrics_server->Start());
@@ -106,6 +128,7 @@ Status Application::Start() {
                           {"port", static_cast<int>(p.grpc_server->port())}});
 
   p.jobs = std::make_unique<JobRunner>(options_.jobs_interval, &p.metrics);
+  p.jobs->Add({"auth_cleanup", [auth = p.auth.get()] { return auth->Cleanup(); }});
   if (!config::IsRemoteDatabase(options_)) {
     p.jobs->Add({"sqlite_checkpoint", [db] {
                    return db->Query({"PRAGMA wal_checkpoint(PASSIVE)", {}}).status();
@@ -116,6 +139,50 @@ Status Application::Start() {
   log::Info("server ready", {{"environment", config::EnvironmentName(options_.environment)},
                              {"version", BuildVersion()},
                              {"database", p.db->backend()}});
+  return Status::Ok();
+}
+
+Status Application::StartAuth() {
+  Parts& p = *parts_;
+  email::EmailOptions mail;
+  mail.resend_api_key = options_.resend_api_key;
+  mail.resend_from_email = options_.resend_from_email;
+  mail.resend_from_name = options_.resend_from_name;
+  mail.resend_api_url = options_.resend_api_url;
+  mail.smtp_url = options_.smtp_url;
+  mail.base_url = options_.email_base_url;
+  email::QueuedMailerOptions queue;
+  queue.templates = email::MakeTemplateContext(mail);
+  metrics::Metrics* m = &p.metrics;
+  p.mailer = std::make_unique<email::QueuedMailer>(
+      email::MakeTransport(mail), queue,
+      [m](std::string_view type, std::string_view transport, std::string_view result) {
+        m->CountEmail(type, transport, result);
+      });
+
+  const auth::PasswordParams params{options_.password_hash_memory_kib,
+                                    options_.password_hash_iterations};
+  HOWLER_RETURN_IF_ERROR(auth::PasswordHasher::CheckParams(params));
+  p.hasher = std::make_unique<auth::PasswordHasher>(params);
+  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  p.hash_pool = std::make_unique<WorkerPool>("hash", cores, options_.hash_queue);
+  p.access_tokens = std::make_unique<auth::AccessTokenService>(options_.jwt_secret,
+                                                               options_.jwt_expiration, p.clock);
+  p.refresh_tokens = std::make_unique<auth::RefreshTokenCodec>(
+      HmacSha256(options_.jwt_secret, "howlerops refresh token v1"));
+  p.session_cache =
+      std::make_unique<auth::SessionCache>(options_.session_cache_ttl, 100000, p.clock);
+  p.auth_limiter =
+      std::make_unique<auth::RateLimiter>(options_.rate_limit_auth_per_min, 100000, p.clock);
+
+  auth::AuthOptions auth;
+  auth.refresh_lifetime = options_.jwt_refresh_expiration;
+  auth.max_login_attempts = options_.max_login_attempts;
+  auth.lockout_duration = options_.lockout_duration;
+  auth.resend_interval = options_.verification_resend_interval;
+  p.auth = std::make_unique<auth::AuthService>(
+      auth, auth::AuthDeps{*p.db, *p.hasher, *p.access_tokens, *p.refresh_tokens, *p.session_cache,
+                           *p.mailer, p.clock, &p.metrics});
   return Status::Ok();
 }
 
@@ -137,7 +204,15 @@ void Application::Shutdown() {
               {{"in_flight", p.api_server->active_requests()}});
   }
   if (p.jobs) p.jobs->Stop();
-  if (p.workers) p.workers->Shutdown();  // runs what is queued: nothing posts after this
+  // Run what is queued; afterwards nothing completes a request any more.
+  if (p.hash_pool) p.hash_pool->Shutdown();
+  if (p.workers) p.workers->Shutdown();
+  if (p.mailer) {
+    const auto left = std::max(std::chrono::milliseconds(0),
+                               std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   deadline - std::chrono::steady_clock::now()));
+    p.mailer->Shutdown(left);
+  }
   if (p.api_server) p.api_server->Stop();
   if (p.metrics_server) p.metrics_server->Stop();
   p.db.reset();

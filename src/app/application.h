@@ -32,6 +32,8 @@ class Application {
   void Shutdown();
 
  private:
+  Status StartAuth();  // mail, password hashing, tokens, sessions, auth service
+
   struct Parts;
   config::Options options_;
   std::unique_ptr<Parts> parts_;

@@ -10,9 +10,13 @@ namespace howler::app {
 JobRunner::JobRunner(std::chrono::milliseconds interval, metrics::Metrics* metrics)
     : interval_(interval), metrics_(metrics) {}
 
-JobRunner::~JobRunner() { Stop(); }
+JobRunner::~JobRunner() {
+  Stop();
+}
 
-void JobRunner::Add(Job job) { jobs_.push_back(std::move(job)); }
+void JobRunner::Add(Job job) {
+  jobs_.push_back(std::move(job));
+}
 
 void JobRunner::Start() {
   std::lock_guard lock(mu_);

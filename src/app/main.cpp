@@ -4,13 +4,13 @@
 //   check-config     validates configuration and prints it, secrets masked
 //   version          version, commit, build date (also --version)
 #include <CLI/CLI.hpp>
-
 #include <filesystem>
 #include <iostream>
 
 #include "app/application.h"
 #include "app/build_info.h"
 #include "app/database_factory.h"
+#include "app/user_commands.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "config/loader.h"
@@ -66,8 +66,8 @@ int CheckConfig() {
 }
 
 int Version() {
-  std::cout << "howlerops-server " << BuildVersion() << " (commit " << BuildCommit()
-            << ", built " << BuildDate() << ")\n";
+  std::cout << "howlerops-server " << BuildVersion() << " (commit " << BuildCommit() << ", built "
+            << BuildDate() << ")\n";
   return 0;
 }
 
@@ -80,6 +80,21 @@ int Main(int argc, char** argv) {
   auto* migrate = cli.add_subcommand("migrate", "apply pending schema migrations and exit");
   auto* check = cli.add_subcommand("check-config", "validate and print the configuration");
   auto* version = cli.add_subcommand("version", "print version, commit and build date");
+  auto* user = cli.add_subcommand("user", "operator tasks on accounts");
+  user->require_subcommand(1);
+  UserCreateArgs create_args;
+  bool password_stdin = false;
+  auto* create = user->add_subcommand("create", "create an account (password read from stdin)");
+  create->add_option("--username", create_args.username, "3-32 of A-Z a-z 0-9 . _ -")->required();
+  create->add_option("--email", create_args.email, "email address")->required();
+  create->add_option("--role", create_args.role, "user or admin");
+  create->add_flag("--password-stdin", password_stdin, "read the password from stdin")->required();
+  auto* list = user->add_subcommand("list", "list accounts");
+  std::string who;
+  auto* disable = user->add_subcommand("disable", "disable an account and end its sessions");
+  disable->add_option("user", who, "id, username or email")->required();
+  auto* enable = user->add_subcommand("enable", "enable a disabled account");
+  enable->add_option("user", who, "id, username or email")->required();
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -88,6 +103,13 @@ int Main(int argc, char** argv) {
   if (show_version || version->parsed()) return Version();
   if (migrate->parsed()) return Migrate();
   if (check->parsed()) return CheckConfig();
+  if (user->parsed()) {
+    auto options = LoadConfiguration();
+    if (!options) return 2;
+    if (create->parsed()) return UserCreate(*options, create_args, std::cin);
+    if (list->parsed()) return UserList(*options);
+    return UserSetActive(*options, who, enable->parsed());
+  }
   (void)serve;
   auto options = LoadConfiguration();
   if (!options) return 2;
@@ -97,4 +119,6 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace howler::app
 
-int main(int argc, char** argv) { return howler::app::Main(argc, argv); }
+int main(int argc, char** argv) {
+  return howler::app::Main(argc, argv);
+}

@@ -365,6 +365,8 @@ std::vector<Variable> BuildVariables() {
       Count("WORKER_QUEUE", &Options::worker_queue),
       Count("HASH_QUEUE", &Options::hash_queue),
       Duration("SESSION_CACHE_TTL", &Options::session_cache_ttl, /*allow_zero=*/true),
+      Duration("VERIFICATION_RESEND_INTERVAL", &Options::verification_resend_interval,
+               /*allow_zero=*/true),
       Duration("JOBS_INTERVAL", &Options::jobs_interval),
   };
 }

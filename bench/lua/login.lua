@@ -1,0 +1,4 @@
+-- wrk: POST /api/auth/login for one existing account (correct password).
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"username":"bench-user","password":"bench password 1"}'
