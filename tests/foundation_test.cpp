@@ -55,7 +55,9 @@ class RawConnection {
   }
   ~RawConnection() { close(fd_); }
   bool connected() const { return connected_; }
-  void Send(const std::string& s) { ASSERT_EQ(send(fd_, s.data(), s.size(), MSG_NOSIGNAL), (ssize_t)s.size()); }
+  void Send(const std::string& s) {
+    ASSERT_EQ(send(fd_, s.data(), s.size(), MSG_NOSIGNAL), (ssize_t)s.size());
+  }
   // Reads until the peer closes or the timeout passes.
   std::string ReadAll() {
     std::string out;
@@ -104,8 +106,8 @@ TEST_F(FoundationTest, HealthReportsADatabaseRoundTrip) {
   EXPECT_NE(r.body.find("\"service\":\"backend\""), std::string::npos);
   EXPECT_NE(r.body.find("\"version\":\""), std::string::npos);
   EXPECT_NE(r.body.find("\"uptime_seconds\":"), std::string::npos);
-  EXPECT_TRUE(std::regex_search(
-      r.body, std::regex(R"("database":\{"status":"ok","latency_ms":[0-9.]+\})")))
+  EXPECT_TRUE(
+      std::regex_search(r.body, std::regex(R"("database":\{"status":"ok","latency_ms":[0-9.]+\})")))
       << r.body;
 }
 
@@ -130,10 +132,10 @@ TEST_F(FoundationTest, UnknownPathAndWrongMethodUseTheErrorShape) {
 }
 
 TEST_F(FoundationTest, CorsPreflight) {
-  HttpResult r = HttpRequest("OPTIONS", Url("/api/auth/login"),
-                             {"Origin: http://localhost:5173",
-                              "Access-Control-Request-Method: POST",
-                              "Access-Control-Request-Headers: authorization, content-type"});
+  HttpResult r =
+      HttpRequest("OPTIONS", Url("/api/auth/login"),
+                  {"Origin: http://localhost:5173", "Access-Control-Request-Method: POST",
+                   "Access-Control-Request-Headers: authorization, content-type"});
   EXPECT_EQ(r.status, 204);
   EXPECT_EQ(r.Header("access-control-allow-origin"), "http://localhost:5173");
   EXPECT_EQ(r.Header("access-control-allow-methods"), "GET, POST, PUT, DELETE, OPTIONS");
@@ -160,9 +162,9 @@ TEST_F(FoundationTest, RequestIdIsEchoedOrGenerated) {
   EXPECT_TRUE(std::regex_match(generated, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-"
                                                      "[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
       << generated;
-  EXPECT_NE(HttpGet(Url("/ready"), {"X-Request-Id: " + std::string(200, 'a')}).Header(
-                "x-request-id"),
-            std::string(200, 'a'));
+  EXPECT_NE(
+      HttpGet(Url("/ready"), {"X-Request-Id: " + std::string(200, 'a')}).Header("x-request-id"),
+      std::string(200, 'a'));
 }
 
 TEST_F(FoundationTest, OversizedBodyIs413) {
@@ -203,10 +205,11 @@ std::string Gzip(const std::string& in) {
 }
 
 TEST_F(FoundationTest, GzipRequestBodiesAreAccepted) {
-  const std::string body = R"({"username":"gzip-user","email":"gzip@example.com","password":"long enough pw"})";
-  HttpResult r = HttpRequest("POST", Url("/api/auth/signup"),
-                             {"Content-Type: application/json", "Content-Encoding: gzip"},
-                             Gzip(body));
+  const std::string body =
+      R"({"username":"gzip-user","email":"gzip@example.com","password":"long enough pw"})";
+  HttpResult r =
+      HttpRequest("POST", Url("/api/auth/signup"),
+                  {"Content-Type: application/json", "Content-Encoding: gzip"}, Gzip(body));
   EXPECT_EQ(r.status, 201) << r.body;
   EXPECT_NE(r.body.find("\"username\":\"gzip-user\""), std::string::npos) << r.body;
 
@@ -388,7 +391,8 @@ TEST_F(LifecycleTest, MalformedValueIsAStartupErrorNamingTheVariable) {
 TEST_F(LifecycleTest, VersionPrintsVersionAndCommit) {
   CommandResult r = RunServerCommand(dir_.path(), {"--version"}, {});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(howlerops-server \d+\.\d+\.\d+ \(commit )")))
+  EXPECT_TRUE(
+      std::regex_search(r.output, std::regex(R"(howlerops-server \d+\.\d+\.\d+ \(commit )")))
       << r.output;
 }
 

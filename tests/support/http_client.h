@@ -18,8 +18,8 @@ struct HttpResult {
 };
 
 HttpResult HttpRequest(const std::string& method, const std::string& url,
-                       const std::vector<std::string>& headers = {},
-                       const std::string& body = {}, long timeout_ms = 15000);
+                       const std::vector<std::string>& headers = {}, const std::string& body = {},
+                       long timeout_ms = 15000);
 
 inline HttpResult HttpGet(const std::string& url, const std::vector<std::string>& headers = {}) {
   return HttpRequest("GET", url, headers);

@@ -19,7 +19,9 @@
 namespace howler::testing {
 namespace fs = std::filesystem;
 
-std::string ServerBinary() { return HOWLER_SERVER_BINARY; }
+std::string ServerBinary() {
+  return HOWLER_SERVER_BINARY;
+}
 
 std::uint16_t FreePort() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -36,8 +38,8 @@ std::uint16_t FreePort() {
 
 TempDir::TempDir() {
   std::random_device rd;
-  path_ = fs::temp_directory_path() / ("howler-test-" + std::to_string(getpid()) + "-" +
-                                       std::to_string(rd()));
+  path_ = fs::temp_directory_path() /
+          ("howler-test-" + std::to_string(getpid()) + "-" + std::to_string(rd()));
   fs::create_directories(path_);
 }
 
@@ -170,7 +172,9 @@ void ServerProcess::Kill() {
   pid_ = -1;
 }
 
-std::string ServerProcess::Output() const { return ReadFile(log_path_); }
+std::string ServerProcess::Output() const {
+  return ReadFile(log_path_);
+}
 
 CommandResult RunServerCommand(const fs::path& work_dir, const std::vector<std::string>& args,
                                const std::map<std::string, std::string>& env,

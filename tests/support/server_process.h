@@ -49,9 +49,7 @@ class ServerProcess {
   std::uint16_t grpc_port() const { return grpc_port_; }
   std::uint16_t metrics_port() const { return metrics_port_; }
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(http_port_); }
-  std::string metrics_url() const {
-    return "http://127.0.0.1:" + std::to_string(metrics_port_);
-  }
+  std::string metrics_url() const { return "http://127.0.0.1:" + std::to_string(metrics_port_); }
   bool ready() const { return ready_; }
   pid_t pid() const { return pid_; }
 
