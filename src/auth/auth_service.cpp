@@ -19,7 +19,9 @@ using storage::UserRecord;
 constexpr std::string_view kBadCredentials = "invalid username or password";
 constexpr std::string_view kBadRefresh = "invalid or expired refresh token";
 
-std::int64_t Ms(std::chrono::milliseconds d) { return d.count(); }
+std::int64_t Ms(std::chrono::milliseconds d) {
+  return d.count();
+}
 
 LockoutState ToState(const LockoutRecord& r) {
   return {r.failures, r.window_started_at, r.locked_until, r.lock_count};
@@ -28,7 +30,9 @@ LockoutRecord ToRecord(const LockoutState& s) {
   return {s.failures, s.window_started_ms, s.locked_until_ms, s.lock_count};
 }
 
-std::string TokenHash(std::string_view token) { return HexEncode(Sha256(token)); }
+std::string TokenHash(std::string_view token) {
+  return HexEncode(Sha256(token));
+}
 
 Status Unauthenticated(std::string_view message = "invalid or expired token") {
   return UnauthenticatedError(std::string(message));
@@ -53,9 +57,8 @@ Statement AuthService::Event(std::string_view event, std::string_view user_id,
                              std::string_view session_id, const ClientInfo& client,
                              std::int64_t now) const {
   return storage::AuthEventStore::Insert(
-      NewUuidV7(deps_.clock.Now()),
-      {std::string(event), std::string(user_id), std::string(session_id), client.ip,
-       client.user_agent, now});
+      NewUuidV7(deps_.clock.Now()), {std::string(event), std::string(user_id),
+                                     std::string(session_id), client.ip, client.user_agent, now});
 }
 
 SessionRecord AuthService::NewSession(const std::string& user_id, const std::string& device,
@@ -74,8 +77,8 @@ SessionRecord AuthService::NewSession(const std::string& user_id, const std::str
 }
 
 Result<TokenPair> AuthService::IssuePair(UserRecord user, const SessionRecord& session) {
-  HOWLER_ASSIGN_OR_RETURN(auto access, deps_.access_tokens.Issue(user.id, user.username,
-                                                                 user.role, session.id));
+  HOWLER_ASSIGN_OR_RETURN(auto access,
+                          deps_.access_tokens.Issue(user.id, user.username, user.role, session.id));
   deps_.session_cache.PutActive(session.id, user.id);
   if (deps_.metrics) {
     deps_.metrics->CountTokenIssued("access");
@@ -92,10 +95,11 @@ Result<TokenPair> AuthService::IssuePair(UserRecord user, const SessionRecord& s
   return pair;
 }
 
-std::string AuthService::NewEmailToken(TokenKind kind, const std::string& user_id,
-                                       std::int64_t now, std::vector<Statement>& batch) const {
+std::string AuthService::NewEmailToken(TokenKind kind, const std::string& user_id, std::int64_t now,
+                                       std::vector<Statement>& batch) const {
   const std::string token = Base64UrlEncode(RandomBytes(32));
-  const auto ttl = kind == TokenKind::kVerification ? options_.verification_ttl : options_.reset_ttl;
+  const auto ttl =
+      kind == TokenKind::kVerification ? options_.verification_ttl : options_.reset_ttl;
   batch.push_back(storage::TokenStore::Insert(kind, TokenHash(token), user_id, now, now + Ms(ttl)));
   return token;
 }
@@ -340,8 +344,9 @@ Status AuthService::VerifyEmail(std::string_view token, const ClientInfo& client
   const std::int64_t now = deps_.clock.NowMillis();
   const std::string hash = TokenHash(token);
   std::vector<storage::Value> params = {now};
-  std::string sql = "UPDATE users SET email_verified = 1, updated_at = ? WHERE id = "
-                    "(SELECT user_id FROM email_verification_tokens WHERE token_hash = ?) AND ";
+  std::string sql =
+      "UPDATE users SET email_verified = 1, updated_at = ? WHERE id = "
+      "(SELECT user_id FROM email_verification_tokens WHERE token_hash = ?) AND ";
   params.push_back(hash);
   sql += storage::TokenStore::ConsumedAt(TokenKind::kVerification, hash, now, params);
   HOWLER_ASSIGN_OR_RETURN(
@@ -361,7 +366,8 @@ Status AuthService::ResendVerification(const Principal& who) {
   const std::int64_t now = deps_.clock.NowMillis();
   HOWLER_ASSIGN_OR_RETURN(auto latest, tokens_.LatestCreatedAt(TokenKind::kVerification, user->id));
   if (latest && now - *latest < Ms(options_.resend_interval)) {
-    const int wait = static_cast<int>((Ms(options_.resend_interval) - (now - *latest) + 999) / 1000);
+    const int wait =
+        static_cast<int>((Ms(options_.resend_interval) - (now - *latest) + 999) / 1000);
     return ResourceExhaustedError("a verification email was sent recently; try again later")
         .WithRetryAfter(std::max(1, wait));
   }
@@ -400,8 +406,8 @@ Status AuthService::ResetPassword(std::string_view token, std::string_view next,
 
   // Every statement after the first applies only if this request consumed the token.
   auto guarded = [&](Statement s) {
-    s.sql += " AND " + storage::TokenStore::ConsumedAt(TokenKind::kPasswordReset, hash, now,
-                                                       s.params);
+    s.sql +=
+        " AND " + storage::TokenStore::ConsumedAt(TokenKind::kPasswordReset, hash, now, s.params);
     return s;
   };
   HOWLER_ASSIGN_OR_RETURN(
@@ -410,8 +416,8 @@ Status AuthService::ResetPassword(std::string_view token, std::string_view next,
           {storage::TokenStore::Consume(TokenKind::kPasswordReset, hash, now),
            guarded(storage::UserStore::UpdatePassword(*user_id, password_hash, now)),
            guarded(storage::SessionStore::RevokeAllForUser(*user_id, "", now, "password_reset")),
-           guarded(storage::TokenStore::ConsumeAllForUser(TokenKind::kPasswordReset, *user_id,
-                                                          now))}));
+           guarded(
+               storage::TokenStore::ConsumeAllForUser(TokenKind::kPasswordReset, *user_id, now))}));
   if (results[0].rows.empty()) return invalid;
   deps_.session_cache.MarkUserRevoked(*user_id);
   (void)deps_.db.Execute(Event("password_reset", *user_id, "", client, now));

@@ -107,8 +107,7 @@ class AuthService {
   Result<storage::UserRecord> Profile(const Principal& who);
   Result<std::vector<storage::SessionRecord>> ListSessions(const Principal& who);
   // NOT_FOUND unless the session is the caller's and active.
-  Status RevokeSession(const Principal& who, std::string_view session_id,
-                       const ClientInfo& client);
+  Status RevokeSession(const Principal& who, std::string_view session_id, const ClientInfo& client);
   // Ends every other session of the caller.
   Status ChangePassword(const Principal& who, std::string_view current_password,
                         std::string_view new_password, const ClientInfo& client);
@@ -133,8 +132,8 @@ class AuthService {
   storage::Statement Event(std::string_view event, std::string_view user_id,
                            std::string_view session_id, const ClientInfo& client,
                            std::int64_t now) const;
-  std::string NewEmailToken(storage::TokenKind kind, const std::string& user_id,
-                            std::int64_t now, std::vector<storage::Statement>& batch) const;
+  std::string NewEmailToken(storage::TokenKind kind, const std::string& user_id, std::int64_t now,
+                            std::vector<storage::Statement>& batch) const;
   void Count(std::string_view method, std::string_view result) const;
 
   AuthOptions options_;

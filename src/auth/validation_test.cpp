@@ -22,9 +22,9 @@ TEST(ValidationTest, EmailsAreNormalizedToLowerCase) {
   auto e = NormalizeEmail("Alice.Smith+tag@Example.COM");
   ASSERT_TRUE(e.ok());
   EXPECT_EQ(*e, "alice.smith+tag@example.com");
-  for (const char* bad : {"", "plain", "@example.com", "a@", "a@b", "a@.com", "a@b..com",
-                          "a b@example.com", "a@exa mple.com", ".a@example.com", "a.@example.com",
-                          "a@-bad.com", "a@example.com."}) {
+  for (const char* bad :
+       {"", "plain", "@example.com", "a@", "a@b", "a@.com", "a@b..com", "a b@example.com",
+        "a@exa mple.com", ".a@example.com", "a.@example.com", "a@-bad.com", "a@example.com."}) {
     Status s = NormalizeEmail(bad).status();
     EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << bad;
     EXPECT_NE(s.message().find("email"), std::string::npos);

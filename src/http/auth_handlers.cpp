@@ -41,7 +41,9 @@ Response Success(std::string_view message = {}) {
   return JsonValueResponse(200, o);
 }
 
-Response Fail(const Status& s) { return ErrorResponse(s); }
+Response Fail(const Status& s) {
+  return ErrorResponse(s);
+}
 
 // A public or password endpoint: throttled per client IP.
 std::optional<Response> Throttle(auth::RateLimiter& limiter, const Request& req) {
@@ -55,8 +57,8 @@ Response Signup(auth::AuthService& svc, const Request& req) {
   auto body = ParseJsonObject(req);
   if (!body.ok()) return Fail(body.status());
   auth::SignupRequest in;
-  for (auto [field, out] : {std::pair{"username", &in.username}, {"email", &in.email},
-                            {"password", &in.password}}) {
+  for (auto [field, out] :
+       {std::pair{"username", &in.username}, {"email", &in.email}, {"password", &in.password}}) {
     auto v = RequiredString(*body, field);
     if (!v.ok()) return Fail(v.status());
     *out = std::move(*v);
@@ -217,28 +219,30 @@ void AddAuthRoutes(Router& router, AuthHttpDeps deps) {
                   OnHashPool(deps, true, [&svc](const Request& r) { return Login(svc, r); }));
   router.Add("POST", base + "/refresh",
              Throttled(deps, [&svc](const Request& r) { return Refresh(svc, r); }));
-  router.Add("POST", base + "/logout", RequireAuth(svc, [&svc](const Request& r, const auth::Principal& p) {
+  router.Add("POST", base + "/logout",
+             RequireAuth(svc, [&svc](const Request& r, const auth::Principal& p) {
                return Logout(svc, r, p);
              }));
   for (const char* path : {"/me", "/profile"}) {
-    router.AddRead("GET", base + path, RequireAuth(svc, [&svc](const Request&, const auth::Principal& p) {
-                 return Profile(svc, p);
-               }));
+    router.AddRead("GET", base + path,
+                   RequireAuth(svc, [&svc](const Request&, const auth::Principal& p) {
+                     return Profile(svc, p);
+                   }));
   }
   router.AddRead("GET", base + "/sessions",
-             RequireAuth(svc, [&svc](const Request&, const auth::Principal& p) {
-               return Sessions(svc, p);
-             }));
+                 RequireAuth(svc, [&svc](const Request&, const auth::Principal& p) {
+                   return Sessions(svc, p);
+                 }));
   router.Add("DELETE", base + "/sessions/{id}",
              RequireAuth(svc, [&svc](const Request& r, const auth::Principal& p) {
                Status s = svc.RevokeSession(p, r.path_params.at("id"), ClientOf(r));
                return s.ok() ? Success("session revoked") : Fail(s);
              }));
-  router.AddAsync("POST", base + "/change-password",
-                  OnHashPool(deps, true, RequireAuth(svc, [&svc](const Request& r,
-                                                                 const auth::Principal& p) {
-                               return ChangePassword(svc, r, p);
-                             })));
+  router.AddAsync(
+      "POST", base + "/change-password",
+      OnHashPool(deps, true, RequireAuth(svc, [&svc](const Request& r, const auth::Principal& p) {
+                   return ChangePassword(svc, r, p);
+                 })));
   router.Add("POST", base + "/verify-email",
              Throttled(deps, [&svc](const Request& r) { return VerifyEmail(svc, r); }));
   router.Add("POST", base + "/resend-verification",
@@ -248,8 +252,9 @@ void AddAuthRoutes(Router& router, AuthHttpDeps deps) {
                        })));
   router.Add("POST", base + "/request-password-reset",
              Throttled(deps, [&svc](const Request& r) { return RequestReset(svc, r); }));
-  router.AddAsync("POST", base + "/reset-password",
-                  OnHashPool(deps, true, [&svc](const Request& r) { return ResetPassword(svc, r); }));
+  router.AddAsync(
+      "POST", base + "/reset-password",
+      OnHashPool(deps, true, [&svc](const Request& r) { return ResetPassword(svc, r); }));
 }
 
 }  // namespace howler::http

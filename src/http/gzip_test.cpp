@@ -31,8 +31,7 @@ TEST(GzipTest, StopsAtTheOutputLimit) {
 }
 
 TEST(GzipTest, RejectsCorruptAndTruncatedStreams) {
-  EXPECT_EQ(GzipDecompress("not gzip at all", 100).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(GzipDecompress("not gzip at all", 100).status().code(), StatusCode::kInvalidArgument);
   const std::string packed = GzipCompress(std::string(10000, 'x') + "tail");
   EXPECT_EQ(GzipDecompress(packed.substr(0, packed.size() / 2), 1 << 20).status().code(),
             StatusCode::kInvalidArgument);

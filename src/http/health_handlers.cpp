@@ -40,8 +40,8 @@ Response Health(const HealthContext& ctx) {
 Response Ready(const HealthContext& ctx) {
   const Readiness state = ctx.readiness ? ctx.readiness->load() : Readiness::kStarting;
   if (state == Readiness::kReady) return JsonResponse(200, "{\"status\":\"ready\"}");
-  Response r = JsonResponse(
-      503, state == Readiness::kDraining ? "{\"status\":\"draining\"}" : "{\"status\":\"starting\"}");
+  Response r = JsonResponse(503, state == Readiness::kDraining ? "{\"status\":\"draining\"}"
+                                                               : "{\"status\":\"starting\"}");
   r.headers.Set("Retry-After", "1");
   return r;
 }

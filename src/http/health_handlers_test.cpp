@@ -43,8 +43,9 @@ TEST(HealthHandlersTest, HealthyWhenThePingSucceeds) {
 TEST(HealthHandlersTest, UnhealthyWith503WhenTheDatabaseFails) {
   std::atomic<Readiness> ready{Readiness::kReady};
   Router router;
-  AddHealthRoutes(router, {[] { return UnavailableError("sqlite: disk I/O error at /secret/path"); },
-                           "1.2.3", std::chrono::steady_clock::now(), &ready});
+  AddHealthRoutes(
+      router, {[] { return UnavailableError("sqlite: disk I/O error at /secret/path"); }, "1.2.3",
+               std::chrono::steady_clock::now(), &ready});
   Response r = Call(router, "/health");
   EXPECT_EQ(r.status, 503);
   EXPECT_NE(r.body.find("\"status\":\"unhealthy\""), std::string::npos);
@@ -56,8 +57,8 @@ TEST(HealthHandlersTest, UnhealthyWith503WhenTheDatabaseFails) {
 TEST(HealthHandlersTest, ReadyFollowsTheLifecycle) {
   std::atomic<Readiness> state{Readiness::kStarting};
   Router router;
-  AddHealthRoutes(router, {[] { return Status::Ok(); }, "v", std::chrono::steady_clock::now(),
-                           &state});
+  AddHealthRoutes(router,
+                  {[] { return Status::Ok(); }, "v", std::chrono::steady_clock::now(), &state});
   EXPECT_EQ(Call(router, "/ready").status, 503);
   state = Readiness::kReady;
   EXPECT_EQ(Call(router, "/ready").status, 200);

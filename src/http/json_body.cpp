@@ -21,8 +21,7 @@ Result<boost::json::object> ParseJsonObject(const Request& request, bool allow_e
 }
 
 Result<std::optional<std::string>> OptionalString(const boost::json::object& o,
-                                                  std::string_view field,
-                                                  std::size_t max_bytes) {
+                                                  std::string_view field, std::size_t max_bytes) {
   const auto* v = o.if_contains(field);
   if (!v || v->is_null()) return std::optional<std::string>();
   if (!v->is_string()) return InvalidArgumentError(std::string(field) + " must be a string");

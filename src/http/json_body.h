@@ -4,13 +4,12 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
-
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "common/result.h"
 #include "common/clock.h"
+#include "common/result.h"
 #include "http/message.h"
 
 namespace howler::http {

@@ -34,12 +34,12 @@ class Headers {
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
 struct Request {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // as received: path and query
-  std::string path;    // decoded path, without the query
+  std::string method;                             // "GET", "POST", ...
+  std::string target;                             // as received: path and query
+  std::string path;                               // decoded path, without the query
   std::multimap<std::string, std::string> query;  // decoded query parameters
   Headers headers;
-  std::string body;  // after Content-Encoding was undone
+  std::string body;       // after Content-Encoding was undone
   unsigned version = 11;  // 10 or 11
 
   // Filled by the pipeline before the handler runs.

@@ -150,7 +150,8 @@ bool AddressMatches(std::string_view ip, std::string_view spec) {
   if (prefix < 0) prefix = len * 8;
   if (prefix > len * 8) return false;
   for (int i = 0; i < len && prefix > 0; ++i, prefix -= 8) {
-    const unsigned char mask = prefix >= 8 ? 0xff : static_cast<unsigned char>(0xff << (8 - prefix));
+    const unsigned char mask =
+        prefix >= 8 ? 0xff : static_cast<unsigned char>(0xff << (8 - prefix));
     if ((a[i] & mask) != (b[i] & mask)) return false;
   }
   return true;
@@ -235,10 +236,11 @@ void Pipeline::Dispatch(std::shared_ptr<Exchange> ex) const {
       }
       return;
     case RunOn::kWorker: {
-      const bool queued = workers_.TrySubmit(
-          [this, ex] { Finish(ex, RunGuarded(ex->route->sync, *ex->request)); });
+      const bool queued =
+          workers_.TrySubmit([this, ex] { Finish(ex, RunGuarded(ex->route->sync, *ex->request)); });
       if (!queued) {
-        Finish(ex, ErrorResponse(UnavailableError("server is busy, retry shortly").WithRetryAfter(1)));
+        Finish(ex,
+               ErrorResponse(UnavailableError("server is busy, retry shortly").WithRetryAfter(1)));
       }
       return;
     }
@@ -270,9 +272,8 @@ void Pipeline::Finish(const std::shared_ptr<Exchange>& ex, Response r) const {
     metrics_->AddHttpInFlight(-1);
   }
   if (!r.log_detail.empty()) {
-    log::Error("request failed", {{"request_id", req.request_id},
-                                  {"route", req.route},
-                                  {"detail", r.log_detail}});
+    log::Error("request failed",
+               {{"request_id", req.request_id}, {"route", req.route}, {"detail", r.log_detail}});
   }
   if (options_.access_log) {
     log::Info("http", {{"method", req.method},

@@ -24,9 +24,8 @@ class PipelineTest : public ::testing::Test {
     router_.Add("GET", "/big", [](const Request&) {
       return JsonResponse(200, "\"" + std::string(5000, 'z') + "\"");
     });
-    router_.Add("GET", "/throws", [](const Request&) -> Response {
-      throw std::runtime_error("secret detail");
-    });
+    router_.Add("GET", "/throws",
+                [](const Request&) -> Response { throw std::runtime_error("secret detail"); });
     router_.AddAsync("GET", "/later", [](std::shared_ptr<Request>, Responder done) {
       std::thread([done] { done(JsonResponse(202, "{}")); }).detach();
     });

@@ -78,8 +78,7 @@ RouteMatch Router::Find(std::string_view method, std::string_view path) const {
         MatchSegments(r, parts, &match.params);
         break;
       }
-      if (std::find(match.allowed.begin(), match.allowed.end(), r.method) ==
-          match.allowed.end()) {
+      if (std::find(match.allowed.begin(), match.allowed.end(), r.method) == match.allowed.end()) {
         match.allowed.push_back(r.method);
       }
     }

@@ -5,7 +5,9 @@
 namespace howler::http {
 namespace {
 
-Response Ok(const Request&) { return Response{}; }
+Response Ok(const Request&) {
+  return Response{};
+}
 
 TEST(RouterTest, MatchesLiteralAndParameterRoutes) {
   Router r;

@@ -3,12 +3,11 @@
 // miscompiles capturing lambda coroutines).
 #include "http/server.h"
 
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
-
-#include <atomic>
 #include <condition_variable>
 #include <future>
 #include <mutex>
@@ -141,8 +140,8 @@ BeastResponse ParseFailureResponse(beast::error_code ec) {
   Status status = InvalidArgumentError("malformed HTTP request");
   int code = 400;
   if (ec == bhttp::error::body_limit) {
-    status = ResourceExhaustedError("request body is too large")
-                 .WithReason(ApiReason::kPayloadTooLarge);
+    status =
+        ResourceExhaustedError("request body is too large").WithReason(ApiReason::kPayloadTooLarge);
   } else if (ec == bhttp::error::header_limit) {
     code = 431;
   }
@@ -174,7 +173,8 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, StatePtr state) {
     stream.expires_after(state->options.idle_timeout);
     co_await bhttp::async_read_header(stream, buffer, parser, token);
     if (ec) {
-      if (!IsQuietDisconnect(ec)) co_await bhttp::async_write(stream, ParseFailureResponse(ec), token);
+      if (!IsQuietDisconnect(ec))
+        co_await bhttp::async_write(stream, ParseFailureResponse(ec), token);
       break;
     }
     // From here the request is in flight: shutdown waits for it, body included.
@@ -182,7 +182,8 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, StatePtr state) {
     stream.expires_after(state->options.read_timeout);
     co_await bhttp::async_read(stream, buffer, parser, token);
     if (ec) {
-      if (!IsQuietDisconnect(ec)) co_await bhttp::async_write(stream, ParseFailureResponse(ec), token);
+      if (!IsQuietDisconnect(ec))
+        co_await bhttp::async_write(stream, ParseFailureResponse(ec), token);
       state->RequestDone();
       break;
     }
@@ -230,7 +231,9 @@ asio::awaitable<void> AcceptLoop(StatePtr state) {
 HttpServer::HttpServer(ServerOptions options, const Pipeline& pipeline)
     : state_(std::make_unique<State>(std::move(options), pipeline)) {}
 
-HttpServer::~HttpServer() { Stop(); }
+HttpServer::~HttpServer() {
+  Stop();
+}
 
 Status HttpServer::Start() {
   State& s = *state_;
@@ -246,8 +249,7 @@ Status HttpServer::Start() {
     s.port = s.acceptor->local_endpoint().port();
   } catch (const std::exception& e) {
     s.acceptor.reset();
-    return UnavailableError("cannot listen on " + where + " (" + s.options.name +
-                            "): " + e.what());
+    return UnavailableError("cannot listen on " + where + " (" + s.options.name + "): " + e.what());
   }
   s.work.emplace(s.ioc.get_executor());
   asio::co_spawn(s.ioc, AcceptLoop(state_.get()), asio::detached);
@@ -261,9 +263,13 @@ Status HttpServer::Start() {
   return Status::Ok();
 }
 
-std::uint16_t HttpServer::port() const { return state_->port; }
+std::uint16_t HttpServer::port() const {
+  return state_->port;
+}
 
-int HttpServer::active_requests() const { return state_->active.load(); }
+int HttpServer::active_requests() const {
+  return state_->active.load();
+}
 
 void HttpServer::BeginShutdown() {
   State& s = *state_;

@@ -11,11 +11,10 @@ Value EmptyAsNull(std::string_view s) {
 }  // namespace
 
 Result<LockoutRecord> LoginAttemptStore::GetLockout(std::string_view account_key) {
-  HOWLER_ASSIGN_OR_RETURN(
-      ResultSet rs,
-      db_.Query({"SELECT failures, window_started_at, locked_until, lock_count "
-                 "FROM account_lockouts WHERE account_key = ?",
-                 {std::string(account_key)}}));
+  HOWLER_ASSIGN_OR_RETURN(ResultSet rs,
+                          db_.Query({"SELECT failures, window_started_at, locked_until, lock_count "
+                                     "FROM account_lockouts WHERE account_key = ?",
+                                     {std::string(account_key)}}));
   LockoutRecord r;
   if (!rs.rows.empty()) {
     r.failures = AsInt(rs.rows[0][0]);
@@ -28,12 +27,13 @@ Result<LockoutRecord> LoginAttemptStore::GetLockout(std::string_view account_key
 
 Statement LoginAttemptStore::PutLockout(std::string_view key, const LockoutRecord& s,
                                         std::int64_t now) {
-  return {"INSERT INTO account_lockouts (account_key, failures, window_started_at, "
-          "locked_until, lock_count, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
-          "ON CONFLICT (account_key) DO UPDATE SET failures = excluded.failures, "
-          "window_started_at = excluded.window_started_at, locked_until = excluded.locked_until, "
-          "lock_count = excluded.lock_count, updated_at = excluded.updated_at",
-          {std::string(key), s.failures, s.window_started_at, s.locked_until, s.lock_count, now}};
+  return {
+      "INSERT INTO account_lockouts (account_key, failures, window_started_at, "
+      "locked_until, lock_count, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (account_key) DO UPDATE SET failures = excluded.failures, "
+      "window_started_at = excluded.window_started_at, locked_until = excluded.locked_until, "
+      "lock_count = excluded.lock_count, updated_at = excluded.updated_at",
+      {std::string(key), s.failures, s.window_started_at, s.locked_until, s.lock_count, now}};
 }
 
 Statement LoginAttemptStore::ClearLockout(std::string_view key) {
@@ -42,9 +42,10 @@ Statement LoginAttemptStore::ClearLockout(std::string_view key) {
 
 Statement LoginAttemptStore::InsertAttempt(std::string_view id, std::string_view key,
                                            std::string_view ip, bool success, std::int64_t at) {
-  return {"INSERT INTO login_attempts (id, account_key, ip_address, success, attempted_at) "
-          "VALUES (?, ?, ?, ?, ?)",
-          {std::string(id), std::string(key), std::string(ip), std::int64_t{success}, at}};
+  return {
+      "INSERT INTO login_attempts (id, account_key, ip_address, success, attempted_at) "
+      "VALUES (?, ?, ?, ?, ?)",
+      {std::string(id), std::string(key), std::string(ip), std::int64_t{success}, at}};
 }
 
 Status LoginAttemptStore::DeleteOld(std::int64_t before, std::int64_t now) {
@@ -57,10 +58,11 @@ Status LoginAttemptStore::DeleteOld(std::int64_t before, std::int64_t now) {
 }
 
 Statement AuthEventStore::Insert(std::string_view id, const AuthEvent& e) {
-  return {"INSERT INTO auth_events (id, user_id, session_id, event, ip_address, user_agent, "
-          "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          {std::string(id), EmptyAsNull(e.user_id), EmptyAsNull(e.session_id), e.event,
-           e.ip_address, e.user_agent, e.at}};
+  return {
+      "INSERT INTO auth_events (id, user_id, session_id, event, ip_address, user_agent, "
+      "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {std::string(id), EmptyAsNull(e.user_id), EmptyAsNull(e.session_id), e.event, e.ip_address,
+       e.user_agent, e.at}};
 }
 
 Statement AuthEventStore::DeleteOlderThan(std::int64_t before) {

@@ -27,37 +27,39 @@ SessionRecord SessionFromRow(const Row& r, size_t i = 0) {
 }  // namespace
 
 Statement SessionStore::Insert(const SessionRecord& s) {
-  return {"INSERT INTO sessions (id, user_id, refresh_counter, refresh_salt, rotated_at, "
-          "device_name, ip_address, user_agent, created_at, last_seen_at, expires_at) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {s.id, s.user_id, s.refresh_counter, s.refresh_salt, IntOrNull(s.rotated_at),
-           s.device_name, s.ip_address, s.user_agent, s.created_at, s.last_seen_at,
-           s.expires_at}};
+  return {
+      "INSERT INTO sessions (id, user_id, refresh_counter, refresh_salt, rotated_at, "
+      "device_name, ip_address, user_agent, created_at, last_seen_at, expires_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {s.id, s.user_id, s.refresh_counter, s.refresh_salt, IntOrNull(s.rotated_at), s.device_name,
+       s.ip_address, s.user_agent, s.created_at, s.last_seen_at, s.expires_at}};
 }
 
-Statement SessionStore::Rotate(std::string_view session_id, std::int64_t expected,
-                               std::int64_t now, std::int64_t expires_at, std::string_view ip,
+Statement SessionStore::Rotate(std::string_view session_id, std::int64_t expected, std::int64_t now,
+                               std::int64_t expires_at, std::string_view ip,
                                std::string_view user_agent) {
-  return {"UPDATE sessions SET refresh_counter = refresh_counter + 1, rotated_at = ?, "
-          "last_seen_at = ?, expires_at = ?, ip_address = ?, user_agent = ? "
-          "WHERE id = ? AND refresh_counter = ? AND revoked_at IS NULL RETURNING refresh_counter",
-          {now, now, expires_at, std::string(ip), std::string(user_agent),
-           std::string(session_id), expected}};
+  return {
+      "UPDATE sessions SET refresh_counter = refresh_counter + 1, rotated_at = ?, "
+      "last_seen_at = ?, expires_at = ?, ip_address = ?, user_agent = ? "
+      "WHERE id = ? AND refresh_counter = ? AND revoked_at IS NULL RETURNING refresh_counter",
+      {now, now, expires_at, std::string(ip), std::string(user_agent), std::string(session_id),
+       expected}};
 }
 
 Statement SessionStore::Revoke(std::string_view session_id, std::string_view user_id,
                                std::int64_t now, std::string_view reason) {
-  return {"UPDATE sessions SET revoked_at = ?, revoked_reason = ? "
-          "WHERE id = ? AND user_id = ? AND revoked_at IS NULL RETURNING id",
-          {now, std::string(reason), std::string(session_id), std::string(user_id)}};
+  return {
+      "UPDATE sessions SET revoked_at = ?, revoked_reason = ? "
+      "WHERE id = ? AND user_id = ? AND revoked_at IS NULL RETURNING id",
+      {now, std::string(reason), std::string(session_id), std::string(user_id)}};
 }
 
-Statement SessionStore::RevokeAllForUser(std::string_view user_id,
-                                         std::string_view keep_session_id, std::int64_t now,
-                                         std::string_view reason) {
-  return {"UPDATE sessions SET revoked_at = ?, revoked_reason = ? "
-          "WHERE user_id = ? AND id <> ? AND revoked_at IS NULL",
-          {now, std::string(reason), std::string(user_id), std::string(keep_session_id)}};
+Statement SessionStore::RevokeAllForUser(std::string_view user_id, std::string_view keep_session_id,
+                                         std::int64_t now, std::string_view reason) {
+  return {
+      "UPDATE sessions SET revoked_at = ?, revoked_reason = ? "
+      "WHERE user_id = ? AND id <> ? AND revoked_at IS NULL",
+      {now, std::string(reason), std::string(user_id), std::string(keep_session_id)}};
 }
 
 Result<std::optional<SessionWithUser>> SessionStore::FindWithUser(std::string_view session_id) {
@@ -109,14 +111,14 @@ Result<std::vector<SessionRecord>> SessionStore::ListActive(std::string_view use
 Result<std::int64_t> SessionStore::CountActive(std::int64_t now) {
   HOWLER_ASSIGN_OR_RETURN(
       ResultSet rs,
-      db_.Query({"SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > ?",
-                 {now}}));
+      db_.Query(
+          {"SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > ?", {now}}));
   return rs.rows.empty() ? 0 : AsInt(rs.rows[0][0]);
 }
 
 Status SessionStore::DeleteEnded(std::int64_t before) {
-  return db_.Execute({"DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ?",
-                      {before, before}})
+  return db_
+      .Execute({"DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ?", {before, before}})
       .status();
 }
 

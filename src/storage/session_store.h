@@ -29,8 +29,8 @@ class SessionStore {
                           std::int64_t expires_at, std::string_view ip,
                           std::string_view user_agent);
   // RETURNING id when the user's session was active.
-  static Statement Revoke(std::string_view session_id, std::string_view user_id,
-                          std::int64_t now, std::string_view reason);
+  static Statement Revoke(std::string_view session_id, std::string_view user_id, std::int64_t now,
+                          std::string_view reason);
   // Every active session of the user except `keep_session_id` (may be empty).
   static Statement RevokeAllForUser(std::string_view user_id, std::string_view keep_session_id,
                                     std::int64_t now, std::string_view reason);

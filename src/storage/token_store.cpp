@@ -9,9 +9,8 @@ std::string Table(TokenKind kind) {
 
 }  // namespace
 
-Statement TokenStore::Insert(TokenKind kind, std::string_view token_hash,
-                             std::string_view user_id, std::int64_t now,
-                             std::int64_t expires_at) {
+Statement TokenStore::Insert(TokenKind kind, std::string_view token_hash, std::string_view user_id,
+                             std::int64_t now, std::int64_t expires_at) {
   return {"INSERT INTO " + Table(kind) +
               " (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
           {std::string(token_hash), std::string(user_id), now, expires_at}};
@@ -50,10 +49,9 @@ Result<std::optional<std::string>> TokenStore::FindUsable(TokenKind kind,
 
 Result<std::optional<std::int64_t>> TokenStore::LatestCreatedAt(TokenKind kind,
                                                                 std::string_view user_id) {
-  HOWLER_ASSIGN_OR_RETURN(ResultSet rs,
-                          db_.Query({"SELECT MAX(created_at) FROM " + Table(kind) +
-                                         " WHERE user_id = ?",
-                                     {std::string(user_id)}}));
+  HOWLER_ASSIGN_OR_RETURN(
+      ResultSet rs, db_.Query({"SELECT MAX(created_at) FROM " + Table(kind) + " WHERE user_id = ?",
+                               {std::string(user_id)}}));
   if (rs.rows.empty()) return std::optional<std::int64_t>();
   return AsOptionalInt(rs.rows[0][0]);
 }

@@ -32,12 +32,13 @@ std::string Lower(std::string_view s) {
 }  // namespace
 
 Statement UserStore::Insert(const UserRecord& u) {
-  return {"INSERT INTO users (id, username, username_key, email, password_hash, role, tier, "
-          "email_verified, active, created_at, updated_at, last_login_at) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {u.id, u.username, Lower(u.username), u.email, u.password_hash, u.role, u.tier,
-           std::int64_t{u.email_verified}, std::int64_t{u.active}, u.created_at, u.updated_at,
-           IntOrNull(u.last_login_at)}};
+  return {
+      "INSERT INTO users (id, username, username_key, email, password_hash, role, tier, "
+      "email_verified, active, created_at, updated_at, last_login_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {u.id, u.username, Lower(u.username), u.email, u.password_hash, u.role, u.tier,
+       std::int64_t{u.email_verified}, std::int64_t{u.active}, u.created_at, u.updated_at,
+       IntOrNull(u.last_login_at)}};
 }
 
 Statement UserStore::UpdateLastLogin(std::string_view user_id, std::int64_t at) {
@@ -74,9 +75,9 @@ Result<std::optional<UserRecord>> UserStore::FindByEmail(std::string_view email_
 
 Result<std::vector<UserRecord>> UserStore::List(int limit) {
   HOWLER_ASSIGN_OR_RETURN(
-      ResultSet rs, db_.Query({"SELECT " + std::string(kColumns) +
-                                   " FROM users ORDER BY created_at, id LIMIT ?",
-                               {std::int64_t{limit}}}));
+      ResultSet rs,
+      db_.Query({"SELECT " + std::string(kColumns) + " FROM users ORDER BY created_at, id LIMIT ?",
+                 {std::int64_t{limit}}}));
   std::vector<UserRecord> out;
   for (const Row& r : rs.rows) out.push_back(FromRow(r));
   return out;
@@ -90,9 +91,10 @@ Result<UserRecord> UserStore::SetActive(std::string_view who, bool active, std::
   std::vector<Statement> batch = {{"UPDATE users SET active = ?, updated_at = ? WHERE id = ?",
                                    {std::int64_t{active}, now, user->id}}};
   if (!active) {
-    batch.push_back({"UPDATE sessions SET revoked_at = ?, revoked_reason = 'user_disabled' "
-                     "WHERE user_id = ? AND revoked_at IS NULL",
-                     {now, user->id}});
+    batch.push_back(
+        {"UPDATE sessions SET revoked_at = ?, revoked_reason = 'user_disabled' "
+         "WHERE user_id = ? AND revoked_at IS NULL",
+         {now, user->id}});
   }
   HOWLER_RETURN_IF_ERROR(db_.Batch(batch).status());
   user->active = active;
