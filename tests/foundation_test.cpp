@@ -388,6 +388,59 @@ TEST_F(LifecycleTest, MalformedValueIsAStartupErrorNamingTheVariable) {
   EXPECT_NE(r.output.find("SHUTDOWN_TIMEOUT"), std::string::npos) << r.output;
 }
 
+TEST_F(LifecycleTest, OperatorCanCreateListAndDisableUsers) {
+  const std::map<std::string, std::string> env = {
+      {"ENVIRONMENT", "test"},
+      {"TURSO_URL", "file:" + (dir_.path() / "users.db").string()},
+      {"PASSWORD_HASH_MEMORY_KIB", "1024"},
+      {"PASSWORD_HASH_ITERATIONS", "1"}};
+  const std::string password = "operator-chosen password";
+  CommandResult created = RunServerCommand(dir_.path(),
+                                           {"user", "create", "--username", "Ops.User", "--email",
+                                            "Ops@Example.com", "--password-stdin"},
+                                           env, std::chrono::seconds(60), password + "\n");
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+  EXPECT_EQ(created.output.find(password), std::string::npos);
+
+  CommandResult duplicate = RunServerCommand(
+      dir_.path(),
+      {"user", "create", "--username", "ops.user", "--email", "x@example.com", "--password-stdin"},
+      env, std::chrono::seconds(60), password + "\n");
+  EXPECT_NE(duplicate.exit_code, 0);
+  EXPECT_NE(duplicate.output.find("already exists"), std::string::npos) << duplicate.output;
+
+  CommandResult weak = RunServerCommand(
+      dir_.path(),
+      {"user", "create", "--username", "weakling", "--email", "w@example.com", "--password-stdin"},
+      env, std::chrono::seconds(60), "short\n");
+  EXPECT_NE(weak.exit_code, 0);
+  EXPECT_NE(weak.output.find("password"), std::string::npos) << weak.output;
+
+  ServerConfig config;
+  config.env = env;
+  ServerProcess server(dir_.path(), config);
+  ASSERT_TRUE(server.ready());
+  const std::string login = R"({"username":"ops@example.com","password":")" + password + "\"}";
+  EXPECT_EQ(HttpRequest("POST", server.base_url() + "/api/auth/login",
+                        {"Content-Type: application/json"}, login)
+                .status,
+            200);
+
+  CommandResult list = RunServerCommand(dir_.path(), {"user", "list"}, env);
+  EXPECT_EQ(list.exit_code, 0) << list.output;
+  EXPECT_NE(list.output.find("Ops.User\tops@example.com\tuser"), std::string::npos) << list.output;
+  EXPECT_EQ(list.output.find("argon2"), std::string::npos) << "no hashes in the listing";
+
+  CommandResult disabled = RunServerCommand(dir_.path(), {"user", "disable", "OPS.USER"}, env);
+  EXPECT_EQ(disabled.exit_code, 0) << disabled.output;
+  EXPECT_EQ(HttpRequest("POST", server.base_url() + "/api/auth/login",
+                        {"Content-Type: application/json"}, login)
+                .status,
+            401);
+  CommandResult missing = RunServerCommand(dir_.path(), {"user", "disable", "nobody"}, env);
+  EXPECT_NE(missing.exit_code, 0);
+}
+
 TEST_F(LifecycleTest, VersionPrintsVersionAndCommit) {
   CommandResult r = RunServerCommand(dir_.path(), {"--version"}, {});
   EXPECT_EQ(r.exit_code, 0);

@@ -52,7 +52,8 @@ namespace {
 
 // fork + exec of the server binary with `env` as its whole environment (plus PATH).
 pid_t Spawn(const fs::path& work_dir, const std::vector<std::string>& args,
-            const std::map<std::string, std::string>& env, const fs::path& log_path) {
+            const std::map<std::string, std::string>& env, const fs::path& log_path,
+            const fs::path& stdin_path = "/dev/null") {
   std::vector<std::string> argv_s = {ServerBinary()};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<std::string> env_s;
@@ -73,7 +74,7 @@ pid_t Spawn(const fs::path& work_dir, const std::vector<std::string>& args,
     dup2(fd, 2);
     close(fd);
   }
-  const int devnull = open("/dev/null", O_RDONLY);
+  const int devnull = open(stdin_path.c_str(), O_RDONLY);
   if (devnull >= 0) dup2(devnull, 0);
   if (chdir(work_dir.c_str()) != 0) _exit(126);
   execve(argv[0], argv.data(), envp.data());
@@ -178,9 +179,12 @@ std::string ServerProcess::Output() const {
 
 CommandResult RunServerCommand(const fs::path& work_dir, const std::vector<std::string>& args,
                                const std::map<std::string, std::string>& env,
-                               std::chrono::seconds timeout) {
-  const fs::path log = work_dir / ("command-" + std::to_string(FreePort()) + ".log");
-  const pid_t pid = Spawn(work_dir, args, env, log);
+                               std::chrono::seconds timeout, const std::string& stdin_text) {
+  const std::string id = std::to_string(FreePort());
+  const fs::path log = work_dir / ("command-" + id + ".log");
+  const fs::path input = work_dir / ("command-" + id + ".stdin");
+  std::ofstream(input) << stdin_text;
+  const pid_t pid = Spawn(work_dir, args, env, log, input);
   CommandResult result;
   auto code = WaitFor(pid, timeout);
   if (!code) {

@@ -78,7 +78,8 @@ struct CommandResult {
 CommandResult RunServerCommand(const std::filesystem::path& work_dir,
                                const std::vector<std::string>& args,
                                const std::map<std::string, std::string>& env,
-                               std::chrono::seconds timeout = std::chrono::seconds(60));
+                               std::chrono::seconds timeout = std::chrono::seconds(60),
+                               const std::string& stdin_text = "");
 
 std::string ServerBinary();
 
