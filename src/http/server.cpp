@@ -30,8 +30,11 @@ struct HttpServer::State {
 
   ServerOptions options;
   const Pipeline& pipeline;
-  asio::io_context ioc;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  // One single-threaded io_context per I/O thread: a connection lives on one of them,
+  // so its operations need no strand. contexts[0] also runs the acceptor.
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::size_t next_context = 0;  // touched by the accept loop only
   std::optional<tcp::acceptor> acceptor;
   std::vector<std::thread> threads;
   std::uint16_t port = 0;
@@ -214,8 +217,9 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, StatePtr state) {
 asio::awaitable<void> AcceptLoop(StatePtr state) {
   for (;;) {
     beast::error_code ec;
+    auto& context = *state->contexts[state->next_context++ % state->contexts.size()];
     tcp::socket socket = co_await state->acceptor->async_accept(
-        asio::make_strand(state->ioc), asio::redirect_error(asio::use_awaitable, ec));
+        context, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted || !state->acceptor->is_open()) co_return;
       continue;  // e.g. EMFILE: keep accepting once descriptors free up
@@ -241,7 +245,11 @@ Status HttpServer::Start() {
   try {
     const auto address = asio::ip::make_address(s.options.host);
     tcp::endpoint endpoint(address, s.options.port);
-    s.acceptor.emplace(s.ioc);
+    const int threads = std::max(1, s.options.threads);
+    for (int i = 0; i < threads; ++i) {
+      s.contexts.push_back(std::make_unique<asio::io_context>(1));
+    }
+    s.acceptor.emplace(*s.contexts[0]);
     s.acceptor->open(endpoint.protocol());
     s.acceptor->set_option(asio::socket_base::reuse_address(true));
     s.acceptor->bind(endpoint);
@@ -251,11 +259,10 @@ Status HttpServer::Start() {
     s.acceptor.reset();
     return UnavailableError("cannot listen on " + where + " (" + s.options.name + "): " + e.what());
   }
-  s.work.emplace(s.ioc.get_executor());
-  asio::co_spawn(s.ioc, AcceptLoop(state_.get()), asio::detached);
-  const int threads = std::max(1, s.options.threads);
-  for (int i = 0; i < threads; ++i) {
-    s.threads.emplace_back([state = state_.get()] { state->ioc.run(); });
+  for (auto& context : s.contexts) s.work.push_back(asio::make_work_guard(*context));
+  asio::co_spawn(*s.contexts[0], AcceptLoop(state_.get()), asio::detached);
+  for (auto& context : s.contexts) {
+    s.threads.emplace_back([ctx = context.get()] { ctx->run(); });
   }
   log::Info("listening", {{"listener", s.options.name},
                           {"address", s.options.host},
@@ -277,7 +284,7 @@ void HttpServer::BeginShutdown() {
   if (!s.acceptor) return;
   std::promise<void> closed;
   auto fut = closed.get_future();
-  asio::post(s.ioc, [&s, &closed] {
+  asio::post(*s.contexts[0], [&s, &closed] {
     beast::error_code ec;
     s.acceptor->close(ec);
     closed.set_value();
@@ -298,8 +305,8 @@ void HttpServer::Stop() {
     s.stopped = true;
   }
   s.draining = true;
-  s.work.reset();
-  s.ioc.stop();
+  s.work.clear();
+  for (auto& context : s.contexts) context->stop();
   for (auto& t : s.threads) {
     if (t.joinable()) t.join();
   }
