@@ -16,7 +16,8 @@ configure: setup
 build: configure
 	@cmake --build --preset $(PRESET)
 
-run: build
+run: configure
+	@cmake --build --preset $(PRESET) --target howlerops-server
 	$(BINARY) serve
 
 test: build
