@@ -47,7 +47,8 @@ AuthService::AuthService(AuthOptions options, AuthDeps deps)
       users_(deps.db),
       sessions_(deps.db),
       attempts_(deps.db),
-      tokens_(deps.db) {}
+      tokens_(deps.db),
+      verified_tokens_(100000, deps.clock) {}
 
 void AuthService::Count(std::string_view method, std::string_view result) const {
   if (deps_.metrics) deps_.metrics->CountAuthAttempt(method, result);
@@ -269,8 +270,13 @@ Status AuthService::Logout(const Principal& who, bool all_devices, const ClientI
 }
 
 Result<Principal> AuthService::Authenticate(std::string_view access_token) {
-  auto claims = deps_.access_tokens.Verify(access_token);
-  if (!claims.ok()) return Unauthenticated();
+  std::optional<AccessClaims> claims = verified_tokens_.Get(access_token);
+  if (!claims) {
+    auto verified = deps_.access_tokens.Verify(access_token);
+    if (!verified.ok()) return Unauthenticated();
+    claims = std::move(verified).value();
+    verified_tokens_.Put(access_token, *claims);
+  }
   switch (deps_.session_cache.Get(claims->session_id)) {
     case SessionCache::State::kRevoked:
       return Unauthenticated();

@@ -17,6 +17,7 @@
 #include "auth/password_hasher.h"
 #include "auth/refresh_token.h"
 #include "auth/session_cache.h"
+#include "auth/verified_token_cache.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "storage/auth_records.h"
@@ -143,6 +144,7 @@ class AuthService {
   storage::SessionStore sessions_;
   storage::LoginAttemptStore attempts_;
   storage::TokenStore tokens_;
+  VerifiedTokenCache verified_tokens_;
 };
 
 }  // namespace howler::auth

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <mutex>
 
 #include "common/crypto.h"
@@ -16,10 +17,8 @@ constexpr std::int64_t kMaxMillis = (std::int64_t{1} << 48) - 1;
 constexpr std::uint16_t kMaxCounter = 0x0FFF;
 
 // A random start in the lower half leaves room for at least 2048 ids per millisecond.
-std::uint16_t RandomCounterStart() {
-  std::uint16_t r = 0;
-  randombytes_buf(&r, sizeof r);
-  return r & 0x07FF;
+std::uint16_t RandomCounterStart(std::uint16_t random) {
+  return random & 0x07FF;
 }
 
 // The 16 bytes of a canonical UUID string, or nullopt.
@@ -43,27 +42,42 @@ std::optional<std::string> UuidBytes(std::string_view s) {
 
 }  // namespace
 
+void UuidV7Generator::TakeRandom(unsigned char* out, std::size_t n) {
+  if (pool_used_ + n > pool_.size()) {
+    randombytes_buf(pool_.data(), pool_.size());  // one system call per 64 ids
+    pool_used_ = 0;
+  }
+  std::memcpy(out, pool_.data() + pool_used_, n);
+  pool_used_ += n;
+}
+
+std::uint16_t UuidV7Generator::TakeRandom16() {
+  std::uint16_t r = 0;
+  TakeRandom(reinterpret_cast<unsigned char*>(&r), sizeof r);
+  return r;
+}
+
 std::string UuidV7Generator::Next(TimePoint now) {
   EnsureSodium();
   const std::int64_t now_ms = std::clamp<std::int64_t>(ToUnixMillis(now), 0, kMaxMillis);
   std::int64_t ms = 0;
   std::uint16_t counter = 0;
+  std::array<unsigned char, 16> b{};
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (now_ms > last_ms_) {
       last_ms_ = now_ms;
-      counter_ = RandomCounterStart();
+      counter_ = RandomCounterStart(TakeRandom16());
     } else if (counter_ < kMaxCounter) {
       ++counter_;
     } else {
       last_ms_ = std::min(last_ms_ + 1, kMaxMillis);
-      counter_ = RandomCounterStart();
+      counter_ = RandomCounterStart(TakeRandom16());
     }
     ms = last_ms_;
     counter = counter_;
+    TakeRandom(b.data() + 8, 8);
   }
-  std::array<unsigned char, 16> b{};
-  randombytes_buf(b.data() + 8, 8);
   for (int i = 0; i < 6; ++i) {
     b[i] = static_cast<unsigned char>(ms >> (40 - 8 * i));
   }

@@ -2,6 +2,8 @@
 // Thread-safe.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -23,9 +25,15 @@ class UuidV7Generator {
   std::string Next(TimePoint now);
 
  private:
+  // Random bytes drawn from libsodium in blocks (guarded by mu_).
+  void TakeRandom(unsigned char* out, std::size_t n);
+  std::uint16_t TakeRandom16();
+
   std::mutex mu_;
   std::int64_t last_ms_ = -1;
   std::uint16_t counter_ = 0;
+  std::array<unsigned char, 512> pool_{};
+  std::size_t pool_used_ = 512;
 };
 
 // UuidV7Generator::Next on the process-wide generator.

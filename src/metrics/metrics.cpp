@@ -6,7 +6,9 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "metrics/process_stats.h"
 
@@ -28,10 +30,39 @@ std::string S(std::string_view v) {
   return std::string(v);
 }
 
+// Metric children by label values, looked up once: prometheus-cpp builds and hashes a
+// label map on every Family::Add, which costs more than a request's routing.
+template <typename T>
+class ChildCache {
+ public:
+  template <typename Make>
+  T& Get(const std::string& key, Make&& make) {
+    std::lock_guard lock(mu_);
+    auto it = children_.find(key);
+    if (it == children_.end()) it = children_.emplace(key, &make()).first;
+    return *it->second;
+  }
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<std::string, T*> children_;
+};
+
+std::string Key(std::initializer_list<std::string_view> parts) {
+  std::string key;
+  for (std::string_view p : parts) key.append(p).append(1, '\x1f');
+  return key;
+}
+
 }  // namespace
 
 struct Metrics::Impl {
   prometheus::Registry registry;
+
+  ChildCache<Counter> http_requests_by;
+  ChildCache<Histogram> http_duration_by;
+  ChildCache<Histogram> db_duration_by;
+  ChildCache<Counter> db_roundtrips_by;
 
   Family<Counter>& http_requests = prometheus::BuildCounter()
                                        .Name("sql_studio_http_requests_total")
@@ -130,10 +161,21 @@ Metrics::~Metrics() = default;
 
 void Metrics::ObserveHttpRequest(std::string_view method, std::string_view route, int status,
                                  double seconds) {
-  impl_->http_requests
-      .Add({{"method", S(method)}, {"route", S(route)}, {"status", std::to_string(status)}})
+  const std::string code = std::to_string(status);
+  Impl& m = *impl_;
+  m.http_requests_by
+      .Get(Key({method, route, code}),
+           [&]() -> Counter& {
+             return m.http_requests.Add(
+                 {{"method", S(method)}, {"route", S(route)}, {"status", code}});
+           })
       .Increment();
-  impl_->http_duration.Add({{"method", S(method)}, {"route", S(route)}}, LatencyBuckets())
+  m.http_duration_by
+      .Get(Key({method, route}),
+           [&]() -> Histogram& {
+             return m.http_duration.Add({{"method", S(method)}, {"route", S(route)}},
+                                        LatencyBuckets());
+           })
       .Observe(seconds);
 }
 
@@ -147,7 +189,12 @@ void Metrics::ObserveGrpcRequest(std::string_view method, std::string_view code,
 }
 
 void Metrics::ObserveDbCall(std::string_view backend, std::string_view op, double seconds) {
-  impl_->db_duration.Add({{"backend", S(backend)}, {"op", S(op)}}, LatencyBuckets())
+  Impl& m = *impl_;
+  m.db_duration_by
+      .Get(Key({backend, op}),
+           [&]() -> Histogram& {
+             return m.db_duration.Add({{"backend", S(backend)}, {"op", S(op)}}, LatencyBuckets());
+           })
       .Observe(seconds);
 }
 
@@ -156,7 +203,13 @@ void Metrics::CountDbError(std::string_view backend, std::string_view kind) {
 }
 
 void Metrics::CountDbRoundtrip(std::string_view op) {
-  impl_->db_roundtrips.Add({{"op", S(op)}}).Increment();
+  Impl& m = *impl_;
+  m.db_roundtrips_by
+      .Get(Key({op}),
+           [&]() -> Counter& {
+             return m.db_roundtrips.Add({{"op", S(op)}});
+           })
+      .Increment();
 }
 
 void Metrics::SetDbConnections(std::string_view state, double value) {
