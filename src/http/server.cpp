@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "http/pipeline.h"
 #include "http/responses.h"
+#include "http/wire.h"
 
 namespace howler::http {
 
@@ -57,7 +58,6 @@ namespace {
 // Coroutine frames hold a plain pointer: State owns the io_context that owns the frames.
 using StatePtr = HttpServer::State*;
 using BeastRequest = bhttp::request<bhttp::string_body>;
-using BeastResponse = bhttp::response<bhttp::string_body>;
 
 // The meeting point of a request handed to the pipeline and the coroutine waiting for
 // its response. A response produced while the pipeline call is still on the stack
@@ -128,18 +128,8 @@ Request ToRequest(BeastRequest&& in, const std::string& peer_ip) {
   return out;
 }
 
-BeastResponse ToBeast(Response&& r, unsigned version, bool keep_alive) {
-  BeastResponse out{static_cast<bhttp::status>(r.status), version};
-  for (auto& [name, value] : r.headers.fields()) out.insert(name, value);
-  out.set(bhttp::field::server, "howlerops");
-  out.body() = std::move(r.body);
-  out.keep_alive(keep_alive);
-  out.prepare_payload();
-  return out;
-}
-
 // A response for a request that failed to parse; the connection closes after it.
-BeastResponse ParseFailureResponse(beast::error_code ec) {
+std::string ParseFailureResponse(beast::error_code ec) {
   Status status = InvalidArgumentError("malformed HTTP request");
   int code = 400;
   if (ec == bhttp::error::body_limit) {
@@ -152,7 +142,7 @@ BeastResponse ParseFailureResponse(beast::error_code ec) {
   if (code == 431) r.status = 431;
   r.headers.Set("X-Content-Type-Options", "nosniff");
   r.headers.Set("Cache-Control", "no-store");
-  return ToBeast(std::move(r), 11, false);
+  return SerializeResponse(r, 11, false);
 }
 
 bool IsQuietDisconnect(beast::error_code ec) {
@@ -176,8 +166,10 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, StatePtr state) {
     stream.expires_after(state->options.idle_timeout);
     co_await bhttp::async_read_header(stream, buffer, parser, token);
     if (ec) {
-      if (!IsQuietDisconnect(ec))
-        co_await bhttp::async_write(stream, ParseFailureResponse(ec), token);
+      if (!IsQuietDisconnect(ec)) {
+        const std::string reply = ParseFailureResponse(ec);
+        co_await asio::async_write(stream, asio::buffer(reply), token);
+      }
       break;
     }
     // From here the request is in flight: shutdown waits for it, body included.
@@ -185,8 +177,10 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, StatePtr state) {
     stream.expires_after(state->options.read_timeout);
     co_await bhttp::async_read(stream, buffer, parser, token);
     if (ec) {
-      if (!IsQuietDisconnect(ec))
-        co_await bhttp::async_write(stream, ParseFailureResponse(ec), token);
+      if (!IsQuietDisconnect(ec)) {
+        const std::string reply = ParseFailureResponse(ec);
+        co_await asio::async_write(stream, asio::buffer(reply), token);
+      }
       state->RequestDone();
       break;
     }
@@ -206,7 +200,8 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, StatePtr state) {
         ready ? std::move(*ready) : co_await AsyncWait(pending, asio::use_awaitable);
     const bool keep_alive = client_keep_alive && !response.close && !state->draining.load();
     stream.expires_after(state->options.read_timeout);
-    co_await bhttp::async_write(stream, ToBeast(std::move(response), version, keep_alive), token);
+    const std::string wire = SerializeResponse(response, version, keep_alive);
+    co_await asio::async_write(stream, asio::buffer(wire), token);
     state->RequestDone();
     if (ec || !keep_alive) break;
   }

@@ -1,0 +1,37 @@
+#include "http/wire.h"
+
+#include <gtest/gtest.h>
+
+namespace howler::http {
+namespace {
+
+TEST(WireTest, SerializesStatusHeadersLengthAndBody) {
+  Response r;
+  r.status = 201;
+  r.headers.Set("Content-Type", "application/json");
+  r.headers.Set("Content-Length", "999");  // ignored: computed from the body
+  r.body = "{\"ok\":true}";
+  EXPECT_EQ(SerializeResponse(r, 11, true),
+            "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nServer: howlerops\r\n"
+            "Content-Length: 11\r\n\r\n{\"ok\":true}");
+}
+
+TEST(WireTest, ConnectionHeaderFollowsTheVersion) {
+  Response r;
+  r.body = "x";
+  EXPECT_NE(SerializeResponse(r, 11, false).find("Connection: close\r\n"), std::string::npos);
+  EXPECT_EQ(SerializeResponse(r, 11, true).find("Connection:"), std::string::npos);
+  EXPECT_NE(SerializeResponse(r, 10, true).find("Connection: keep-alive\r\n"), std::string::npos);
+  EXPECT_EQ(SerializeResponse(r, 10, false).rfind("HTTP/1.0 200 OK\r\n", 0), 0u);
+}
+
+TEST(WireTest, NoContentHasNoBodyOrLength) {
+  Response r;
+  r.status = 204;
+  r.body = "ignored";
+  const std::string wire = SerializeResponse(r, 11, true);
+  EXPECT_EQ(wire, "HTTP/1.1 204 No Content\r\nServer: howlerops\r\n\r\n");
+}
+
+}  // namespace
+}  // namespace howler::http
