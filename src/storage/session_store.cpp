@@ -1,11 +1,15 @@
 #include "storage/session_store.h"
 
+#include "storage/user_store.h"
+
 namespace howler::storage {
 namespace {
 
 constexpr std::string_view kSessionColumns =
     "s.id, s.user_id, s.refresh_counter, s.refresh_salt, s.rotated_at, s.device_name, "
     "s.ip_address, s.user_agent, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at";
+
+constexpr std::size_t kSessionColumnCount = 12;
 
 SessionRecord SessionFromRow(const Row& r, size_t i = 0) {
   SessionRecord s;
@@ -65,25 +69,14 @@ Statement SessionStore::RevokeAllForUser(std::string_view user_id, std::string_v
 Result<std::optional<SessionWithUser>> SessionStore::FindWithUser(std::string_view session_id) {
   HOWLER_ASSIGN_OR_RETURN(
       ResultSet rs,
-      db_.Query({"SELECT " + std::string(kSessionColumns) +
-                     ", u.username, u.email, u.role, u.email_verified, u.active, u.created_at, "
-                     "u.updated_at, u.last_login_at FROM sessions s JOIN users u ON u.id = "
-                     "s.user_id WHERE s.id = ?",
+      db_.Query({"SELECT " + std::string(kSessionColumns) + ", " + UserColumns("u") +
+                     " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?",
                  {std::string(session_id)}}));
   if (rs.rows.empty()) return std::optional<SessionWithUser>();
-  const Row& r = rs.rows[0];
   SessionWithUser out;
-  out.session = SessionFromRow(r);
-  UserRecord& u = out.user;
-  u.id = out.session.user_id;
-  u.username = AsText(r[12]);
-  u.email = AsText(r[13]);
-  u.role = AsText(r[14]);
-  u.email_verified = AsInt(r[15]) != 0;
-  u.active = AsInt(r[16]) != 0;
-  u.created_at = AsInt(r[17]);
-  u.updated_at = AsInt(r[18]);
-  u.last_login_at = AsOptionalInt(r[19]);
+  out.session = SessionFromRow(rs.rows[0]);
+  out.user = UserFromRow(rs.rows[0], kSessionColumnCount);
+  out.user.password_hash.clear();  // never needed by a refresh
   return std::optional<SessionWithUser>(std::move(out));
 }
 

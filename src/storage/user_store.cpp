@@ -3,25 +3,9 @@
 namespace howler::storage {
 namespace {
 
-constexpr std::string_view kColumns =
-    "id, username, email, password_hash, role, tier, email_verified, active, created_at, "
-    "updated_at, last_login_at";
-
-UserRecord FromRow(const Row& r) {
-  UserRecord u;
-  u.id = AsText(r[0]);
-  u.username = AsText(r[1]);
-  u.email = AsText(r[2]);
-  u.password_hash = AsText(r[3]);
-  u.role = AsText(r[4]);
-  u.tier = AsText(r[5]);
-  u.email_verified = AsInt(r[6]) != 0;
-  u.active = AsInt(r[7]) != 0;
-  u.created_at = AsInt(r[8]);
-  u.updated_at = AsInt(r[9]);
-  u.last_login_at = AsOptionalInt(r[10]);
-  return u;
-}
+constexpr const char* kUserColumns[] = {
+    "id",     "username",   "email",      "password_hash", "role", "tier", "email_verified",
+    "active", "created_at", "updated_at", "last_login_at"};
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -30,6 +14,32 @@ std::string Lower(std::string_view s) {
 }
 
 }  // namespace
+
+std::string UserColumns(std::string_view alias) {
+  std::string out;
+  for (const char* column : kUserColumns) {
+    if (!out.empty()) out += ", ";
+    if (!alias.empty()) out.append(alias).append(".");
+    out += column;
+  }
+  return out;
+}
+
+UserRecord UserFromRow(const Row& r, std::size_t i) {
+  UserRecord u;
+  u.id = AsText(r[i + 0]);
+  u.username = AsText(r[i + 1]);
+  u.email = AsText(r[i + 2]);
+  u.password_hash = AsText(r[i + 3]);
+  u.role = AsText(r[i + 4]);
+  u.tier = AsText(r[i + 5]);
+  u.email_verified = AsInt(r[i + 6]) != 0;
+  u.active = AsInt(r[i + 7]) != 0;
+  u.created_at = AsInt(r[i + 8]);
+  u.updated_at = AsInt(r[i + 9]);
+  u.last_login_at = AsOptionalInt(r[i + 10]);
+  return u;
+}
 
 Statement UserStore::Insert(const UserRecord& u) {
   return {
@@ -53,11 +63,11 @@ Statement UserStore::UpdatePassword(std::string_view user_id, std::string_view h
 
 Result<std::optional<UserRecord>> UserStore::FindOne(std::string_view where,
                                                      std::vector<Value> params) {
-  Statement s{"SELECT " + std::string(kColumns) + " FROM users WHERE " + std::string(where),
+  Statement s{"SELECT " + UserColumns() + " FROM users WHERE " + std::string(where),
               std::move(params)};
   HOWLER_ASSIGN_OR_RETURN(ResultSet rs, db_.Query(s));
   if (rs.rows.empty()) return std::optional<UserRecord>();
-  return std::optional<UserRecord>(FromRow(rs.rows[0]));
+  return std::optional<UserRecord>(UserFromRow(rs.rows[0]));
 }
 
 Result<std::optional<UserRecord>> UserStore::FindByLogin(std::string_view identifier_lower) {
@@ -76,10 +86,10 @@ Result<std::optional<UserRecord>> UserStore::FindByEmail(std::string_view email_
 Result<std::vector<UserRecord>> UserStore::List(int limit) {
   HOWLER_ASSIGN_OR_RETURN(
       ResultSet rs,
-      db_.Query({"SELECT " + std::string(kColumns) + " FROM users ORDER BY created_at, id LIMIT ?",
+      db_.Query({"SELECT " + UserColumns() + " FROM users ORDER BY created_at, id LIMIT ?",
                  {std::int64_t{limit}}}));
   std::vector<UserRecord> out;
-  for (const Row& r : rs.rows) out.push_back(FromRow(r));
+  for (const Row& r : rs.rows) out.push_back(UserFromRow(r));
   return out;
 }
 

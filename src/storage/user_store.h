@@ -13,6 +13,12 @@
 
 namespace howler::storage {
 
+// The users columns every user query selects, in the order UserFromRow reads them,
+// each prefixed with `alias.` when an alias is given.
+std::string UserColumns(std::string_view alias = {});
+// A UserRecord from UserColumns() starting at column `first` of `row`.
+UserRecord UserFromRow(const Row& row, std::size_t first = 0);
+
 class UserStore {
  public:
   explicit UserStore(Database& db) : db_(db) {}
