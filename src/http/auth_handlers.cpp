@@ -172,7 +172,15 @@ AsyncHandler OnHashPool(AuthHttpDeps deps, bool throttled, SyncHandler work) {
     if (throttled) {
       if (auto limited = Throttle(deps.ip_limiter, *req)) return done(std::move(*limited));
     }
-    const bool queued = deps.hash_pool.TrySubmit([req, done, work] { done(work(*req)); });
+    const bool queued = deps.hash_pool.TrySubmit([req, done, work] {
+      Response response;
+      try {
+        response = work(*req);
+      } catch (const std::exception& e) {  // the request must still be answered
+        response = ErrorResponse(InternalError(std::string("handler threw: ") + e.what()));
+      }
+      done(std::move(response));
+    });
     if (!queued) {
       done(ErrorResponse(UnavailableError("server is busy, retry shortly").WithRetryAfter(1)));
     }
