@@ -63,8 +63,8 @@ Statement UserStore::UpdatePassword(std::string_view user_id, std::string_view h
 
 Result<std::optional<UserRecord>> UserStore::FindOne(std::string_view where,
                                                      std::vector<Value> params) {
-  Statement s{"SELECT " + UserColumns() + " FROM users WHERE " + std::string(where),
-              std::move(params)};
+  static const std::string select = "SELECT " + UserColumns() + " FROM users WHERE ";
+  Statement s{select + std::string(where), std::move(params)};
   HOWLER_ASSIGN_OR_RETURN(ResultSet rs, db_.Query(s));
   if (rs.rows.empty()) return std::optional<UserRecord>();
   return std::optional<UserRecord>(UserFromRow(rs.rows[0]));
