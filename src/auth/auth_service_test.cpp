@@ -9,6 +9,7 @@
 
 #include "common/crypto.h"
 #include "email/mailer.h"
+#include "storage/fault_injecting_database.h"
 #include "storage/migration_runner.h"
 #include "storage/migrations.h"
 #include "storage/sqlite/sqlite_database.h"
@@ -223,6 +224,73 @@ TEST_F(AuthServiceTest, LogoutAllEndsEverySession) {
   ASSERT_TRUE(service_.Logout(*who, true, client_).ok());
   EXPECT_FALSE(service_.Authenticate(a.access_token).ok());
   EXPECT_FALSE(service_.Authenticate(b->access_token).ok());
+}
+
+}  // namespace
+}  // namespace howler::auth
+
+namespace howler::auth {
+namespace {
+
+// The same service over a database that fails on demand: failures surface as
+// UNAVAILABLE and leave nothing half-written.
+class AuthServiceFaultTest : public ::testing::Test {
+ protected:
+  AuthServiceFaultTest()
+      : db_(AuthServiceTest_OpenDb()),
+        faults_(*db_),
+        hasher_({64, 1}),
+        tokens_(std::string(40, 's'), std::chrono::minutes(15), clock_),
+        refresh_(std::string(32, 'k')),
+        cache_(std::chrono::seconds(10), 1000, clock_),
+        service_(AuthOptions(), {faults_, hasher_, tokens_, refresh_, cache_, mailer_, clock_}) {}
+
+  static std::unique_ptr<storage::Database> AuthServiceTest_OpenDb() {
+    auto db = storage::OpenSqliteDatabase({":memory:"});
+    EXPECT_TRUE(db.ok());
+    EXPECT_TRUE(storage::ApplyMigrations(**db, storage::EmbeddedMigrations(), 0).ok());
+    return std::move(db).value();
+  }
+
+  ManualClock clock_;
+  std::unique_ptr<storage::Database> db_;
+  storage::FaultInjectingDatabase faults_;
+  PasswordHasher hasher_;
+  AccessTokenService tokens_;
+  RefreshTokenCodec refresh_;
+  SessionCache cache_;
+  FakeMailer mailer_;
+  AuthService service_;
+  ClientInfo client_{"127.0.0.1", "test"};
+};
+
+TEST_F(AuthServiceFaultTest, FailedSignupLeavesNoAccountAndSendsNoMail) {
+  faults_.FailAllCalls(UnavailableError("database down"));
+  auto failed = service_.Signup({"carol", "carol@example.com", "correct horse", ""}, client_);
+  EXPECT_EQ(failed.status().code(), StatusCode::kUnavailable);
+  EXPECT_TRUE(mailer_.sent().empty());
+  faults_.Heal();
+  EXPECT_TRUE(service_.Signup({"carol", "carol@example.com", "correct horse", ""}, client_).ok())
+      << "nothing of the failed attempt was left behind";
+}
+
+TEST_F(AuthServiceFaultTest, FailedRotationKeepsTheOldRefreshTokenValid) {
+  auto pair = service_.Signup({"dave", "dave@example.com", "correct horse", ""}, client_);
+  ASSERT_TRUE(pair.ok());
+  faults_.FailNthCall(2, UnavailableError("database down"));  // the read passes, the rotation fails
+  EXPECT_EQ(service_.Refresh(pair->refresh_token, client_).status().code(),
+            StatusCode::kUnavailable);
+  auto retried = service_.Refresh(pair->refresh_token, client_);
+  EXPECT_TRUE(retried.ok()) << retried.status().ToString();
+}
+
+TEST_F(AuthServiceFaultTest, LoginWithTheDatabaseDownIsUnavailableNotUnauthorized) {
+  ASSERT_TRUE(service_.Signup({"erin", "erin@example.com", "correct horse", ""}, client_).ok());
+  faults_.FailAllCalls(UnavailableError("database down"));
+  EXPECT_EQ(service_.Login({"erin", "correct horse", ""}, client_).status().code(),
+            StatusCode::kUnavailable);
+  faults_.Heal();
+  EXPECT_TRUE(service_.Login({"erin", "correct horse", ""}, client_).ok());
 }
 
 }  // namespace
