@@ -9,7 +9,8 @@
 
 namespace howler::app {
 
-// file:PATH and :memory: open the embedded SQLite backend.
+// file:PATH and :memory: open the embedded SQLite backend; libsql://, http:// and
+// https:// the remote libSQL backend (Hrana over HTTP).
 Result<std::unique_ptr<storage::Database>> OpenDatabase(const config::Options& options);
 
 }  // namespace howler::app

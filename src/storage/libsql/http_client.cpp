@@ -1,0 +1,116 @@
+#include "storage/libsql/http_client.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <memory>
+
+namespace howler::storage {
+namespace {
+
+void EnsureCurlGlobal() {
+  static const bool initialized = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == 0; }();
+  (void)initialized;
+}
+
+std::size_t AppendBody(char* data, std::size_t size, std::size_t count, void* out) {
+  static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
+
+struct HeaderListDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using HeaderList = std::unique_ptr<curl_slist, HeaderListDeleter>;
+
+HeaderList BuildHeaders(const std::string& auth_token, bool has_body) {
+  curl_slist* list = nullptr;
+  if (!auth_token.empty()) {
+    list = curl_slist_append(list, ("Authorization: Bearer " + auth_token).c_str());
+  }
+  if (has_body) {
+    list = curl_slist_append(list, "Content-Type: application/json");
+  }
+  list = curl_slist_append(list, "Expect:");
+  return HeaderList(list);
+}
+
+}  // namespace
+
+HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options)) {
+  EnsureCurlGlobal();
+}
+
+HttpClient::~HttpClient() {
+  for (void* handle : idle_) {
+    curl_easy_cleanup(static_cast<CURL*>(handle));
+  }
+}
+
+Result<HttpResponse> HttpClient::Get(std::string_view path) {
+  return Perform(path, nullptr);
+}
+
+Result<HttpResponse> HttpClient::Post(std::string_view path, std::string_view json_body) {
+  return Perform(path, &json_body);
+}
+
+void* HttpClient::Acquire() {
+  std::unique_lock lock(mu_);
+  available_.wait(
+      lock, [this] { return !idle_.empty() || created_ < std::max(1, options_.max_connections); });
+  if (!idle_.empty()) {
+    void* handle = idle_.back();
+    idle_.pop_back();
+    return handle;
+  }
+  CURL* handle = curl_easy_init();
+  if (handle != nullptr) {
+    ++created_;
+  }
+  return handle;
+}
+
+void HttpClient::Release(void* handle) {
+  {
+    std::lock_guard lock(mu_);
+    idle_.push_back(handle);
+  }
+  available_.notify_one();
+}
+
+Result<HttpResponse> HttpClient::Perform(std::string_view path, const std::string_view* body) {
+  CURL* curl = static_cast<CURL*>(Acquire());
+  if (curl == nullptr) {
+    return UnavailableError("database unavailable: cannot create an HTTP handle");
+  }
+  curl_easy_reset(curl);  // keeps the connection cache
+  const std::string url = options_.base_url + std::string(path);
+  HeaderList headers = BuildHeaders(options_.auth_token, body != nullptr);
+  HttpResponse response;
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options_.connect_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &AppendBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  if (body != nullptr) {
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+  }
+  CURLcode code = curl_easy_perform(curl);
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+  Release(curl);
+  if (code != CURLE_OK) {
+    return UnavailableError(std::string("database unreachable: ") + curl_easy_strerror(code));
+  }
+  return response;
+}
+
+}  // namespace howler::storage

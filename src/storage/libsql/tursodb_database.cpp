@@ -1,0 +1,45 @@
+#include "storage/libsql/tursodb_database.h"
+
+#include "common/temp_dir.h"
+#include "storage/libsql/tursodb_process.h"
+
+namespace howler::storage {
+namespace {
+
+class TursodbDatabase final : public Database {
+ public:
+  TursodbDatabase(TempDir dir, std::unique_ptr<TursodbProcess> server, std::unique_ptr<Database> db)
+      : dir_(std::move(dir)), server_(std::move(server)), db_(std::move(db)) {}
+
+  Result<ResultSet> Query(const Statement& s) override { return db_->Query(s); }
+  Result<ResultSet> Execute(const Statement& s) override { return db_->Execute(s); }
+  Result<std::vector<ResultSet>> Batch(const std::vector<Statement>& s) override {
+    return db_->Batch(s);
+  }
+  Status Ping() override { return db_->Ping(); }
+  std::string_view backend() const override { return db_->backend(); }
+
+ private:
+  TempDir dir_;                             // removed last
+  std::unique_ptr<TursodbProcess> server_;  // stopped after the client closes
+  std::unique_ptr<Database> db_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> StartTursodbDatabase(LibsqlOptions options) {
+  std::optional<std::filesystem::path> binary = TursodbProcess::FindBinary();
+  if (!binary) {
+    return NotFoundError(
+        "tursodb is not installed (run scripts/setup.sh; HOWLER_SOURCE_DIR must name the repo)");
+  }
+  HOWLER_ASSIGN_OR_RETURN(TempDir dir, TempDir::Create("howler-tursodb-"));
+  HOWLER_ASSIGN_OR_RETURN(std::unique_ptr<TursodbProcess> server,
+                          TursodbProcess::Start(*binary, dir.path() / "test.db"));
+  options.url = server->url();
+  HOWLER_ASSIGN_OR_RETURN(std::unique_ptr<Database> db, OpenLibsqlDatabase(options));
+  return std::unique_ptr<Database>(
+      new TursodbDatabase(std::move(dir), std::move(server), std::move(db)));
+}
+
+}  // namespace howler::storage

@@ -1,0 +1,134 @@
+#include "storage/libsql/tursodb_process.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+#include <vector>
+
+#include "storage/libsql/http_client.h"
+
+extern char** environ;
+
+namespace howler::storage {
+namespace {
+
+constexpr int kStartAttempts = 3;
+constexpr auto kReadyTimeout = std::chrono::seconds(10);
+constexpr auto kPollInterval = std::chrono::milliseconds(20);
+
+// A port the kernel just handed out (and released): free unless someone races us.
+Result<int> FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) {
+    return UnavailableError("socket() failed");
+  }
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+  ::close(fd);
+  if (!ok) {
+    return UnavailableError("cannot find a free port");
+  }
+  return static_cast<int>(ntohs(addr.sin_port));
+}
+
+Result<pid_t> Spawn(const std::filesystem::path& binary, const std::filesystem::path& database,
+                    int port) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  std::string bin = binary.string();
+  std::string db = database.string();
+  std::string flag = "--sync-server";
+  std::string address = "127.0.0.1:" + std::to_string(port);
+  std::vector<char*> argv = {bin.data(), db.data(), flag.data(), address.data(), nullptr};
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, bin.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    return UnavailableError("cannot start tursodb");
+  }
+  return pid;
+}
+
+// Waits until the server answers a pipeline; false when it exits (then `exited`, and
+// the process is reaped) or never answers.
+bool WaitUntilReady(pid_t pid, int port, bool& exited) {
+  HttpClient http({.base_url = "http://127.0.0.1:" + std::to_string(port),
+                   .connect_timeout = std::chrono::milliseconds(500),
+                   .request_timeout = std::chrono::milliseconds(2000),
+                   .max_connections = 1});
+  const auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      exited = true;
+      return false;
+    }
+    auto response = http.Post("/v2/pipeline", R"({"baton":null,"requests":[]})");
+    if (response.ok() && response->status == 200) {
+      return true;
+    }
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  return false;
+}
+
+void Stop(pid_t pid) {
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+}  // namespace
+
+std::optional<std::filesystem::path> TursodbProcess::FindBinary() {
+  const char* source_dir = std::getenv("HOWLER_SOURCE_DIR");
+  if (source_dir == nullptr || *source_dir == '\0') {
+    return std::nullopt;
+  }
+  std::filesystem::path binary = std::filesystem::path(source_dir) / ".tools" / "node_modules" /
+                                 "@tursodatabase" / "cli-linux-x64-gnu" / "tursodb";
+  if (::access(binary.c_str(), X_OK) != 0) {
+    return std::nullopt;
+  }
+  return binary;
+}
+
+Result<std::unique_ptr<TursodbProcess>> TursodbProcess::Start(
+    const std::filesystem::path& binary, const std::filesystem::path& database) {
+  for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
+    HOWLER_ASSIGN_OR_RETURN(int port, FreePort());
+    HOWLER_ASSIGN_OR_RETURN(pid_t pid, Spawn(binary, database, port));
+    bool exited = false;
+    if (WaitUntilReady(pid, port, exited)) {
+      return std::unique_ptr<TursodbProcess>(new TursodbProcess(pid, port));
+    }
+    if (!exited) {
+      Stop(pid);
+    }
+  }
+  return UnavailableError("tursodb did not start");
+}
+
+TursodbProcess::~TursodbProcess() {
+  Stop(pid_);
+}
+
+}  // namespace howler::storage
