@@ -57,7 +57,13 @@ pid_t Spawn(const fs::path& work_dir, const std::vector<std::string>& args,
   std::vector<std::string> argv_s = {ServerBinary()};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<std::string> env_s;
-  if (const char* path = getenv("PATH")) env_s.push_back(std::string("PATH=") + path);
+  // PATH, and the sanitizer settings of the sanitizer presets (suppressions, halting).
+  for (const char* name :
+       {"PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"}) {
+    if (const char* value = getenv(name); value && !env.count(name)) {
+      env_s.push_back(std::string(name) + "=" + value);
+    }
+  }
   for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
 
   const pid_t pid = fork();
