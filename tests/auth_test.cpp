@@ -402,7 +402,10 @@ std::string ReadBytes(const std::filesystem::path& path) {
 }
 
 TEST_F(AuthOwnServerTest, DisabledAccountLosesLoginAndTokensAtOnce) {
-  ServerConfig config = AuthServerConfig({{"SESSION_CACHE_TTL", "0s"}});
+  // The CLI opens the server's database directly: the embedded file on either test run.
+  ServerConfig config =
+      AuthServerConfig({{"SESSION_CACHE_TTL", "0s"},
+                        {"TURSO_URL", "file:" + (dir_.path() / "data" / "test.db").string()}});
   const auto env = config.env;
   ServerProcess server(dir_.path(), config);
   ASSERT_TRUE(server.ready());
@@ -441,7 +444,11 @@ TEST_F(AuthOwnServerTest, DisabledAccountLosesLoginAndTokensAtOnce) {
 
 // Passwords, refresh and access tokens never reach the database file or the log.
 TEST_F(AuthOwnServerTest, NoSecretIsStoredOrLoggedInClear) {
-  ServerProcess server(dir_.path(), AuthServerConfig({{"LOG_LEVEL", "debug"}}));
+  // Reads the embedded database file afterwards, so it pins the embedded backend.
+  ServerProcess server(
+      dir_.path(),
+      AuthServerConfig({{"LOG_LEVEL", "debug"},
+                        {"TURSO_URL", "file:" + (dir_.path() / "data" / "test.db").string()}}));
   ASSERT_TRUE(server.ready());
   const ApiClient api(server.base_url());
   const std::string password = "Canary-Password-" + UniqueName("pw");

@@ -14,10 +14,16 @@
 #include <sstream>
 #include <thread>
 
+#include "storage/libsql/tursodb_process.h"
 #include "support/http_client.h"
 
 namespace howler::testing {
 namespace fs = std::filesystem;
+
+bool TestBackendIsLibsql() {
+  const char* backend = getenv("HOWLER_TEST_BACKEND");
+  return backend && std::string_view(backend) == "libsql";
+}
 
 std::string ServerBinary() {
   return HOWLER_SERVER_BINARY;
@@ -123,6 +129,23 @@ ServerProcess::ServerProcess(const fs::path& work_dir, ServerConfig config) {
   env.try_emplace("SERVER_GRPC_PORT", std::to_string(grpc_port_));
   env.try_emplace("SERVER_METRICS_PORT", std::to_string(metrics_port_));
   env.try_emplace("DATA_DIR", (work_dir / "data").string());
+  if (TestBackendIsLibsql() && !env.count("TURSO_URL")) {
+    auto binary = storage::TursodbProcess::FindBinary();
+    if (!binary) {
+      ADD_FAILURE() << "HOWLER_TEST_BACKEND=libsql but tursodb is not installed";
+    } else {
+      fs::create_directories(work_dir / "data");
+      auto started = storage::TursodbProcess::Start(
+          *binary, work_dir / "data" / ("remote-" + std::to_string(http_port_) + ".db"));
+      if (started.ok()) {
+        tursodb_ = std::move(started).value();
+        env["TURSO_URL"] = tursodb_->url();
+        env.try_emplace("TURSO_AUTH_TOKEN", "integration-test-token");
+      } else {
+        ADD_FAILURE() << started.status().ToString();
+      }
+    }
+  }
   env.try_emplace("TURSO_URL", "file:" + (work_dir / "data" / "test.db").string());
   env.try_emplace("LOG_FORMAT", "json");
   env.try_emplace("PASSWORD_HASH_MEMORY_KIB", "1024");

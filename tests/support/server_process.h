@@ -9,11 +9,20 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+namespace howler::storage {
+class TursodbProcess;
+}
+
 namespace howler::testing {
+
+// Whether integration tests run the server on the remote backend: HOWLER_TEST_BACKEND=libsql
+// makes every ServerProcess without its own TURSO_URL start a local tursodb for itself.
+bool TestBackendIsLibsql();
 
 // A port that was free a moment ago on 127.0.0.1.
 std::uint16_t FreePort();
@@ -64,6 +73,7 @@ class ServerProcess {
   std::string Output() const;
 
  private:
+  std::unique_ptr<storage::TursodbProcess> tursodb_;  // outlives the server process
   std::filesystem::path log_path_;
   pid_t pid_ = -1;
   std::uint16_t http_port_ = 0, grpc_port_ = 0, metrics_port_ = 0;
