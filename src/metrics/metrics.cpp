@@ -63,6 +63,7 @@ struct Metrics::Impl {
   ChildCache<Histogram> http_duration_by;
   ChildCache<Histogram> db_duration_by;
   ChildCache<Counter> db_roundtrips_by;
+  ChildCache<Counter> sync_changes_by;
 
   Family<Counter>& http_requests = prometheus::BuildCounter()
                                        .Name("sql_studio_http_requests_total")
@@ -125,6 +126,22 @@ struct Metrics::Impl {
                                     .Name("sql_studio_email_sent_total")
                                     .Help("Emails by type, transport and result")
                                     .Register(registry);
+  Family<Counter>& sync_operations = prometheus::BuildCounter()
+                                         .Name("sql_studio_sync_operations_total")
+                                         .Help("Sync operations by operation and status")
+                                         .Register(registry);
+  Family<Counter>& sync_changes = prometheus::BuildCounter()
+                                      .Name("sql_studio_sync_changes_total")
+                                      .Help("Uploaded changes by item type and outcome")
+                                      .Register(registry);
+  Family<Counter>& sync_conflicts = prometheus::BuildCounter()
+                                        .Name("sql_studio_sync_conflicts_total")
+                                        .Help("Conflicts detected, and resolved by strategy")
+                                        .Register(registry);
+  Family<Histogram>& sync_payload = prometheus::BuildHistogram()
+                                        .Name("sql_studio_sync_payload_bytes")
+                                        .Help("Sync request and response body sizes")
+                                        .Register(registry);
   Family<Counter>& job_runs = prometheus::BuildCounter()
                                   .Name("sql_studio_jobs_runs_total")
                                   .Help("Background job runs by job and result")
@@ -236,6 +253,30 @@ void Metrics::CountEmail(std::string_view type, std::string_view transport,
                          std::string_view result) {
   impl_->email_sent.Add({{"type", S(type)}, {"transport", S(transport)}, {"result", S(result)}})
       .Increment();
+}
+
+void Metrics::CountSyncOperation(std::string_view operation, std::string_view status) {
+  impl_->sync_operations.Add({{"operation", S(operation)}, {"status", S(status)}}).Increment();
+}
+
+void Metrics::CountSyncChange(std::string_view item_type, std::string_view status) {
+  Impl& m = *impl_;
+  m.sync_changes_by
+      .Get(Key({item_type, status}),
+           [&]() -> Counter& {
+             return m.sync_changes.Add({{"item_type", S(item_type)}, {"status", S(status)}});
+           })
+      .Increment();
+}
+
+void Metrics::CountSyncConflict(std::string_view resolution) {
+  impl_->sync_conflicts.Add({{"resolution", S(resolution)}}).Increment();
+}
+
+void Metrics::ObserveSyncPayload(std::string_view operation, double bytes) {
+  static const Histogram::BucketBoundaries kBuckets = {256,    1024,    4096,    16384,   65536,
+                                                       262144, 1048576, 4194304, 16777216};
+  impl_->sync_payload.Add({{"operation", S(operation)}}, kBuckets).Observe(bytes);
 }
 
 void Metrics::ObserveJob(std::string_view job, bool ok, double seconds) {

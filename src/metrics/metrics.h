@@ -46,6 +46,14 @@ class Metrics {
   // `result` sent|failed|dropped.
   void CountEmail(std::string_view type, std::string_view transport, std::string_view result);
 
+  // Sync. `operation` upload|download|list_conflicts|resolve|devices, `status` ok or a
+  // StatusCode name; change `status` an upload outcome; `resolution` detected or a
+  // strategy; payload sizes in bytes.
+  void CountSyncOperation(std::string_view operation, std::string_view status);
+  void CountSyncChange(std::string_view item_type, std::string_view status);
+  void CountSyncConflict(std::string_view resolution);
+  void ObserveSyncPayload(std::string_view operation, double bytes);
+
   // Background jobs.
   void ObserveJob(std::string_view job, bool ok, double seconds);
 

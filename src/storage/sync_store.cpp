@@ -1,0 +1,344 @@
+#include "storage/sync_store.h"
+
+#include <algorithm>
+
+namespace howler::storage {
+namespace {
+
+constexpr std::string_view kItemColumns =
+    "item_type, item_id, data, sync_version, deleted, device_id, seq, created_at, updated_at, "
+    "deleted_at";
+constexpr std::string_view kConflictColumns =
+    "id, item_type, item_id, local_data, local_deleted, local_version, local_device_id, "
+    "local_updated_at, remote_data, remote_deleted, remote_version, remote_device_id, "
+    "remote_updated_at, detected_at, resolved_at, resolution";
+
+// Rows per multi-row INSERT, keeping each statement well under any parameter limit.
+constexpr std::size_t kItemRowsPerStatement = 100;
+constexpr std::size_t kChangeRowsPerStatement = 200;
+constexpr std::size_t kConflictRowsPerStatement = 50;
+
+// `offset` is the index of the item_type column in `row`.
+SyncItemRecord ItemFromRow(const Row& row, std::size_t offset = 0) {
+  SyncItemRecord r;
+  r.item_type = AsText(row[offset + 0]);
+  r.item_id = AsText(row[offset + 1]);
+  r.data = AsText(row[offset + 2]);
+  r.sync_version = AsInt(row[offset + 3]);
+  r.deleted = AsInt(row[offset + 4]) != 0;
+  r.device_id = AsText(row[offset + 5]);
+  r.seq = AsInt(row[offset + 6]);
+  r.created_at = AsInt(row[offset + 7]);
+  r.updated_at = AsInt(row[offset + 8]);
+  r.deleted_at = AsOptionalInt(row[offset + 9]);
+  return r;
+}
+
+ConflictSide SideFromRow(const Row& row, std::size_t offset) {
+  ConflictSide s;
+  s.data = AsText(row[offset]);
+  s.deleted = AsInt(row[offset + 1]) != 0;
+  s.sync_version = AsInt(row[offset + 2]);
+  s.device_id = AsText(row[offset + 3]);
+  s.updated_at = AsInt(row[offset + 4]);
+  return s;
+}
+
+SyncConflictRecord ConflictFromRow(const Row& row) {
+  SyncConflictRecord c;
+  c.id = AsText(row[0]);
+  c.item_type = AsText(row[1]);
+  c.item_id = AsText(row[2]);
+  c.local = SideFromRow(row, 3);
+  c.remote = SideFromRow(row, 8);
+  c.detected_at = AsInt(row[13]);
+  c.resolved_at = AsOptionalInt(row[14]);
+  c.resolution = AsText(row[15]);
+  return c;
+}
+
+std::string Placeholders(std::size_t columns) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < columns; ++i) out += i == 0 ? "?" : ", ?";
+  return out + ")";
+}
+
+// "INSERT ... VALUES (..), (..)" statements over `rows`, `per_statement` rows each.
+template <typename T, typename Bind>
+std::vector<Statement> MultiRowInsert(std::string_view head, std::string_view tail,
+                                      std::size_t columns, std::span<const T> rows,
+                                      std::size_t per_statement, Bind bind) {
+  std::vector<Statement> out;
+  const std::string row_placeholders = Placeholders(columns);
+  for (std::size_t start = 0; start < rows.size(); start += per_statement) {
+    std::size_t end = std::min(rows.size(), start + per_statement);
+    Statement s;
+    s.sql = std::string(head) + " VALUES ";
+    s.params.reserve((end - start) * columns);
+    for (std::size_t i = start; i < end; ++i) {
+      if (i != start) s.sql += ", ";
+      s.sql += row_placeholders;
+      bind(rows[i], s.params);
+    }
+    s.sql += tail;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Statement SelectItems(std::string_view user_id, const std::string& type,
+                      const std::vector<std::string>& ids) {
+  Statement s;
+  s.sql = "SELECT " + std::string(kItemColumns) +
+          " FROM sync_items WHERE user_id = ? AND item_type = ? AND item_id IN (";
+  s.params = {std::string(user_id), type};
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    s.sql += i == 0 ? "?" : ", ?";
+    s.params.push_back(ids[i]);
+  }
+  s.sql += ")";
+  return s;
+}
+
+Statement SelectChangeIds(std::string_view user_id, std::string_view device_id,
+                          const std::vector<std::string>& change_ids) {
+  Statement s;
+  s.sql =
+      "SELECT change_id, outcome FROM sync_change_ids WHERE user_id = ? AND device_id = ? AND "
+      "change_id IN (";
+  s.params = {std::string(user_id), std::string(device_id)};
+  for (std::size_t i = 0; i < change_ids.size(); ++i) {
+    s.sql += i == 0 ? "?" : ", ?";
+    s.params.push_back(change_ids[i]);
+  }
+  s.sql += ")";
+  return s;
+}
+
+}  // namespace
+
+Result<UploadState> SyncStore::ReadUploadState(std::string_view user_id, std::string_view device_id,
+                                               const std::vector<ItemKey>& keys,
+                                               const std::vector<std::string>& change_ids) {
+  const std::string user(user_id);
+  std::vector<Statement> reads = {
+      {"SELECT last_seq FROM sync_state WHERE user_id = ?", {user}},
+      {"SELECT tier FROM users WHERE id = ?", {user}},
+      {"SELECT item_type, COUNT(*) FROM sync_items WHERE user_id = ? AND deleted = 0 "
+       "GROUP BY item_type",
+       {user}}};
+  std::map<std::string, std::vector<std::string>> ids_by_type;
+  for (const ItemKey& key : keys) ids_by_type[key.item_type].push_back(key.item_id);
+  for (const auto& [type, ids] : ids_by_type) reads.push_back(SelectItems(user_id, type, ids));
+  if (!change_ids.empty()) reads.push_back(SelectChangeIds(user_id, device_id, change_ids));
+
+  HOWLER_ASSIGN_OR_RETURN(std::vector<ResultSet> sets, db_.Batch(reads));
+  UploadState state;
+  if (!sets[0].empty()) state.last_seq = AsInt(sets[0].rows[0][0]);
+  if (!sets[1].empty()) state.tier = AsText(sets[1].rows[0][0], "free");
+  for (const Row& row : sets[2].rows) state.live_counts[AsText(row[0])] = AsInt(row[1]);
+  std::size_t next = 3;
+  for (std::size_t i = 0; i < ids_by_type.size(); ++i, ++next) {
+    for (const Row& row : sets[next].rows) state.items.push_back(ItemFromRow(row));
+  }
+  if (!change_ids.empty()) {
+    for (const Row& row : sets[next].rows) {
+      state.seen_changes[AsText(row[0])] = AsText(row[1]);
+    }
+  }
+  return state;
+}
+
+Result<SyncPage> SyncStore::ReadPage(std::string_view user_id, std::int64_t after_seq,
+                                     std::optional<std::int64_t> since, int limit) {
+  // One query: the state row (kind 0) and the page (kind 1).
+  Statement s;
+  s.sql =
+      "SELECT 0, last_seq, purged_seq, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+      "FROM sync_state WHERE user_id = ? UNION ALL SELECT * FROM (SELECT 1, 0, 0, " +
+      std::string(kItemColumns) + " FROM sync_items WHERE user_id = ? AND seq > ?";
+  s.params = {std::string(user_id), std::string(user_id), after_seq};
+  if (since) {
+    s.sql += " AND updated_at >= ?";
+    s.params.push_back(*since);
+  }
+  s.sql += " ORDER BY seq LIMIT ?)";
+  s.params.push_back(std::int64_t{limit});
+  HOWLER_ASSIGN_OR_RETURN(ResultSet rs, db_.Query(s));
+  SyncPage page;
+  for (const Row& row : rs.rows) {
+    if (AsInt(row[0]) == 0) {
+      page.last_seq = AsInt(row[1]);
+      page.purged_seq = AsInt(row[2]);
+    } else {
+      page.items.push_back(ItemFromRow(row, 3));
+    }
+  }
+  std::sort(page.items.begin(), page.items.end(),
+            [](const SyncItemRecord& a, const SyncItemRecord& b) { return a.seq < b.seq; });
+  return page;
+}
+
+Result<ResolveState> SyncStore::ReadResolveState(std::string_view user_id,
+                                                 std::string_view conflict_id) {
+  const std::string user(user_id);
+  const std::string id(conflict_id);
+  std::vector<Statement> reads = {
+      {"SELECT " + std::string(kConflictColumns) +
+           " FROM sync_conflicts WHERE id = ? AND user_id = ?",
+       {id, user}},
+      {"SELECT " + std::string(kItemColumns) +
+           " FROM sync_items WHERE user_id = ? AND item_type = (SELECT item_type FROM "
+           "sync_conflicts WHERE id = ? AND user_id = ?) AND item_id = (SELECT item_id FROM "
+           "sync_conflicts WHERE id = ? AND user_id = ?)",
+       {user, id, user, id, user}},
+      {"SELECT last_seq FROM sync_state WHERE user_id = ?", {user}}};
+  HOWLER_ASSIGN_OR_RETURN(std::vector<ResultSet> sets, db_.Batch(reads));
+  ResolveState state;
+  if (!sets[0].empty()) state.conflict = ConflictFromRow(sets[0].rows[0]);
+  if (!sets[1].empty()) state.item = ItemFromRow(sets[1].rows[0]);
+  if (!sets[2].empty()) state.last_seq = AsInt(sets[2].rows[0][0]);
+  return state;
+}
+
+Result<std::vector<SyncConflictRecord>> SyncStore::ListConflicts(std::string_view user_id,
+                                                                 int limit) {
+  HOWLER_ASSIGN_OR_RETURN(
+      ResultSet rs, db_.Query({"SELECT " + std::string(kConflictColumns) +
+                                   " FROM sync_conflicts WHERE user_id = ? AND resolved_at IS NULL "
+                                   "ORDER BY detected_at, id LIMIT ?",
+                               {std::string(user_id), std::int64_t{limit}}}));
+  std::vector<SyncConflictRecord> out;
+  out.reserve(rs.rows.size());
+  for (const Row& row : rs.rows) out.push_back(ConflictFromRow(row));
+  return out;
+}
+
+Result<std::vector<SyncDeviceRecord>> SyncStore::ListDevices(std::string_view user_id) {
+  HOWLER_ASSIGN_OR_RETURN(
+      ResultSet rs,
+      db_.Query({"SELECT m.device_id, m.last_upload_at, m.last_download_at, "
+                 "m.last_download_seq, m.changes_uploaded, (SELECT COUNT(*) FROM sync_items i "
+                 "WHERE i.user_id = m.user_id AND i.seq > m.last_download_seq) "
+                 "FROM sync_metadata m WHERE m.user_id = ? ORDER BY m.device_id",
+                 {std::string(user_id)}}));
+  std::vector<SyncDeviceRecord> out;
+  for (const Row& row : rs.rows) {
+    SyncDeviceRecord d;
+    d.device_id = AsText(row[0]);
+    d.last_upload_at = AsOptionalInt(row[1]);
+    d.last_download_at = AsOptionalInt(row[2]);
+    d.last_download_seq = AsInt(row[3]);
+    d.changes_uploaded = AsInt(row[4]);
+    d.behind = AsInt(row[5]);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::vector<Statement> SyncStore::GuardSequence(std::string_view user_id, std::int64_t expected,
+                                                std::int64_t next) {
+  const std::string user(user_id);
+  return {{"INSERT INTO sync_state (user_id, last_seq) VALUES (?, 0) "
+           "ON CONFLICT (user_id) DO NOTHING",
+           {user}},
+          {"UPDATE sync_state SET last_seq = CASE WHEN last_seq = ? THEN ? ELSE NULL END "
+           "WHERE user_id = ?",
+           {expected, next, user}}};
+}
+
+std::vector<Statement> SyncStore::UpsertItems(std::string_view user_id,
+                                              std::span<const SyncItemRecord> items) {
+  const std::string user(user_id);
+  return MultiRowInsert(
+      "INSERT INTO sync_items (user_id, item_type, item_id, data, sync_version, deleted, "
+      "device_id, seq, created_at, updated_at, deleted_at)",
+      " ON CONFLICT (user_id, item_type, item_id) DO UPDATE SET data = excluded.data, "
+      "sync_version = excluded.sync_version, deleted = excluded.deleted, "
+      "device_id = excluded.device_id, seq = excluded.seq, updated_at = excluded.updated_at, "
+      "deleted_at = excluded.deleted_at",
+      11, items, kItemRowsPerStatement, [&](const SyncItemRecord& r, std::vector<Value>& p) {
+        p.insert(p.end(), {user, r.item_type, r.item_id, r.data, r.sync_version,
+                           std::int64_t{r.deleted ? 1 : 0}, r.device_id, r.seq, r.created_at,
+                           r.updated_at, IntOrNull(r.deleted_at)});
+      });
+}
+
+std::vector<Statement> SyncStore::InsertChangeIds(
+    std::string_view user_id, std::string_view device_id,
+    std::span<const std::pair<std::string, std::string>> outcomes, std::int64_t now) {
+  const std::string user(user_id);
+  const std::string device(device_id);
+  return MultiRowInsert(
+      "INSERT INTO sync_change_ids (user_id, device_id, change_id, outcome, created_at)", "", 5,
+      outcomes, kChangeRowsPerStatement,
+      [&](const std::pair<std::string, std::string>& o, std::vector<Value>& p) {
+        p.insert(p.end(), {user, device, o.first, o.second, now});
+      });
+}
+
+std::vector<Statement> SyncStore::InsertConflicts(std::string_view user_id,
+                                                  std::span<const SyncConflictRecord> conflicts) {
+  const std::string user(user_id);
+  return MultiRowInsert(
+      "INSERT INTO sync_conflicts (id, user_id, item_type, item_id, local_data, local_deleted, "
+      "local_version, local_device_id, local_updated_at, remote_data, remote_deleted, "
+      "remote_version, remote_device_id, remote_updated_at, detected_at)",
+      "", 15, conflicts, kConflictRowsPerStatement,
+      [&](const SyncConflictRecord& c, std::vector<Value>& p) {
+        p.insert(p.end(),
+                 {c.id, user, c.item_type, c.item_id, c.local.data,
+                  std::int64_t{c.local.deleted ? 1 : 0}, c.local.sync_version, c.local.device_id,
+                  c.local.updated_at, c.remote.data, std::int64_t{c.remote.deleted ? 1 : 0},
+                  c.remote.sync_version, c.remote.device_id, c.remote.updated_at, c.detected_at});
+      });
+}
+
+Statement SyncStore::RecordUpload(std::string_view user_id, std::string_view device_id,
+                                  std::int64_t now, std::int64_t changes) {
+  return {
+      "INSERT INTO sync_metadata (user_id, device_id, last_upload_at, changes_uploaded) "
+      "VALUES (?, ?, ?, ?) ON CONFLICT (user_id, device_id) DO UPDATE SET "
+      "last_upload_at = excluded.last_upload_at, "
+      "changes_uploaded = sync_metadata.changes_uploaded + excluded.changes_uploaded",
+      {std::string(user_id), std::string(device_id), now, changes}};
+}
+
+Statement SyncStore::MarkResolved(std::string_view user_id, std::string_view conflict_id,
+                                  std::int64_t now, std::string_view resolution) {
+  return {
+      "UPDATE sync_conflicts SET resolved_at = ?, resolution = ? "
+      "WHERE id = ? AND user_id = ? AND resolved_at IS NULL",
+      {now, std::string(resolution), std::string(conflict_id), std::string(user_id)}};
+}
+
+Status SyncStore::RecordDownloads(std::span<const DeviceDownload> downloads) {
+  if (downloads.empty()) return Status::Ok();
+  std::vector<Statement> writes;
+  writes.reserve(downloads.size());
+  for (const DeviceDownload& d : downloads) {
+    writes.push_back(
+        {"INSERT INTO sync_metadata (user_id, device_id, last_download_at, last_download_seq) "
+         "VALUES (?, ?, ?, ?) ON CONFLICT (user_id, device_id) DO UPDATE SET "
+         "last_download_at = MAX(COALESCE(sync_metadata.last_download_at, 0), "
+         "excluded.last_download_at), "
+         "last_download_seq = MAX(sync_metadata.last_download_seq, excluded.last_download_seq)",
+         {d.user_id, d.device_id, d.at, d.seq}});
+  }
+  return db_.Batch(writes).status();
+}
+
+Status SyncStore::Purge(std::int64_t before) {
+  return db_
+      .Batch({{"UPDATE sync_state SET purged_seq = MAX(purged_seq, COALESCE((SELECT MAX(seq) "
+               "FROM sync_items i WHERE i.user_id = sync_state.user_id AND i.deleted = 1 AND "
+               "i.deleted_at < ?), 0))",
+               {before}},
+              {"DELETE FROM sync_items WHERE deleted = 1 AND deleted_at < ?", {before}},
+              {"DELETE FROM sync_change_ids WHERE created_at < ?", {before}},
+              {"DELETE FROM sync_conflicts WHERE resolved_at IS NOT NULL AND resolved_at < ?",
+               {before}}})
+      .status();
+}
+
+}  // namespace howler::storage

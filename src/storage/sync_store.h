@@ -1,0 +1,110 @@
+// SyncStore: SQL for the sync tables, every statement keyed by user_id.
+//
+// Writes are returned as Statements for the sync service to put into one Batch; the
+// reads that precede a write are one Batch of SELECTs (one round trip on the remote
+// backend, one consistent snapshot on both).
+//
+// Sequence guard: every batch that writes a user's items starts with GuardSequence(),
+// which moves sync_state.last_seq from the value the service read to the value after its
+// writes, and fails the whole batch with FAILED_PRECONDITION (a NOT NULL violation) when
+// another writer moved it first. Since every accepted write of the user moves last_seq,
+// a batch that passes the guard runs against exactly the state its reads saw, and
+// sequence numbers are assigned in commit order on both backends.
+//
+// Thread-safe; the Database must outlive it.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "storage/database.h"
+#include "storage/sync_records.h"
+
+namespace howler::storage {
+
+struct ItemKey {
+  std::string item_type;
+  std::string item_id;
+};
+
+// What an upload needs to decide its outcomes.
+struct UploadState {
+  std::int64_t last_seq = 0;
+  std::string tier = "free";
+  std::map<std::string, std::int64_t> live_counts;  // item_type -> items not deleted
+  std::vector<SyncItemRecord> items;                // the stored ones among the keys asked
+  std::map<std::string, std::string> seen_changes;  // change id -> recorded outcome
+};
+
+struct SyncPage {
+  std::int64_t last_seq = 0;
+  std::int64_t purged_seq = 0;
+  std::vector<SyncItemRecord> items;  // seq ascending
+};
+
+// State for resolving one conflict; `conflict` absent when unknown or another user's.
+struct ResolveState {
+  std::optional<SyncConflictRecord> conflict;
+  std::optional<SyncItemRecord> item;
+  std::int64_t last_seq = 0;
+};
+
+// A device's latest download, for RecordDownloads.
+struct DeviceDownload {
+  std::string user_id;
+  std::string device_id;
+  std::int64_t at = 0;
+  std::int64_t seq = 0;
+};
+
+class SyncStore {
+ public:
+  explicit SyncStore(Database& db) : db_(db) {}
+
+  Result<UploadState> ReadUploadState(std::string_view user_id, std::string_view device_id,
+                                      const std::vector<ItemKey>& keys,
+                                      const std::vector<std::string>& change_ids);
+  // Items with seq > after_seq (and updated_at >= since when given), seq ascending, at
+  // most `limit`; with the user's last_seq and purged_seq. One query.
+  Result<SyncPage> ReadPage(std::string_view user_id, std::int64_t after_seq,
+                            std::optional<std::int64_t> since, int limit);
+  Result<ResolveState> ReadResolveState(std::string_view user_id, std::string_view conflict_id);
+  // Unresolved conflicts, oldest first, at most `limit`.
+  Result<std::vector<SyncConflictRecord>> ListConflicts(std::string_view user_id, int limit);
+  Result<std::vector<SyncDeviceRecord>> ListDevices(std::string_view user_id);
+
+  // See the class comment. `expected` is the last_seq read; `next` the value after.
+  static std::vector<Statement> GuardSequence(std::string_view user_id, std::int64_t expected,
+                                              std::int64_t next);
+  // Inserts or replaces the items (several rows per statement).
+  static std::vector<Statement> UpsertItems(std::string_view user_id,
+                                            std::span<const SyncItemRecord> items);
+  // Fails with ALREADY_EXISTS when a change id was recorded already.
+  static std::vector<Statement> InsertChangeIds(
+      std::string_view user_id, std::string_view device_id,
+      std::span<const std::pair<std::string, std::string>> outcomes, std::int64_t now);
+  static std::vector<Statement> InsertConflicts(std::string_view user_id,
+                                                std::span<const SyncConflictRecord> conflicts);
+  static Statement RecordUpload(std::string_view user_id, std::string_view device_id,
+                                std::int64_t now, std::int64_t changes);
+  static Statement MarkResolved(std::string_view user_id, std::string_view conflict_id,
+                                std::int64_t now, std::string_view resolution);
+
+  // Runs the statements as one all-or-nothing batch.
+  Status Write(const std::vector<Statement>& statements) { return db_.Batch(statements).status(); }
+  // Upserts the download positions (never moving one backwards).
+  Status RecordDownloads(std::span<const DeviceDownload> downloads);
+  // Purges tombstones deleted before `before` (raising each user's purged_seq), change
+  // ids and resolved conflicts older than `before`. One batch.
+  Status Purge(std::int64_t before);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace howler::storage

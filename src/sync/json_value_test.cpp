@@ -1,0 +1,56 @@
+#include "sync/json_value.h"
+
+#include <gtest/gtest.h>
+
+namespace howler::sync {
+namespace {
+
+TEST(JsonValueTest, RoundTripsCompactText) {
+  const std::string text =
+      R"({"a":1,"b":[true,false,null,-2.5e3,"x"],"c":{"d":"\"q\"\\\n"},"e":{}})";
+  auto parsed = ParseJson(text);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(SerializeJson(*parsed), text);
+}
+
+TEST(JsonValueTest, KeepsMemberOrderAndLastOfRepeatedKeys) {
+  auto parsed = ParseJson(R"({ "z": 1, "a": 2, "z": 3 })");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(SerializeJson(*parsed), R"({"z":3,"a":2})");
+}
+
+TEST(JsonValueTest, DecodesEscapesToUtf8) {
+  auto parsed = ParseJson(R"("\u00e9\ud83d\ude00\/")");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->text(), "\xC3\xA9\xF0\x9F\x98\x80/");
+}
+
+TEST(JsonValueTest, RejectsMalformedText) {
+  for (const char* bad : {"", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "tru", "\"\\x\"",
+                          "\"\\ud800\"", "{} x", "\"a\nb\"", "{'a':1}", "1e"}) {
+    EXPECT_FALSE(ParseJson(bad).ok()) << bad;
+  }
+}
+
+TEST(JsonValueTest, LimitsNesting) {
+  std::string deep(100, '[');
+  deep += std::string(100, ']');
+  EXPECT_FALSE(ParseJson(deep, 64).ok());
+  EXPECT_TRUE(ParseJson(deep, 100).ok());
+}
+
+TEST(JsonValueTest, SetFindEraseOnObjects) {
+  JsonValue o = JsonValue::Object();
+  o.Set("a", JsonValue::Number("1"));
+  o.Set("b", JsonValue::String("x"));
+  o.Set("a", JsonValue::Bool(true));
+  ASSERT_NE(o.Find("a"), nullptr);
+  EXPECT_TRUE(o.Find("a")->bool_value());
+  EXPECT_TRUE(o.Erase("a"));
+  EXPECT_FALSE(o.Erase("a"));
+  EXPECT_EQ(SerializeJson(o), R"({"b":"x"})");
+  EXPECT_EQ(JsonValue().Find("a"), nullptr);
+}
+
+}  // namespace
+}  // namespace howler::sync

@@ -1,0 +1,346 @@
+// SyncService over a real (in-memory) SQLite database with migrations applied.
+#include "sync/sync_service.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "storage/fault_injecting_database.h"
+#include "storage/migration_runner.h"
+#include "storage/migrations.h"
+#include "storage/sqlite/sqlite_database.h"
+#include "sync/cursor.h"
+
+namespace howler::sync {
+namespace {
+
+JsonValue Data(const std::string& text) {
+  auto v = ParseJson(text);
+  EXPECT_TRUE(v.ok()) << text;
+  return *v;
+}
+
+ChangeInput Change(std::string id, std::string type, std::string item, std::string action,
+                   std::int64_t base, std::optional<std::string> data) {
+  ChangeInput c{std::move(id), std::move(type), std::move(item), std::move(action), base, {}, {}};
+  if (data) c.data = Data(*data);
+  return c;
+}
+
+ResolveRequest Resolve(std::string id, std::string strategy,
+                       std::optional<std::string> chosen = std::nullopt,
+                       std::optional<JsonValue> merged = std::nullopt) {
+  ResolveRequest r;
+  r.conflict_id = std::move(id);
+  r.strategy = std::move(strategy);
+  r.chosen_version = std::move(chosen);
+  r.merged_data = std::move(merged);
+  return r;
+}
+
+class SyncServiceTest : public ::testing::Test {
+ protected:
+  SyncServiceTest()
+      : db_(OpenDb()),
+        faults_(*db_),
+        store_(faults_),
+        service_(store_, clock_, Options(), nullptr) {
+    AddUser("alice");
+    AddUser("bob");
+  }
+
+  static std::unique_ptr<storage::Database> OpenDb() {
+    auto db = storage::OpenSqliteDatabase({":memory:"});
+    EXPECT_TRUE(db.ok());
+    EXPECT_TRUE(storage::ApplyMigrations(**db, storage::EmbeddedMigrations(), 0).ok());
+    return std::move(db).value();
+  }
+  static SyncOptions Options() {
+    SyncOptions o;
+    o.max_changes = 50;
+    o.max_item_bytes = 1024;
+    o.quotas.free = {3, 1000, 1000};
+    o.tombstone_retention = std::chrono::hours(24);
+    return o;
+  }
+  void AddUser(const std::string& id, const std::string& tier = "free") {
+    ASSERT_TRUE(db_->Execute({"INSERT INTO users (id, username, username_key, email, "
+                              "password_hash, tier, created_at, updated_at) VALUES "
+                              "(?, ?, ?, ?, 'x', ?, 0, 0)",
+                              {id, id, id, id + "@example.com", tier}})
+                    .ok());
+  }
+  UploadResult Upload(const std::string& user, const std::string& device,
+                      std::vector<ChangeInput> changes) {
+    auto r = service_.Upload(user, {device, std::move(changes), 0});
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : UploadResult{};
+  }
+  DownloadResult Download(const std::string& user, std::optional<std::string> cursor = {},
+                          std::optional<std::int64_t> limit = {}) {
+    auto r = service_.Download(user, {"reader", cursor, std::nullopt, limit});
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : DownloadResult{};
+  }
+
+  ManualClock clock_;
+  std::unique_ptr<storage::Database> db_;
+  storage::FaultInjectingDatabase faults_;
+  storage::SyncStore store_;
+  SyncService service_;
+};
+
+TEST_F(SyncServiceTest, OutcomesOfEveryKindInOneUpload) {
+  Upload("alice", "d1", {Change("c1", "saved_query", "q1", "create", 0, R"({"name":"a"})")});
+  UploadResult r =
+      Upload("alice", "d1",
+             {Change("c2", "saved_query", "q1", "update", 1, R"({"name":"b"})"),  // applied
+              Change("c3", "saved_query", "q1", "update", 2, R"({"name":"b"})"),  // unchanged
+              Change("c1", "saved_query", "q1", "create", 0, R"({"name":"a"})"),  // duplicate
+              Change("c4", "saved_query", "q1", "update", 1, R"({"name":"c"})"),  // conflict
+              Change("c5", "widget", "w1", "create", 0, R"({})"),                 // rejected
+              Change("c6", "saved_query", "q2", "create", 0, std::nullopt)});     // rejected
+  ASSERT_EQ(r.results.size(), 6u);
+  EXPECT_EQ(r.results[0].status, OutcomeStatus::kApplied);
+  EXPECT_EQ(r.results[0].sync_version, 2);
+  EXPECT_EQ(r.results[1].status, OutcomeStatus::kUnchanged);
+  EXPECT_EQ(r.results[1].sync_version, 2);
+  EXPECT_EQ(r.results[2].status, OutcomeStatus::kDuplicate);
+  EXPECT_EQ(r.results[2].first_status, "applied");
+  EXPECT_EQ(r.results[2].sync_version, 1);
+  EXPECT_EQ(r.results[3].status, OutcomeStatus::kConflict);
+  EXPECT_EQ(r.results[4].status, OutcomeStatus::kRejected);
+  EXPECT_NE(r.results[4].reason.find("item_type"), std::string::npos);
+  EXPECT_EQ(r.results[5].status, OutcomeStatus::kRejected);
+  EXPECT_EQ(r.applied, 1);
+  EXPECT_EQ(r.rejected, 2);
+  ASSERT_EQ(r.conflicts.size(), 1u);
+  EXPECT_EQ(r.conflicts[0].local.data, R"({"name":"c"})");
+  EXPECT_EQ(r.conflicts[0].remote.data, R"({"name":"b"})");
+  EXPECT_EQ(r.conflicts[0].remote.sync_version, 2);
+
+  DownloadResult d = Download("alice");
+  ASSERT_EQ(d.items.size(), 1u);
+  EXPECT_EQ(d.items[0].data, R"({"name":"b"})");  // the conflict overwrote nothing
+  EXPECT_EQ(d.items[0].sync_version, 2);
+}
+
+TEST_F(SyncServiceTest, ReplayAfterTheFactAppliesNothing) {
+  auto change = Change("c1", "connection", "x", "create", 0, R"({"name":"a"})");
+  Upload("alice", "d1", {change});
+  UploadResult again = Upload("alice", "d1", {change});
+  EXPECT_EQ(again.results[0].status, OutcomeStatus::kDuplicate);
+  EXPECT_EQ(again.cursor.seq, 1);
+  // The same change id from another device is a different change.
+  EXPECT_EQ(Upload("alice", "d2", {change}).results[0].status, OutcomeStatus::kUnchanged);
+}
+
+TEST_F(SyncServiceTest, FailedWriteAppliesNothing) {
+  faults_.FailNthCall(2, UnavailableError("database unavailable"));  // the write batch
+  auto r = service_.Upload("alice", {"d1",
+                                     {Change("c1", "connection", "x", "create", 0, R"({})"),
+                                      Change("c2", "connection", "y", "create", 0, R"({})")},
+                                     0});
+  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+  EXPECT_TRUE(Download("alice").items.empty());
+  UploadResult ok = Upload("alice", "d1", {Change("c1", "connection", "x", "create", 0, R"({})")});
+  EXPECT_EQ(ok.results[0].status, OutcomeStatus::kApplied);  // not a duplicate
+}
+
+TEST_F(SyncServiceTest, TooManyChangesIsPayloadTooLarge) {
+  std::vector<ChangeInput> changes(51, Change("c", "connection", "x", "create", 0, "{}"));
+  auto r = service_.Upload("alice", {"d1", changes, 0});
+  EXPECT_EQ(r.status().reason(), ApiReason::kPayloadTooLarge);
+  EXPECT_EQ(service_.Upload("alice", {"", {}, 0}).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(SyncServiceTest, OversizedItemAndQuotaAreRejectedWithReasons) {
+  UploadResult r = Upload(
+      "alice", "d1",
+      {Change("c0", "connection", "big", "create", 0, "{\"n\":\"" + std::string(2000, 'x') + "\"}"),
+       Change("c1", "connection", "a", "create", 0, "{}"),
+       Change("c2", "connection", "b", "create", 0, "{}"),
+       Change("c3", "connection", "c", "create", 0, "{}"),
+       Change("c4", "connection", "d", "create", 0, "{}")});
+  EXPECT_EQ(r.results[0].status, OutcomeStatus::kRejected);
+  EXPECT_NE(r.results[0].reason.find("larger than"), std::string::npos);
+  EXPECT_EQ(r.results[3].status, OutcomeStatus::kApplied);
+  EXPECT_EQ(r.results[4].status, OutcomeStatus::kRejected);
+  EXPECT_NE(r.results[4].reason.find("quota exceeded: the free plan keeps at most 3"),
+            std::string::npos);
+  // A delete frees a slot.
+  UploadResult after = Upload("alice", "d1",
+                              {Change("c5", "connection", "a", "delete", 1, std::nullopt),
+                               Change("c6", "connection", "d", "create", 0, "{}")});
+  EXPECT_EQ(after.results[1].status, OutcomeStatus::kApplied);
+}
+
+TEST_F(SyncServiceTest, UsersAreIsolated) {
+  Upload("alice", "d1", {Change("c1", "connection", "same", "create", 0, R"({"o":"alice"})")});
+  UploadResult bob =
+      Upload("bob", "d1", {Change("c1", "connection", "same", "create", 0, R"({"o":"bob"})")});
+  EXPECT_EQ(bob.results[0].status, OutcomeStatus::kApplied);  // not alice's duplicate/conflict
+  EXPECT_EQ(bob.results[0].sync_version, 1);
+  Upload("bob", "d1", {Change("c2", "connection", "same", "delete", 1, std::nullopt)});
+  DownloadResult alice = Download("alice");
+  ASSERT_EQ(alice.items.size(), 1u);
+  EXPECT_EQ(alice.items[0].data, R"({"o":"alice"})");
+  EXPECT_FALSE(alice.items[0].deleted);
+
+  UploadResult c =
+      Upload("alice", "d2", {Change("c3", "connection", "same", "update", 0, R"({"o":"x"})")});
+  ASSERT_EQ(c.conflicts.size(), 1u);
+  auto foreign =
+      service_.ResolveConflict("bob", Resolve(c.conflicts[0].id, "user_choice", "local"));
+  EXPECT_EQ(foreign.status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(service_.ListConflicts("bob")->empty());
+  EXPECT_EQ(service_.ListConflicts("alice")->size(), 1u);
+}
+
+TEST_F(SyncServiceTest, PagesFollowTheSequenceAndSeeEveryChangeOnce) {
+  for (int batch = 0; batch < 5; ++batch) {
+    std::vector<ChangeInput> changes;
+    for (int i = 0; i < 10; ++i) {
+      std::string id = std::to_string(batch * 10 + i);
+      changes.push_back(Change("c" + id, "query_history", "h" + id, "create", 0, "{}"));
+    }
+    Upload("alice", "d1", changes);
+  }
+  std::set<std::string> seen;
+  std::optional<std::string> cursor;
+  std::int64_t last_seq = 0;
+  for (int page = 0; page < 10; ++page) {
+    DownloadResult d = Download("alice", cursor, 7);
+    for (const auto& item : d.items) {
+      EXPECT_GT(item.seq, last_seq);
+      last_seq = item.seq;
+      EXPECT_TRUE(seen.insert(item.item_id).second) << item.item_id;
+    }
+    cursor = EncodeCursor(d.cursor);
+    if (!d.has_more) break;
+  }
+  EXPECT_EQ(seen.size(), 50u);
+  EXPECT_TRUE(Download("alice", cursor).items.empty());
+}
+
+TEST_F(SyncServiceTest, PurgedTombstonesMakeOldCursorsStale) {
+  Upload("alice", "d1", {Change("c1", "connection", "x", "create", 0, "{}")});
+  std::string early = EncodeCursor(Download("alice").cursor);
+  Upload("alice", "d1", {Change("c2", "connection", "x", "delete", 1, std::nullopt)});
+  DownloadResult d = Download("alice", early);
+  ASSERT_EQ(d.items.size(), 1u);
+  EXPECT_TRUE(d.items[0].deleted);
+  clock_.Advance(std::chrono::hours(25));
+  ASSERT_TRUE(service_.PurgeExpired().ok());
+  auto stale = service_.Download("alice", {"d1", early, std::nullopt, std::nullopt});
+  EXPECT_EQ(stale.status().reason(), ApiReason::kResyncRequired);
+  EXPECT_TRUE(Download("alice").items.empty());
+  EXPECT_TRUE(Download("alice", EncodeCursor(d.cursor)).items.empty());
+  auto future = service_.Download("alice", {"d1", EncodeCursor({99}), std::nullopt, std::nullopt});
+  EXPECT_EQ(future.status().reason(), ApiReason::kResyncRequired);
+  auto garbage =
+      service_.Download("alice", {"d1", std::string("nope"), std::nullopt, std::nullopt});
+  EXPECT_EQ(garbage.status().code(), StatusCode::kInvalidArgument);
+}
+
+class ResolveTest : public SyncServiceTest {
+ protected:
+  // A conflict on saved query q1: server holds {"name":"server"} v2 from d1; d2 uploaded
+  // {"name":"mine"} based on v1.
+  std::string MakeConflict() {
+    Upload("alice", "d1", {Change("c1", "saved_query", "q1", "create", 0, R"({"name":"a"})")});
+    clock_.Advance(std::chrono::seconds(1));
+    Upload("alice", "d1", {Change("c2", "saved_query", "q1", "update", 1, R"({"name":"server"})")});
+    clock_.Advance(std::chrono::seconds(1));
+    UploadResult r = Upload("alice", "d2",
+                            {Change("c1", "saved_query", "q1", "update", 1, R"({"name":"mine"})")});
+    EXPECT_EQ(r.conflicts.size(), 1u);
+    return r.conflicts.empty() ? "" : r.conflicts[0].id;
+  }
+};
+
+TEST_F(ResolveTest, UserChoiceLocalWritesANewVersion) {
+  auto r = service_.ResolveConflict("alice", Resolve(MakeConflict(), "user_choice", "local"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->item.data, R"({"name":"mine"})");
+  EXPECT_EQ(r->item.sync_version, 3);
+  EXPECT_TRUE(service_.ListConflicts("alice")->empty());
+}
+
+TEST_F(ResolveTest, UserChoiceMergedDataIsSanitized) {
+  ResolveRequest req = Resolve(MakeConflict(), "user_choice", std::nullopt,
+                               Data(R"({"name":"merged","password":"x"})"));
+  auto r = service_.ResolveConflict("alice", req);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->item.data, R"({"name":"merged"})");
+}
+
+TEST_F(ResolveTest, LastWriteWinsTakesTheLaterSide) {
+  auto r = service_.ResolveConflict("alice", Resolve(MakeConflict(), "last_write_wins"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->item.data, R"({"name":"mine"})");  // uploaded after the server's write
+}
+
+TEST_F(ResolveTest, KeepBothAddsACopy) {
+  auto r = service_.ResolveConflict("alice", Resolve(MakeConflict(), "keep_both"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->item.data, R"({"name":"server"})");
+  ASSERT_TRUE(r->copy.has_value());
+  EXPECT_EQ(r->copy->data, R"j({"name":"mine (conflict copy)"})j");
+  EXPECT_NE(r->copy->item_id, "q1");
+  DownloadResult d = Download("alice");
+  EXPECT_EQ(d.items.size(), 2u);
+}
+
+TEST_F(ResolveTest, ErrorsAreNotFoundConflictAndInvalid) {
+  std::string id = MakeConflict();
+  EXPECT_EQ(service_.ResolveConflict("alice", Resolve("nope", "keep_both")).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(service_.ResolveConflict("alice", Resolve(id, "coin_flip")).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(service_.ResolveConflict("alice", Resolve(id, "user_choice")).status().code(),
+            StatusCode::kInvalidArgument);
+  ASSERT_TRUE(service_.ResolveConflict("alice", Resolve(id, "keep_both")).ok());
+  EXPECT_EQ(service_.ResolveConflict("alice", Resolve(id, "keep_both")).status().reason(),
+            ApiReason::kConflict);
+}
+
+TEST_F(SyncServiceTest, TwoInstancesWritingOneUserLoseNothing) {
+  // A second service over the same database stands for another server instance: the
+  // sequence guard, not the in-process lock, must keep them apart.
+  SyncService other(store_, clock_, Options(), nullptr);
+  auto run = [](SyncService& s, const std::string& prefix) {
+    for (int i = 0; i < 20; ++i) {
+      std::string id = prefix + std::to_string(i);
+      auto r = s.Upload("alice", {prefix, {Change(id, "query_history", id, "create", 0, "{}")}, 0});
+      EXPECT_TRUE(r.ok()) << r.status().ToString();
+    }
+  };
+  std::thread a([&] { run(service_, "a"); });
+  std::thread b([&] { run(other, "b"); });
+  a.join();
+  b.join();
+  DownloadResult d = Download("alice");
+  EXPECT_EQ(d.items.size(), 40u);
+  EXPECT_EQ(d.cursor.seq, 40);
+}
+
+TEST_F(SyncServiceTest, DevicesCountUploadsAndWhatTheyHaveNotDownloaded) {
+  Upload("alice", "d1",
+         {Change("c1", "connection", "x", "create", 0, "{}"),
+          Change("c2", "connection", "y", "create", 0, "{}")});
+  ASSERT_TRUE(service_.Download("alice", {"d2", std::nullopt, std::nullopt, 1}).ok());
+  auto devices = service_.ListDevices("alice");
+  ASSERT_TRUE(devices.ok());
+  ASSERT_EQ(devices->size(), 2u);
+  EXPECT_EQ((*devices)[0].device_id, "d1");
+  EXPECT_EQ((*devices)[0].changes_uploaded, 2);
+  EXPECT_EQ((*devices)[0].behind, 2);
+  EXPECT_EQ((*devices)[1].device_id, "d2");
+  EXPECT_EQ((*devices)[1].behind, 1);
+  EXPECT_TRUE((*devices)[1].last_download_at.has_value());
+}
+
+}  // namespace
+}  // namespace howler::sync
