@@ -4,14 +4,17 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <thread>
 
 #include "storage/libsql/tursodb_process.h"
 #include "support/api_client.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
+#include "support/sync_client.h"
 
 namespace howler::testing {
 namespace {
+namespace json = boost::json;
 
 int Roundtrips(const ServerProcess& server) {
   const std::string text = HttpGet(server.metrics_url() + "/metrics").body;
@@ -24,6 +27,18 @@ int Roundtrips(const ServerProcess& server) {
   return total;
 }
 
+// Waits until the start-up round of background jobs is done (their calls count too).
+void WaitForStartupJobs(const ServerProcess& server) {
+  for (int i = 0; i < 200; ++i) {
+    if (HttpGet(server.metrics_url() + "/metrics").body.find("job=\"sync_purge\"") !=
+        std::string::npos) {
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ADD_FAILURE() << "the start-up jobs did not run";
+}
+
 TEST(RemoteBackendTest, AccountFlowRunsOnALibsqlServer) {
   const auto binary = storage::TursodbProcess::FindBinary();
   if (!binary) GTEST_SKIP() << "tursodb is not installed (run scripts/setup.sh)";
@@ -32,8 +47,10 @@ TEST(RemoteBackendTest, AccountFlowRunsOnALibsqlServer) {
   ASSERT_TRUE(tursodb.ok()) << tursodb.status().ToString();
 
   ServerProcess server(dir.path(), AuthServerConfig({{"TURSO_URL", (*tursodb)->url()},
-                                                     {"TURSO_AUTH_TOKEN", "test-token"}}));
+                                                     {"TURSO_AUTH_TOKEN", "test-token"},
+                                                     {"SYNC_DEVICE_FLUSH_INTERVAL", "1h"}}));
   ASSERT_TRUE(server.ready()) << server.Output();
+  WaitForStartupJobs(server);
   EXPECT_NE(server.Output().find("\"database\":\"libsql\""), std::string::npos) << server.Output();
   const HttpResult health = HttpGet(server.base_url() + "/health");
   EXPECT_EQ(health.status, 200) << health.body;
@@ -58,6 +75,21 @@ TEST(RemoteBackendTest, AccountFlowRunsOnALibsqlServer) {
   const ApiResponse sessions = api.Call("GET", "/api/auth/sessions", std::nullopt, token);
   ASSERT_EQ(sessions.status(), 200) << sessions;
   EXPECT_EQ(Roundtrips(server) - before, 1) << "listing sessions reads once, no auth read";
+
+  json::array changes;
+  for (int i = 0; i < 50; ++i) {
+    const std::string id = "q" + std::to_string(i);
+    changes.push_back(Change(id, "saved_query", id, "create", 0, json::object{{"name", id}}));
+  }
+  before = Roundtrips(server);
+  const ApiResponse uploaded = Upload(api, token, "laptop", changes);
+  ASSERT_EQ(uploaded.status(), 200) << uploaded;
+  EXPECT_LE(Roundtrips(server) - before, 2) << "sync upload: at most 2 round trips";
+  before = Roundtrips(server);
+  const ApiResponse page = Download(api, token, "phone", "limit=20");
+  ASSERT_EQ(page.status(), 200) << page;
+  EXPECT_EQ(Roundtrips(server) - before, 1) << "sync download: one round trip";
+  EXPECT_EQ(page.Object().at("saved_queries").as_array().size(), 20u);
   EXPECT_EQ(server.Stop(), 0) << server.Output();
 }
 

@@ -23,10 +23,13 @@
 #include "http/pipeline.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/sync_handlers.h"
 #include "metrics/metrics.h"
 #include "storage/metered_database.h"
 #include "storage/migration_runner.h"
 #include "storage/migrations.h"
+#include "storage/sync_store.h"
+#include "sync/sync_service.h"
 
 namespace howler::app {
 
@@ -46,6 +49,9 @@ struct Application::Parts {
   std::unique_ptr<auth::SessionCache> session_cache;
   std::unique_ptr<auth::RateLimiter> auth_limiter;
   std::unique_ptr<auth::AuthService> auth;
+  std::unique_ptr<storage::SyncStore> sync_store;
+  std::unique_ptr<sync::SyncService> sync;
+  std::unique_ptr<auth::RateLimiter> sync_limiter;
   http::Router api_router;
   http::Router metrics_router;
   std::unique_ptr<http::Pipeline> api_pipeline;
@@ -54,6 +60,7 @@ struct Application::Parts {
   std::unique_ptr<http::HttpServer> metrics_server;
   std::unique_ptr<grpcsvc::GrpcServer> grpc_server;
   std::unique_ptr<JobRunner> jobs;
+  std::unique_ptr<JobRunner> frequent_jobs;  // every few seconds
   bool shut_down = false;
 };
 
@@ -99,6 +106,9 @@ Status Application::Start() {
                         {[db] { return db->Ping(); }, BuildVersion(), p.started_at, &p.readiness});
   http::AddMetricsRoutes(p.metrics_router, p.metrics);
   http::AddAuthRoutes(p.api_router, {*p.auth, *p.hash_pool, *p.auth_limiter});
+  StartSync();
+  http::AddSyncRoutes(
+      p.api_router, {*p.sync, *p.auth, *p.sync_limiter, options_.sync_max_upload_size, &p.metrics});
 
   http::PipelineOptions api;
   api.cors_origins = options_.cors_origins;
@@ -134,12 +144,40 @@ Status Application::Start() {
                    return db->Query({"PRAGMA wal_checkpoint(PASSIVE)", {}}).status();
                  }});
   }
+  p.jobs->Add({"sync_purge", [sync = p.sync.get()] { return sync->PurgeExpired(); }});
   p.jobs->Start();
+  p.frequent_jobs = std::make_unique<JobRunner>(options_.sync_device_flush_interval, &p.metrics);
+  p.frequent_jobs->Add(
+      {"sync_download_positions", [sync = p.sync.get()] { return sync->FlushDownloads(); }});
+  p.frequent_jobs->Start();
   p.readiness = http::Readiness::kReady;
   log::Info("server ready", {{"environment", config::EnvironmentName(options_.environment)},
                              {"version", BuildVersion()},
                              {"database", p.db->backend()}});
   return Status::Ok();
+}
+
+namespace {
+
+sync::QuotaLimits Quota(const config::Options::SyncQuota& q) {
+  return {static_cast<std::int64_t>(q.connections), static_cast<std::int64_t>(q.saved_queries),
+          static_cast<std::int64_t>(q.query_history)};
+}
+
+}  // namespace
+
+void Application::StartSync() {
+  Parts& p = *parts_;
+  sync::SyncOptions o;
+  o.max_changes = options_.sync_max_changes;
+  o.tombstone_retention = options_.sync_tombstone_retention;
+  o.sanitize_history = options_.sync_sanitize_history;
+  o.quotas = {Quota(options_.sync_quota_free), Quota(options_.sync_quota_individual),
+              Quota(options_.sync_quota_team)};
+  p.sync_store = std::make_unique<storage::SyncStore>(*p.db);
+  p.sync = std::make_unique<sync::SyncService>(*p.sync_store, p.clock, o, &p.metrics);
+  p.sync_limiter =
+      std::make_unique<auth::RateLimiter>(options_.rate_limit_sync_per_min, 100000, p.clock);
 }
 
 Status Application::StartAuth() {
@@ -204,6 +242,7 @@ void Application::Shutdown() {
               {{"in_flight", p.api_server->active_requests()}});
   }
   if (p.jobs) p.jobs->Stop();
+  if (p.frequent_jobs) p.frequent_jobs->Stop();
   // Run what is queued; afterwards nothing completes a request any more.
   if (p.hash_pool) p.hash_pool->Shutdown();
   if (p.workers) p.workers->Shutdown();
@@ -215,6 +254,11 @@ void Application::Shutdown() {
   }
   if (p.api_server) p.api_server->Stop();
   if (p.metrics_server) p.metrics_server->Stop();
+  if (p.sync) {
+    if (Status s = p.sync->FlushDownloads(); !s.ok()) {
+      log::Warn("download positions not saved", {{"error", s.ToString()}});
+    }
+  }
   p.db.reset();
   p.raw_db.reset();
   log::Info("server stopped");

@@ -34,6 +34,7 @@ class Application {
  private:
   Status StartAuth();  // mail, password hashing, tokens, sessions, auth service
 
+  void StartSync();  // sync store, service and the per-user limiter
   struct Parts;
   config::Options options_;
   std::unique_ptr<Parts> parts_;

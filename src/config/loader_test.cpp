@@ -438,7 +438,7 @@ TEST_F(LoaderTest, DescribeListsEveryVariableOnce) {
     EXPECT_FALSE(value.empty()) << name;
   }
   EXPECT_EQ(described.front().first, "ENVIRONMENT");
-  EXPECT_EQ(names.size(), 49u);
+  EXPECT_EQ(names.size(), 53u);
   const std::map<std::string, std::string> values(described.begin(), described.end());
   EXPECT_EQ(values.at("ENVIRONMENT"), "development");
   EXPECT_EQ(values.at("TURSO_URL"), "file:./data/development.db");
@@ -549,6 +549,24 @@ TEST_F(LoaderTest, ProductionPreparesNothing) {
   ASSERT_TRUE(PrepareDevelopmentFiles(o).ok());
   EXPECT_TRUE(o.jwt_secret.empty());
   EXPECT_TRUE(fs::is_empty(dir()));
+}
+
+}  // namespace
+}  // namespace howler::config
+
+namespace howler::config {
+namespace {
+
+TEST_F(LoaderTest, SyncQuotasParsePartialListsAndNameBadOnes) {
+  env_["SYNC_QUOTA_FREE"] = "connections=5,query_history=7";
+  env_["SYNC_QUOTA_TEAM"] = "saved_queries=9";
+  Options o = LoadOk();
+  EXPECT_EQ(o.sync_quota_free, (Options::SyncQuota{5, 1000, 7}));
+  EXPECT_EQ(o.sync_quota_team, (Options::SyncQuota{5000, 9, 2000000}));
+  env_["SYNC_QUOTA_INDIVIDUAL"] = "tables=3";
+  EXPECT_NE(LoadError().find("SYNC_QUOTA_INDIVIDUAL"), std::string::npos);
+  env_["SYNC_QUOTA_INDIVIDUAL"] = "connections=lots";
+  EXPECT_NE(LoadError().find("SYNC_QUOTA_INDIVIDUAL"), std::string::npos);
 }
 
 }  // namespace

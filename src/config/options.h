@@ -91,9 +91,21 @@ struct Options {
   std::uint32_t sync_max_changes = 1000;                                // SYNC_MAX_CHANGES
   milliseconds sync_tombstone_retention = std::chrono::hours(90 * 24);  // SYNC_TOMBSTONE_RETENTION
   bool sync_sanitize_history = true;                                    // SYNC_SANITIZE_HISTORY
+  // SYNC_QUOTA_FREE / _INDIVIDUAL / _TEAM: live items a user of the tier may keep.
+  struct SyncQuota {
+    std::uint64_t connections;
+    std::uint64_t saved_queries;
+    std::uint64_t query_history;
+    friend bool operator==(const SyncQuota&, const SyncQuota&) = default;
+  };
+  SyncQuota sync_quota_free{100, 1000, 50000};
+  SyncQuota sync_quota_individual{1000, 10000, 500000};
+  SyncQuota sync_quota_team{5000, 50000, 2000000};
 
   // Background jobs.
   milliseconds jobs_interval = std::chrono::hours(1);  // JOBS_INTERVAL
+  // SYNC_DEVICE_FLUSH_INTERVAL: how often buffered download positions are written.
+  milliseconds sync_device_flush_interval = std::chrono::seconds(5);
 };
 
 // True for libsql://, http:// and https:// database URLs.

@@ -297,6 +297,41 @@ Variable SqliteSynchronousVariable() {
       [](const Options& o) { return std::string(SqliteSynchronousName(o.sqlite_synchronous)); }};
 }
 
+// "connections=100,saved_queries=1000,query_history=50000"; keys left out keep their value.
+Variable SyncQuotaVariable(std::string_view name, Field<Options::SyncQuota> f) {
+  return {name,
+          [f](std::string_view v, Options& o) -> Status {
+            Options::SyncQuota quota = o.*f;
+            std::string_view rest = v;
+            while (!rest.empty()) {
+              std::size_t comma = rest.find(',');
+              std::string_view part = rest.substr(0, comma);
+              rest = comma == std::string_view::npos ? "" : rest.substr(comma + 1);
+              std::size_t eq = part.find('=');
+              std::string_view key = part.substr(0, eq);
+              std::uint64_t* target = key == "connections"     ? &quota.connections
+                                      : key == "saved_queries" ? &quota.saved_queries
+                                      : key == "query_history" ? &quota.query_history
+                                                               : nullptr;
+              if (target == nullptr || eq == std::string_view::npos) {
+                return InvalidArgumentError(
+                    "must be a list like connections=100,saved_queries=1000,query_history=50000, "
+                    "got " +
+                    Quote(v));
+              }
+              HOWLER_ASSIGN_OR_RETURN(*target, ParseWhole(part.substr(eq + 1), 0, kMaxU32));
+            }
+            o.*f = quota;
+            return Status::Ok();
+          },
+          [f](const Options& o) {
+            const Options::SyncQuota& q = o.*f;
+            return "connections=" + std::to_string(q.connections) +
+                   ",saved_queries=" + std::to_string(q.saved_queries) +
+                   ",query_history=" + std::to_string(q.query_history);
+          }};
+}
+
 Variable DataDir() {
   return {"DATA_DIR",
           [](std::string_view v, Options& o) {
@@ -347,6 +382,9 @@ std::vector<Variable> BuildVariables() {
       Count("SYNC_MAX_CHANGES", &Options::sync_max_changes),
       Duration("SYNC_TOMBSTONE_RETENTION", &Options::sync_tombstone_retention),
       Bool("SYNC_SANITIZE_HISTORY", &Options::sync_sanitize_history),
+      SyncQuotaVariable("SYNC_QUOTA_FREE", &Options::sync_quota_free),
+      SyncQuotaVariable("SYNC_QUOTA_INDIVIDUAL", &Options::sync_quota_individual),
+      SyncQuotaVariable("SYNC_QUOTA_TEAM", &Options::sync_quota_team),
       Count("RATE_LIMIT_AUTH_PER_MIN", &Options::rate_limit_auth_per_min),
       Count("RATE_LIMIT_SYNC_PER_MIN", &Options::rate_limit_sync_per_min),
       // Operational variables.
@@ -368,6 +406,7 @@ std::vector<Variable> BuildVariables() {
       Duration("VERIFICATION_RESEND_INTERVAL", &Options::verification_resend_interval,
                /*allow_zero=*/true),
       Duration("JOBS_INTERVAL", &Options::jobs_interval),
+      Duration("SYNC_DEVICE_FLUSH_INTERVAL", &Options::sync_device_flush_interval),
   };
 }
 

@@ -1,0 +1,127 @@
+#include "http/sync_handlers.h"
+
+#include <boost/json/array.hpp>
+#include <charconv>
+
+#include "auth/rate_limiter.h"
+#include "common/time_format.h"
+#include "http/auth_handlers.h"
+#include "http/json_body.h"
+#include "http/responses.h"
+#include "http/sync_json.h"
+#include "metrics/metrics.h"
+
+namespace howler::http {
+namespace json = boost::json;
+
+namespace {
+
+using Handler = std::function<Response(const Request&, const auth::Principal&)>;
+
+// Authenticates, then throttles per user.
+SyncHandler Guarded(const SyncHttpDeps& deps, Handler handler) {
+  auth::RateLimiter& limiter = deps.user_limiter;
+  return RequireAuth(
+      deps.auth, [&limiter, handler](const Request& req, const auth::Principal& who) {
+        const auto decision = limiter.Allow(who.user_id);
+        if (!decision.allowed) {
+          return ErrorResponse(ResourceExhaustedError("too many sync requests; slow down")
+                                   .WithRetryAfter(decision.retry_after_seconds));
+        }
+        return handler(req, who);
+      });
+}
+
+Response Upload(const SyncHttpDeps& deps, const Request& req, const auth::Principal& who) {
+  if (req.body.size() > deps.max_upload_bytes) {
+    return ErrorResponse(ResourceExhaustedError("upload is larger than the limit")
+                             .WithReason(ApiReason::kPayloadTooLarge));
+  }
+  auto body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto request = ParseUploadBody(*body, deps.service.options().max_changes);
+  if (!request.ok()) return ErrorResponse(request.status());
+  request->payload_bytes = req.body.size();
+  auto result = deps.service.Upload(who.user_id, *request);
+  if (!result.ok()) return ErrorResponse(result.status());
+  return JsonResponse(200, UploadResultJson(*result, body->at("changes").get_array()));
+}
+
+Result<sync::DownloadRequest> ParseDownloadQuery(const Request& req) {
+  sync::DownloadRequest request;
+  auto device = req.Query("device_id");
+  if (!device || device->empty()) return InvalidArgumentError("device_id is required");
+  request.device_id = std::string(*device);
+  if (auto cursor = req.Query("cursor"); cursor && !cursor->empty()) {
+    request.cursor = std::string(*cursor);
+  }
+  if (auto since = req.Query("since"); since && !since->empty()) {
+    auto parsed = ParseRfc3339(*since);
+    if (!parsed.ok()) return InvalidArgumentError("since must be an RFC 3339 time");
+    request.since = *parsed;
+  }
+  if (auto limit = req.Query("limit"); limit && !limit->empty()) {
+    std::int64_t n = 0;
+    auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), n);
+    if (ec != std::errc() || end != limit->data() + limit->size()) {
+      return InvalidArgumentError("limit must be an integer");
+    }
+    request.limit = n;
+  }
+  return request;
+}
+
+Response Download(const SyncHttpDeps& deps, const Request& req, const auth::Principal& who) {
+  auto request = ParseDownloadQuery(req);
+  if (!request.ok()) return ErrorResponse(request.status());
+  auto result = deps.service.Download(who.user_id, *request);
+  if (!result.ok()) return ErrorResponse(result.status());
+  std::string body = DownloadResultJson(*result);
+  if (deps.metrics != nullptr) {
+    deps.metrics->ObserveSyncPayload("download", static_cast<double>(body.size()));
+  }
+  return JsonResponse(200, std::move(body));
+}
+
+Response Resolve(const SyncHttpDeps& deps, const Request& req, const auth::Principal& who) {
+  auto body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto request = ParseResolveBody(*body);
+  if (!request.ok()) return ErrorResponse(request.status());
+  request->conflict_id = req.path_params.at("id");
+  auto result = deps.service.ResolveConflict(who.user_id, *request);
+  if (!result.ok()) return ErrorResponse(result.status());
+  return JsonResponse(200, ResolveResultJson(*result));
+}
+
+}  // namespace
+
+void AddSyncRoutes(Router& router, SyncHttpDeps deps) {
+  const std::string base = "/api/sync";
+  router.Add("POST", base + "/upload",
+             Guarded(deps, [deps](const Request& r, const auth::Principal& p) {
+               return Upload(deps, r, p);
+             }));
+  router.AddRead("GET", base + "/download",
+                 Guarded(deps, [deps](const Request& r, const auth::Principal& p) {
+                   return Download(deps, r, p);
+                 }));
+  router.AddRead("GET", base + "/conflicts",
+                 Guarded(deps, [deps](const Request&, const auth::Principal& p) {
+                   auto conflicts = deps.service.ListConflicts(p.user_id);
+                   if (!conflicts.ok()) return ErrorResponse(conflicts.status());
+                   return JsonResponse(200, ConflictsJson(*conflicts));
+                 }));
+  router.Add("POST", base + "/conflicts/{id}/resolve",
+             Guarded(deps, [deps](const Request& r, const auth::Principal& p) {
+               return Resolve(deps, r, p);
+             }));
+  router.Add("GET", base + "/devices",
+             Guarded(deps, [deps](const Request&, const auth::Principal& p) {
+               auto devices = deps.service.ListDevices(p.user_id);
+               if (!devices.ok()) return ErrorResponse(devices.status());
+               return JsonResponse(200, DevicesJson(*devices));
+             }));
+}
+
+}  // namespace howler::http
