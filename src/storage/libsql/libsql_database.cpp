@@ -121,25 +121,45 @@ class LibsqlDatabase final : public Database {
       requests.push_back(CloseRequest());
     }
     const std::string body = PipelineBody(std::move(requests));
-    HOWLER_ASSIGN_OR_RETURN(HttpResponse response, Post(body, retry ? kReadAttempts : 1));
-    if (!IsSuccess(response.status)) {
-      return HttpFailureStatus(response.status);
-    }
-    HOWLER_ASSIGN_OR_RETURN(auto results, ParsePipelineResponse(response.body, 2));
+    HOWLER_ASSIGN_OR_RETURN(auto results, Exchange(body, retry ? kReadAttempts : 1));
     return std::move(results[1]);
   }
 
-  // POSTs `body`, retrying transport failures and 502/503/504 up to `attempts` times
-  // with doubling backoff, within the request timeout.
-  Result<HttpResponse> Post(const std::string& body, int attempts) {
+  // One attempt's pipeline results; `retryable` when the failure says nothing about the
+  // statements (they may or may not have run).
+  struct Attempt {
+    Result<std::vector<Result<json::value>>> results;
+    bool retryable = false;
+  };
+
+  // POSTs `body` once. A 2xx answer whose body is not a whole pipeline response was cut
+  // short or garbled on the way (a close-delimited body cut short looks complete to
+  // HTTP): UNAVAILABLE like any transport failure.
+  Attempt PostOnce(const std::string& body) {
+    Result<HttpResponse> response = http_->Post(protocol_.pipeline_path, body);
+    if (!response.ok()) {
+      return {response.status(), true};
+    }
+    if (!IsSuccess(response->status)) {
+      return {HttpFailureStatus(response->status), IsRetryableHttp(response->status)};
+    }
+    auto results = ParsePipelineResponse(response->body, 2);
+    if (!results.ok()) {
+      return {UnavailableError("database unavailable: incomplete response from the server"), true};
+    }
+    return {std::move(results), false};
+  }
+
+  // PostOnce, retrying retryable failures up to `attempts` times with doubling backoff,
+  // within the request timeout.
+  Result<std::vector<Result<json::value>>> Exchange(const std::string& body, int attempts) {
     const auto deadline = std::chrono::steady_clock::now() + request_timeout_;
     std::chrono::milliseconds backoff = kFirstBackoff;
     for (int attempt = 1;; ++attempt) {
-      Result<HttpResponse> response = http_->Post(protocol_.pipeline_path, body);
-      const bool failed = !response.ok() || IsRetryableHttp(response->status);
-      if (!failed || attempt >= attempts ||
+      Attempt outcome = PostOnce(body);
+      if (!outcome.retryable || attempt >= attempts ||
           std::chrono::steady_clock::now() + backoff >= deadline) {
-        return response;
+        return std::move(outcome.results);
       }
       std::this_thread::sleep_for(backoff);
       backoff *= 2;

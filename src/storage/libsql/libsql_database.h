@@ -13,10 +13,12 @@
 // (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE, END) are refused outside Batch: on a
 // shared connection an open transaction would capture other clients' writes.
 //
-// Errors map as in hrana_status.h. Transport failures and HTTP 502/503/504 are retried
-// for Query and Ping (three attempts, 50 ms then 100 ms apart); Execute and Batch are
-// never retried: a write may have committed before the failure. Thread-safe; at most
-// max_connections requests are in flight at once.
+// Errors map as in hrana_status.h; a 2xx answer whose body is not a whole pipeline
+// response (cut short or garbled on the way) is UNAVAILABLE, as transport failures are.
+// Those, and HTTP 502/503/504, are retried for Query and Ping (three attempts, 50 ms then
+// 100 ms apart, within the request timeout); Execute and Batch are never retried: a write
+// may have committed before the failure. Thread-safe; at most max_connections requests
+// are in flight at once.
 #pragma once
 
 #include <chrono>

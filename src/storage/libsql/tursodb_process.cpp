@@ -111,10 +111,11 @@ std::optional<std::filesystem::path> TursodbProcess::FindBinary() {
   return binary;
 }
 
-Result<std::unique_ptr<TursodbProcess>> TursodbProcess::Start(
-    const std::filesystem::path& binary, const std::filesystem::path& database) {
+Result<std::unique_ptr<TursodbProcess>> TursodbProcess::Start(const std::filesystem::path& binary,
+                                                              const std::filesystem::path& database,
+                                                              std::optional<int> fixed_port) {
   for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
-    HOWLER_ASSIGN_OR_RETURN(int port, FreePort());
+    HOWLER_ASSIGN_OR_RETURN(int port, fixed_port ? Result<int>(*fixed_port) : FreePort());
     HOWLER_ASSIGN_OR_RETURN(pid_t pid, Spawn(binary, database, port));
     bool exited = false;
     if (WaitUntilReady(pid, port, exited)) {

@@ -24,8 +24,11 @@ class TursodbProcess {
   static std::optional<std::filesystem::path> FindBinary();
 
   // UNAVAILABLE when the server cannot be started or does not answer within 10 s.
+  // With `port`, the server listens there (tests that stop a server and start it again
+  // where its clients expect it); otherwise on a free port.
   static Result<std::unique_ptr<TursodbProcess>> Start(const std::filesystem::path& binary,
-                                                       const std::filesystem::path& database);
+                                                       const std::filesystem::path& database,
+                                                       std::optional<int> port = std::nullopt);
 
   TursodbProcess(const TursodbProcess&) = delete;
   TursodbProcess& operator=(const TursodbProcess&) = delete;
