@@ -2,11 +2,11 @@
 // their resolution, tombstones, sanitizing, pagination, user isolation.
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <set>
 #include <thread>
 
 #include "support/api_client.h"
+#include "support/http_client.h"
 #include "support/sync_client.h"
 
 namespace howler::testing {
@@ -236,6 +236,9 @@ TEST_F(SyncTest, ConflictResolutionStrategies) {
     Up("laptop", {Change(id + "1", "saved_query", id, "create", 0, json::object{{"name", "a"}})});
     Up("laptop",
        {Change(id + "2", "saved_query", id, "update", 1, json::object{{"name", "server"}})});
+    // The local edit is later than the server's (last_write_wins keeps it; a tie keeps
+    // the server's).
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));
     ApiResponse r =
         Up("phone",
            {Change(id + "3", "saved_query", id, "update", 1, json::object{{"name", "mine"}})});
@@ -348,6 +351,22 @@ TEST_F(SyncTest, DevicesReportUploadsAndHowFarBehindTheyAre) {
   EXPECT_EQ(devices.at(1).at("device_id").as_string(), "phone");
   EXPECT_EQ(devices.at(1).at("behind").as_int64(), 1);
   EXPECT_TRUE(IsWireTimestamp(devices.at(1).at("last_download_at")));
+}
+
+TEST_F(SyncTest, OperationsAreCountedInMetrics) {
+  Up("laptop", {Change("m1", "saved_query", "m", "create", 0, json::object{{"name", "a"}})});
+  Up("phone", {Change("m2", "saved_query", "m", "update", 0, json::object{{"name", "b"}})});
+  ASSERT_EQ(Download(api(), alice_.token, "phone").status(), 200);
+  const std::string text = HttpGet(server().metrics_url() + "/metrics").body;
+  for (const char* series :
+       {"sql_studio_sync_operations_total{operation=\"upload\",status=\"ok\"}",
+        "sql_studio_sync_operations_total{operation=\"download\",status=\"ok\"}",
+        "sql_studio_sync_changes_total{item_type=\"saved_query\",status=\"applied\"}",
+        "sql_studio_sync_conflicts_total{resolution=\"detected\"}",
+        "sql_studio_sync_payload_bytes_count{operation=\"upload\"}",
+        "sql_studio_sync_payload_bytes_count{operation=\"download\"}"}) {
+    EXPECT_NE(text.find(series), std::string::npos) << series;
+  }
 }
 
 TEST_F(SyncTest, EveryRouteNeedsABearerToken) {

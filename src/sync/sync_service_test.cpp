@@ -1,4 +1,5 @@
-// SyncService over a real (in-memory) SQLite database with migrations applied.
+// SyncService over each real backend with migrations applied: an in-memory SQLite
+// database, and a local tursodb (remote backend; skipped when tursodb is not installed).
 #include "sync/sync_service.h"
 
 #include <gtest/gtest.h>
@@ -7,6 +8,7 @@
 #include <thread>
 
 #include "storage/fault_injecting_database.h"
+#include "storage/libsql/tursodb_database.h"
 #include "storage/migration_runner.h"
 #include "storage/migrations.h"
 #include "storage/sqlite/sqlite_database.h"
@@ -39,21 +41,30 @@ ResolveRequest Resolve(std::string id, std::string strategy,
   return r;
 }
 
-class SyncServiceTest : public ::testing::Test {
+class SyncServiceTest : public ::testing::TestWithParam<std::string> {
  protected:
   SyncServiceTest()
-      : db_(OpenDb()),
+      : db_(OpenDb(GetParam())),
         faults_(*db_),
         store_(faults_),
-        service_(store_, clock_, Options(), nullptr) {
+        service_(store_, clock_, Options(), nullptr) {}
+
+  void SetUp() override {
+    if (missing_backend_) GTEST_SKIP() << "tursodb is not installed (run scripts/setup.sh)";
+    ASSERT_TRUE(storage::ApplyMigrations(*db_, storage::EmbeddedMigrations(), 0).ok());
     AddUser("alice");
     AddUser("bob");
   }
 
-  static std::unique_ptr<storage::Database> OpenDb() {
+  std::unique_ptr<storage::Database> OpenDb(const std::string& backend) {
+    if (backend == "libsql") {
+      auto db = storage::StartTursodbDatabase();
+      if (db.ok()) return std::move(db).value();
+      missing_backend_ = db.status().code() == StatusCode::kNotFound;
+      EXPECT_TRUE(missing_backend_) << db.status().ToString();
+    }
     auto db = storage::OpenSqliteDatabase({":memory:"});
     EXPECT_TRUE(db.ok());
-    EXPECT_TRUE(storage::ApplyMigrations(**db, storage::EmbeddedMigrations(), 0).ok());
     return std::move(db).value();
   }
   static SyncOptions Options() {
@@ -84,6 +95,7 @@ class SyncServiceTest : public ::testing::Test {
     return r.ok() ? *r : DownloadResult{};
   }
 
+  bool missing_backend_ = false;
   ManualClock clock_;
   std::unique_ptr<storage::Database> db_;
   storage::FaultInjectingDatabase faults_;
@@ -91,7 +103,7 @@ class SyncServiceTest : public ::testing::Test {
   SyncService service_;
 };
 
-TEST_F(SyncServiceTest, OutcomesOfEveryKindInOneUpload) {
+TEST_P(SyncServiceTest, OutcomesOfEveryKindInOneUpload) {
   Upload("alice", "d1", {Change("c1", "saved_query", "q1", "create", 0, R"({"name":"a"})")});
   UploadResult r =
       Upload("alice", "d1",
@@ -126,7 +138,7 @@ TEST_F(SyncServiceTest, OutcomesOfEveryKindInOneUpload) {
   EXPECT_EQ(d.items[0].sync_version, 2);
 }
 
-TEST_F(SyncServiceTest, ReplayAfterTheFactAppliesNothing) {
+TEST_P(SyncServiceTest, ReplayAfterTheFactAppliesNothing) {
   auto change = Change("c1", "connection", "x", "create", 0, R"({"name":"a"})");
   Upload("alice", "d1", {change});
   UploadResult again = Upload("alice", "d1", {change});
@@ -136,7 +148,7 @@ TEST_F(SyncServiceTest, ReplayAfterTheFactAppliesNothing) {
   EXPECT_EQ(Upload("alice", "d2", {change}).results[0].status, OutcomeStatus::kUnchanged);
 }
 
-TEST_F(SyncServiceTest, FailedWriteAppliesNothing) {
+TEST_P(SyncServiceTest, FailedWriteAppliesNothing) {
   faults_.FailNthCall(2, UnavailableError("database unavailable"));  // the write batch
   auto r = service_.Upload("alice", {"d1",
                                      {Change("c1", "connection", "x", "create", 0, R"({})"),
@@ -148,14 +160,14 @@ TEST_F(SyncServiceTest, FailedWriteAppliesNothing) {
   EXPECT_EQ(ok.results[0].status, OutcomeStatus::kApplied);  // not a duplicate
 }
 
-TEST_F(SyncServiceTest, TooManyChangesIsPayloadTooLarge) {
+TEST_P(SyncServiceTest, TooManyChangesIsPayloadTooLarge) {
   std::vector<ChangeInput> changes(51, Change("c", "connection", "x", "create", 0, "{}"));
   auto r = service_.Upload("alice", {"d1", changes, 0});
   EXPECT_EQ(r.status().reason(), ApiReason::kPayloadTooLarge);
   EXPECT_EQ(service_.Upload("alice", {"", {}, 0}).status().code(), StatusCode::kInvalidArgument);
 }
 
-TEST_F(SyncServiceTest, OversizedItemAndQuotaAreRejectedWithReasons) {
+TEST_P(SyncServiceTest, OversizedItemAndQuotaAreRejectedWithReasons) {
   UploadResult r = Upload(
       "alice", "d1",
       {Change("c0", "connection", "big", "create", 0, "{\"n\":\"" + std::string(2000, 'x') + "\"}"),
@@ -176,7 +188,7 @@ TEST_F(SyncServiceTest, OversizedItemAndQuotaAreRejectedWithReasons) {
   EXPECT_EQ(after.results[1].status, OutcomeStatus::kApplied);
 }
 
-TEST_F(SyncServiceTest, UsersAreIsolated) {
+TEST_P(SyncServiceTest, UsersAreIsolated) {
   Upload("alice", "d1", {Change("c1", "connection", "same", "create", 0, R"({"o":"alice"})")});
   UploadResult bob =
       Upload("bob", "d1", {Change("c1", "connection", "same", "create", 0, R"({"o":"bob"})")});
@@ -198,7 +210,7 @@ TEST_F(SyncServiceTest, UsersAreIsolated) {
   EXPECT_EQ(service_.ListConflicts("alice")->size(), 1u);
 }
 
-TEST_F(SyncServiceTest, PagesFollowTheSequenceAndSeeEveryChangeOnce) {
+TEST_P(SyncServiceTest, PagesFollowTheSequenceAndSeeEveryChangeOnce) {
   for (int batch = 0; batch < 5; ++batch) {
     std::vector<ChangeInput> changes;
     for (int i = 0; i < 10; ++i) {
@@ -224,7 +236,7 @@ TEST_F(SyncServiceTest, PagesFollowTheSequenceAndSeeEveryChangeOnce) {
   EXPECT_TRUE(Download("alice", cursor).items.empty());
 }
 
-TEST_F(SyncServiceTest, PurgedTombstonesMakeOldCursorsStale) {
+TEST_P(SyncServiceTest, PurgedTombstonesMakeOldCursorsStale) {
   Upload("alice", "d1", {Change("c1", "connection", "x", "create", 0, "{}")});
   std::string early = EncodeCursor(Download("alice").cursor);
   Upload("alice", "d1", {Change("c2", "connection", "x", "delete", 1, std::nullopt)});
@@ -260,7 +272,7 @@ class ResolveTest : public SyncServiceTest {
   }
 };
 
-TEST_F(ResolveTest, UserChoiceLocalWritesANewVersion) {
+TEST_P(ResolveTest, UserChoiceLocalWritesANewVersion) {
   auto r = service_.ResolveConflict("alice", Resolve(MakeConflict(), "user_choice", "local"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->item.data, R"({"name":"mine"})");
@@ -268,7 +280,7 @@ TEST_F(ResolveTest, UserChoiceLocalWritesANewVersion) {
   EXPECT_TRUE(service_.ListConflicts("alice")->empty());
 }
 
-TEST_F(ResolveTest, UserChoiceMergedDataIsSanitized) {
+TEST_P(ResolveTest, UserChoiceMergedDataIsSanitized) {
   ResolveRequest req = Resolve(MakeConflict(), "user_choice", std::nullopt,
                                Data(R"({"name":"merged","password":"x"})"));
   auto r = service_.ResolveConflict("alice", req);
@@ -276,13 +288,13 @@ TEST_F(ResolveTest, UserChoiceMergedDataIsSanitized) {
   EXPECT_EQ(r->item.data, R"({"name":"merged"})");
 }
 
-TEST_F(ResolveTest, LastWriteWinsTakesTheLaterSide) {
+TEST_P(ResolveTest, LastWriteWinsTakesTheLaterSide) {
   auto r = service_.ResolveConflict("alice", Resolve(MakeConflict(), "last_write_wins"));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->item.data, R"({"name":"mine"})");  // uploaded after the server's write
 }
 
-TEST_F(ResolveTest, KeepBothAddsACopy) {
+TEST_P(ResolveTest, KeepBothAddsACopy) {
   auto r = service_.ResolveConflict("alice", Resolve(MakeConflict(), "keep_both"));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->item.data, R"({"name":"server"})");
@@ -293,7 +305,7 @@ TEST_F(ResolveTest, KeepBothAddsACopy) {
   EXPECT_EQ(d.items.size(), 2u);
 }
 
-TEST_F(ResolveTest, ErrorsAreNotFoundConflictAndInvalid) {
+TEST_P(ResolveTest, ErrorsAreNotFoundConflictAndInvalid) {
   std::string id = MakeConflict();
   EXPECT_EQ(service_.ResolveConflict("alice", Resolve("nope", "keep_both")).status().code(),
             StatusCode::kNotFound);
@@ -306,7 +318,7 @@ TEST_F(ResolveTest, ErrorsAreNotFoundConflictAndInvalid) {
             ApiReason::kConflict);
 }
 
-TEST_F(SyncServiceTest, TwoInstancesWritingOneUserLoseNothing) {
+TEST_P(SyncServiceTest, TwoInstancesWritingOneUserLoseNothing) {
   // A second service over the same database stands for another server instance: the
   // sequence guard, not the in-process lock, must keep them apart.
   SyncService other(store_, clock_, Options(), nullptr);
@@ -326,7 +338,7 @@ TEST_F(SyncServiceTest, TwoInstancesWritingOneUserLoseNothing) {
   EXPECT_EQ(d.cursor.seq, 40);
 }
 
-TEST_F(SyncServiceTest, DevicesCountUploadsAndWhatTheyHaveNotDownloaded) {
+TEST_P(SyncServiceTest, DevicesCountUploadsAndWhatTheyHaveNotDownloaded) {
   Upload("alice", "d1",
          {Change("c1", "connection", "x", "create", 0, "{}"),
           Change("c2", "connection", "y", "create", 0, "{}")});
@@ -341,6 +353,11 @@ TEST_F(SyncServiceTest, DevicesCountUploadsAndWhatTheyHaveNotDownloaded) {
   EXPECT_EQ((*devices)[1].behind, 1);
   EXPECT_TRUE((*devices)[1].last_download_at.has_value());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, SyncServiceTest, ::testing::Values("sqlite", "libsql"),
+                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, ResolveTest, ::testing::Values("sqlite", "libsql"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace howler::sync
