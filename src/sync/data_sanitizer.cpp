@@ -1,5 +1,6 @@
 #include "sync/data_sanitizer.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 
@@ -60,6 +61,8 @@ void Walk(JsonValue& value, const std::string& path, std::vector<std::string>& s
   }
   if (!value.is_object()) return;
   auto& members = value.members();
+  std::stable_sort(members.begin(), members.end(),
+                   [](const auto& a, const auto& b) { return a.key < b.key; });
   for (auto it = members.begin(); it != members.end();) {
     std::string member_path = path.empty() ? it->key : path + "." + it->key;
     if (IsSecretKey(it->key)) {

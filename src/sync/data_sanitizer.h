@@ -12,6 +12,9 @@
 //   server sets them on the way out.
 // - For query_history with `sanitize_history`, the top-level "query" string has its
 //   literals replaced by `?` (history_sanitizer.h).
+// - Object members are sorted by key at every depth (a stable byte-wise sort), so that
+//   the same data sent with its keys in another order is stored as the same text and a
+//   re-upload is `unchanged`.
 // Every removal is reported as a path ("metadata.ssh.password", "hosts[1].token").
 // Pure; thread-safe. Requires `data` to be an object.
 #pragma once

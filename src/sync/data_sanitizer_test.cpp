@@ -38,8 +38,17 @@ TEST(DataSanitizerTest, SecretKeyRule) {
 TEST(DataSanitizerTest, RemovesPasswordsFromUrls) {
   JsonValue data = Parse(R"({"url":"postgres://bob:s3cret@db:5432/app","other":"http://h/x"})");
   auto stripped = SanitizeItemData(ItemType::kConnection, data);
-  EXPECT_EQ(SerializeJson(data), R"({"url":"postgres://bob@db:5432/app","other":"http://h/x"})");
+  EXPECT_EQ(SerializeJson(data), R"({"other":"http://h/x","url":"postgres://bob@db:5432/app"})");
   EXPECT_EQ(stripped, (std::vector<std::string>{"url (URL password)"}));
+}
+
+TEST(DataSanitizerTest, SortsKeysSoThatKeyOrderDoesNotMatter) {
+  JsonValue a = Parse(R"({"b":1,"a":{"y":2,"x":[{"d":1,"c":2}]}})");
+  JsonValue b = Parse(R"({"a":{"x":[{"c":2,"d":1}],"y":2},"b":1})");
+  SanitizeItemData(ItemType::kSavedQuery, a);
+  SanitizeItemData(ItemType::kSavedQuery, b);
+  EXPECT_EQ(SerializeJson(a), R"({"a":{"x":[{"c":2,"d":1}],"y":2},"b":1})");
+  EXPECT_EQ(SerializeJson(a), SerializeJson(b));
 }
 
 TEST(DataSanitizerTest, DropsServerFieldsSilently) {
