@@ -17,10 +17,10 @@ TEST(DataSanitizerTest, StripsSecretsAtAnyDepthAndReportsPaths) {
       R"("hosts":[{"token":"t","host":"h"}]},"apiKey":"k","db-Password":"d","passphrase":"s"})");
   std::vector<std::string> stripped = SanitizeItemData(ItemType::kConnection, data);
   EXPECT_EQ(SerializeJson(data),
-            R"({"name":"prod","metadata":{"ssh":{"port":22},"hosts":[{"host":"h"}]}})");
-  EXPECT_EQ(stripped, (std::vector<std::string>{"password", "metadata.ssh.ssh_password",
-                                                "metadata.hosts[0].token", "apiKey", "db-Password",
-                                                "passphrase"}));
+            R"({"metadata":{"hosts":[{"host":"h"}],"ssh":{"port":22}},"name":"prod"})");
+  EXPECT_EQ(stripped,
+            (std::vector<std::string>{"apiKey", "db-Password", "metadata.hosts[0].token",
+                                      "metadata.ssh.ssh_password", "passphrase", "password"}));
 }
 
 TEST(DataSanitizerTest, SecretKeyRule) {
