@@ -17,7 +17,9 @@
 #include "common/worker_pool.h"
 #include "email/queued_mailer.h"
 #include "email/transport_factory.h"
+#include "grpc/auth_grpc_service.h"
 #include "grpc/grpc_server.h"
+#include "grpc/sync_grpc_service.h"
 #include "http/auth_handlers.h"
 #include "http/health_handlers.h"
 #include "http/pipeline.h"
@@ -58,6 +60,9 @@ struct Application::Parts {
   std::unique_ptr<http::Pipeline> metrics_pipeline;
   std::unique_ptr<http::HttpServer> api_server;
   std::unique_ptr<http::HttpServer> metrics_server;
+  // gRPC services outlive grpc_server (declared first).
+  std::unique_ptr<grpcsvc::AuthGrpcService> auth_grpc;
+  std::unique_ptr<grpcsvc::SyncGrpcService> sync_grpc;
   std::unique_ptr<grpcsvc::GrpcServer> grpc_server;
   std::unique_ptr<JobRunner> jobs;
   std::unique_ptr<JobRunner> frequent_jobs;  // every few seconds
@@ -129,6 +134,15 @@ Status Application::Start() {
   grpc_options.host = options_.server_host;
   grpc_options.port = options_.grpc_port;
   p.grpc_server = std::make_unique<grpcsvc::GrpcServer>(grpc_options, [db] { return db->Ping(); });
+  // gRPC application services: the same service classes as HTTP.
+  p.auth_grpc = std::make_unique<grpcsvc::AuthGrpcService>(
+      grpcsvc::AuthGrpcDeps{*p.auth, *p.hash_pool, *p.auth_limiter, &p.metrics});
+  p.grpc_server->AddService(p.auth_grpc->service());
+  p.grpc_server->AddHealthService(std::string(grpcsvc::AuthGrpcService::kServiceName));
+  p.sync_grpc = std::make_unique<grpcsvc::SyncGrpcService>(
+      grpcsvc::SyncGrpcDeps{*p.sync, *p.auth, *p.sync_limiter, &p.metrics});
+  p.grpc_server->AddService(p.sync_grpc->service());
+  p.grpc_server->AddHealthService(std::string(grpcsvc::SyncGrpcService::kServiceName));
 
   HOWLER_RETURN_IF_ERROR(p.api_server->Start());
   HOWLER_RETURN_IF_ERROR(p.metrics_server->Start());
@@ -203,7 +217,11 @@ Status Application::StartAuth() {
   HOWLER_RETURN_IF_ERROR(auth::PasswordHasher::CheckParams(params));
   p.hasher = std::make_unique<auth::PasswordHasher>(params);
   const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  p.hash_pool = std::make_unique<WorkerPool>("hash", cores, options_.hash_queue);
+  // Signup and login run whole on this pool (hash and database calls). On the embedded
+  // database those calls take microseconds, so one thread per core keeps hashing
+  // CPU-bound; a remote database adds network waits, which more threads overlap.
+  const std::size_t hash_threads = config::IsRemoteDatabase(options_) ? cores * 4 : cores;
+  p.hash_pool = std::make_unique<WorkerPool>("hash", hash_threads, options_.hash_queue);
   p.access_tokens = std::make_unique<auth::AccessTokenService>(options_.jwt_secret,
                                                                options_.jwt_expiration, p.clock);
   p.refresh_tokens = std::make_unique<auth::RefreshTokenCodec>(

@@ -77,6 +77,10 @@ howler::Status GrpcServer::Start() {
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &selected_port);
   // gRPC sets SO_REUSEPORT by default, which would let two servers share a port silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS,
+                              options.min_pollers);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                              options.max_pollers);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   // Our own Health implementation; gRPC's default one stays off even if enabled globally.

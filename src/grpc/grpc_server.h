@@ -23,6 +23,11 @@ struct GrpcServerOptions {
   std::string host = "0.0.0.0";
   std::uint16_t port = 9090;         // 0 picks a free port, see GrpcServer::port()
   int max_message_bytes = 16 << 20;  // both directions
+  // Threads of the synchronous server waiting for calls. A thread that finishes a call
+  // while max_pollers others wait exits, and a new one starts when none waits: too low a
+  // maximum creates and destroys a thread per call under load (gRPC's default is 1..2).
+  int min_pollers = 1;
+  int max_pollers = 16;
   // How long one health probe result answers Check/Watch; 0 probes on every request.
   std::chrono::milliseconds health_cache_ttl{1000};
   // How often an open Watch stream re-runs the (cached) probe.
