@@ -236,6 +236,7 @@ Status Application::StartAuth() {
   auth.max_login_attempts = options_.max_login_attempts;
   auth.lockout_duration = options_.lockout_duration;
   auth.resend_interval = options_.verification_resend_interval;
+  auth.profile_cache_ttl = options_.session_cache_ttl;
   p.auth = std::make_unique<auth::AuthService>(
       auth, auth::AuthDeps{*p.db, *p.hasher, *p.access_tokens, *p.refresh_tokens, *p.session_cache,
                            *p.mailer, p.clock, &p.metrics});

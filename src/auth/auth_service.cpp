@@ -48,7 +48,8 @@ AuthService::AuthService(AuthOptions options, AuthDeps deps)
       sessions_(deps.db),
       attempts_(deps.db),
       tokens_(deps.db),
-      verified_tokens_(100000, deps.clock) {}
+      verified_tokens_(100000, deps.clock),
+      profiles_(options.profile_cache_ttl, 100000, deps.clock) {}
 
 void AuthService::Count(std::string_view method, std::string_view result) const {
   if (deps_.metrics) deps_.metrics->CountAuthAttempt(method, result);
@@ -201,6 +202,7 @@ Result<TokenPair> AuthService::Login(const LoginRequest& req, const ClientInfo& 
     }
   }
   HOWLER_RETURN_IF_ERROR(deps_.db.Batch(batch).status());
+  profiles_.Invalidate(user->id);
   user->last_login_at = now;
   Count("password", "success");
   return IssuePair(std::move(*user), session);
@@ -297,9 +299,16 @@ Result<Principal> AuthService::Authenticate(std::string_view access_token) {
 }
 
 Result<UserRecord> AuthService::Profile(const Principal& who) {
+  if (std::optional<UserRecord> cached = profiles_.Get(who.user_id)) {
+    if (!cached->active) return Unauthenticated();
+    return *std::move(cached);
+  }
+  const std::uint64_t generation = profiles_.Generation();
   HOWLER_ASSIGN_OR_RETURN(auto user, users_.FindById(who.user_id));
-  if (!user || !user->active) return Unauthenticated();
+  if (!user) return Unauthenticated();
   user->password_hash.clear();
+  profiles_.Put(*user, generation);
+  if (!user->active) return Unauthenticated();
   return *user;
 }
 
@@ -341,6 +350,7 @@ Status AuthService::ChangePassword(const Principal& who, std::string_view curren
                   Event("password_changed", who.user_id, who.session_id, client, now)})
           .status());
   deps_.session_cache.MarkUserRevoked(who.user_id, who.session_id);
+  profiles_.Invalidate(who.user_id);
   return Status::Ok();
 }
 
@@ -361,6 +371,7 @@ Status AuthService::VerifyEmail(std::string_view token, const ClientInfo& client
                       {sql + " RETURNING id", params}}));
   if (results[0].rows.empty()) return invalid;
   const std::string user_id = storage::AsText(results[0].rows[0][0]);
+  profiles_.Invalidate(user_id);
   (void)deps_.db.Execute(Event("email_verified", user_id, "", client, now));
   return Status::Ok();
 }
@@ -425,6 +436,7 @@ Status AuthService::ResetPassword(std::string_view token, std::string_view next,
            guarded(
                storage::TokenStore::ConsumeAllForUser(TokenKind::kPasswordReset, *user_id, now))}));
   if (results[0].rows.empty()) return invalid;
+  profiles_.Invalidate(*user_id);
   deps_.session_cache.MarkUserRevoked(*user_id);
   (void)deps_.db.Execute(Event("password_reset", *user_id, "", client, now));
   return Status::Ok();

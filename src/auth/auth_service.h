@@ -15,6 +15,7 @@
 #include "auth/access_token.h"
 #include "auth/lockout_policy.h"
 #include "auth/password_hasher.h"
+#include "auth/profile_cache.h"
 #include "auth/refresh_token.h"
 #include "auth/session_cache.h"
 #include "auth/verified_token_cache.h"
@@ -44,6 +45,9 @@ struct AuthOptions {
   std::chrono::milliseconds resend_interval = std::chrono::seconds(60);
   std::uint32_t max_login_attempts = 5;
   std::chrono::milliseconds lockout_duration = std::chrono::minutes(15);
+  // How long a profile read here is served without reading the store (SESSION_CACHE_TTL);
+  // this instance's own writes to a user take effect at once.
+  std::chrono::milliseconds profile_cache_ttl = std::chrono::seconds(10);
 };
 
 // Who the caller is, from where (for sessions and the audit trail).
@@ -145,6 +149,7 @@ class AuthService {
   storage::LoginAttemptStore attempts_;
   storage::TokenStore tokens_;
   VerifiedTokenCache verified_tokens_;
+  ProfileCache profiles_;
 };
 
 }  // namespace howler::auth
