@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <future>
 #include <optional>
 #include <thread>
 
@@ -182,6 +183,44 @@ TEST_F(AuthLockoutTest, TrustedProxyForwardedForSeparatesClients) {
   const json::array& list = sessions.Object().at("sessions").as_array();
   ASSERT_EQ(list.size(), 2u);
   for (const json::value& s : list) EXPECT_EQ(s.at("ip_address"), "198.51.100.4") << s;
+}
+
+}  // namespace
+}  // namespace howler::testing
+
+namespace howler::testing {
+namespace {
+
+// A flood of logins larger than the hash pool and its queue: the excess is answered at once
+// with 503 UNAVAILABLE and Retry-After instead of waiting without end, and the rest work.
+TEST(AuthHashQueueTest, LoginsBeyondTheHashQueueGet503WithRetryAfter) {
+  TempDir dir;
+  ServerProcess server(dir.path(), AuthServerConfig({{"HASH_QUEUE", "1"},
+                                                     {"PASSWORD_HASH_MEMORY_KIB", "65536"},
+                                                     {"PASSWORD_HASH_ITERATIONS", "3"}}));
+  ASSERT_TRUE(server.ready()) << server.Output();
+  ApiClient api(server.base_url());
+  TestAccount account = CreateAccount(api, "flood");
+  std::vector<std::future<ApiResponse>> logins;
+  for (int i = 0; i < 12; ++i) {
+    logins.push_back(std::async(std::launch::async,
+                                [&] { return api.Login(account.username, account.password); }));
+  }
+  int ok = 0, busy = 0;
+  for (auto& f : logins) {
+    ApiResponse r = f.get();
+    if (r.status() == 200) ++ok;
+    if (r.status() == 503) {
+      ++busy;
+      EXPECT_TRUE(IsApiError(r, 503, "UNAVAILABLE")) << r;
+      EXPECT_GE(std::stoi(r.Header("retry-after")), 1);
+    }
+    EXPECT_TRUE(r.status() == 200 || r.status() == 503) << r;
+  }
+  EXPECT_GE(ok, 1);
+  EXPECT_GE(busy, 1);
+  // Once the flood is over, logging in works again.
+  EXPECT_EQ(api.Login(account.username, account.password).status(), 200);
 }
 
 }  // namespace
