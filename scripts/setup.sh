@@ -12,7 +12,7 @@ APT_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   prometheus-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  wrk hyperfine nginx-light python3-aiosmtpd python3-grpcio python3-protobuf curl ca-certificates
+  wrk hyperfine nginx-light python3-aiosmtpd python3-grpcio python3-protobuf curl jq ca-certificates
 )
 
 SUDO=""
