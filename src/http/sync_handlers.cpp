@@ -102,16 +102,18 @@ void AddSyncRoutes(Router& router, SyncHttpDeps deps) {
              Guarded(deps, [deps](const Request& r, const auth::Principal& p) {
                return Upload(deps, r, p);
              }));
-  router.AddRead("GET", base + "/download",
-                 Guarded(deps, [deps](const Request& r, const auth::Principal& p) {
-                   return Download(deps, r, p);
-                 }));
-  router.AddRead("GET", base + "/conflicts",
-                 Guarded(deps, [deps](const Request&, const auth::Principal& p) {
-                   auto conflicts = deps.service.ListConflicts(p.user_id);
-                   if (!conflicts.ok()) return ErrorResponse(conflicts.status());
-                   return JsonResponse(200, ConflictsJson(*conflicts));
-                 }));
+  // Pages run on the worker pool even on the embedded database: a page of 500 items takes
+  // a millisecond or two, too long to hold an I/O thread that other requests share.
+  router.Add("GET", base + "/download",
+             Guarded(deps, [deps](const Request& r, const auth::Principal& p) {
+               return Download(deps, r, p);
+             }));
+  router.Add("GET", base + "/conflicts",
+             Guarded(deps, [deps](const Request&, const auth::Principal& p) {
+               auto conflicts = deps.service.ListConflicts(p.user_id);
+               if (!conflicts.ok()) return ErrorResponse(conflicts.status());
+               return JsonResponse(200, ConflictsJson(*conflicts));
+             }));
   router.Add("POST", base + "/conflicts/{id}/resolve",
              Guarded(deps, [deps](const Request& r, const auth::Principal& p) {
                return Resolve(deps, r, p);

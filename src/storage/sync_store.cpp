@@ -1,6 +1,7 @@
 #include "storage/sync_store.h"
 
 #include <algorithm>
+#include <bit>
 
 namespace howler::storage {
 namespace {
@@ -13,20 +14,33 @@ constexpr std::string_view kConflictColumns =
     "local_updated_at, remote_data, remote_deleted, remote_version, remote_device_id, "
     "remote_updated_at, detected_at, resolved_at, resolution";
 
-// Rows per multi-row INSERT, keeping each statement well under any parameter limit.
-constexpr std::size_t kItemRowsPerStatement = 100;
-constexpr std::size_t kChangeRowsPerStatement = 200;
-constexpr std::size_t kConflictRowsPerStatement = 50;
+// Statement shapes are kept few, so that each backend's prepared-statement cache holds
+// them all whatever the batch sizes clients send: a multi-row INSERT has a power-of-two
+// number of rows (at most these, well under any parameter limit), and an IN list is padded
+// to a power-of-two length by repeating its last value.
+constexpr std::size_t kItemRowsPerStatement = 64;
+constexpr std::size_t kChangeRowsPerStatement = 128;
+constexpr std::size_t kConflictRowsPerStatement = 32;
 
-// `offset` is the index of the item_type column in `row`.
-SyncItemRecord ItemFromRow(const Row& row, std::size_t offset = 0) {
+std::size_t PaddedLength(std::size_t n) {
+  return n == 0 ? 0 : std::bit_ceil(n);
+}
+
+// Moves a text value out of a row that is not needed afterwards.
+std::string TakeText(Value& v) {
+  if (auto* s = std::get_if<std::string>(&v)) return std::move(*s);
+  return AsText(v);
+}
+
+// `offset` is the index of the item_type column in `row`; the row's texts are moved out.
+SyncItemRecord ItemFromRow(Row& row, std::size_t offset = 0) {
   SyncItemRecord r;
-  r.item_type = AsText(row[offset + 0]);
-  r.item_id = AsText(row[offset + 1]);
-  r.data = AsText(row[offset + 2]);
+  r.item_type = TakeText(row[offset + 0]);
+  r.item_id = TakeText(row[offset + 1]);
+  r.data = TakeText(row[offset + 2]);
   r.sync_version = AsInt(row[offset + 3]);
   r.deleted = AsInt(row[offset + 4]) != 0;
-  r.device_id = AsText(row[offset + 5]);
+  r.device_id = TakeText(row[offset + 5]);
   r.seq = AsInt(row[offset + 6]);
   r.created_at = AsInt(row[offset + 7]);
   r.updated_at = AsInt(row[offset + 8]);
@@ -70,8 +84,8 @@ std::vector<Statement> MultiRowInsert(std::string_view head, std::string_view ta
                                       std::size_t per_statement, Bind bind) {
   std::vector<Statement> out;
   const std::string row_placeholders = Placeholders(columns);
-  for (std::size_t start = 0; start < rows.size(); start += per_statement) {
-    std::size_t end = std::min(rows.size(), start + per_statement);
+  for (std::size_t start = 0, end = 0; start < rows.size(); start = end) {
+    end = start + std::bit_floor(std::min(rows.size() - start, per_statement));
     Statement s;
     s.sql = std::string(head) + " VALUES ";
     s.params.reserve((end - start) * columns);
@@ -92,9 +106,9 @@ Statement SelectItems(std::string_view user_id, const std::string& type,
   s.sql = "SELECT " + std::string(kItemColumns) +
           " FROM sync_items WHERE user_id = ? AND item_type = ? AND item_id IN (";
   s.params = {std::string(user_id), type};
-  for (std::size_t i = 0; i < ids.size(); ++i) {
+  for (std::size_t i = 0; i < PaddedLength(ids.size()); ++i) {
     s.sql += i == 0 ? "?" : ", ?";
-    s.params.push_back(ids[i]);
+    s.params.push_back(ids[std::min(i, ids.size() - 1)]);
   }
   s.sql += ")";
   return s;
@@ -107,9 +121,9 @@ Statement SelectChangeIds(std::string_view user_id, std::string_view device_id,
       "SELECT change_id, outcome FROM sync_change_ids WHERE user_id = ? AND device_id = ? AND "
       "change_id IN (";
   s.params = {std::string(user_id), std::string(device_id)};
-  for (std::size_t i = 0; i < change_ids.size(); ++i) {
+  for (std::size_t i = 0; i < PaddedLength(change_ids.size()); ++i) {
     s.sql += i == 0 ? "?" : ", ?";
-    s.params.push_back(change_ids[i]);
+    s.params.push_back(change_ids[std::min(i, change_ids.size() - 1)]);
   }
   s.sql += ")";
   return s;
@@ -124,9 +138,7 @@ Result<UploadState> SyncStore::ReadUploadState(std::string_view user_id, std::st
   std::vector<Statement> reads = {
       {"SELECT last_seq FROM sync_state WHERE user_id = ?", {user}},
       {"SELECT tier FROM users WHERE id = ?", {user}},
-      {"SELECT item_type, COUNT(*) FROM sync_items WHERE user_id = ? AND deleted = 0 "
-       "GROUP BY item_type",
-       {user}}};
+      {"SELECT item_type, live FROM sync_counts WHERE user_id = ?", {user}}};
   std::map<std::string, std::vector<std::string>> ids_by_type;
   for (const ItemKey& key : keys) ids_by_type[key.item_type].push_back(key.item_id);
   for (const auto& [type, ids] : ids_by_type) reads.push_back(SelectItems(user_id, type, ids));
@@ -139,7 +151,7 @@ Result<UploadState> SyncStore::ReadUploadState(std::string_view user_id, std::st
   for (const Row& row : sets[2].rows) state.live_counts[AsText(row[0])] = AsInt(row[1]);
   std::size_t next = 3;
   for (std::size_t i = 0; i < ids_by_type.size(); ++i, ++next) {
-    for (const Row& row : sets[next].rows) state.items.push_back(ItemFromRow(row));
+    for (Row& row : sets[next].rows) state.items.push_back(ItemFromRow(row));
   }
   if (!change_ids.empty()) {
     for (const Row& row : sets[next].rows) {
@@ -166,7 +178,8 @@ Result<SyncPage> SyncStore::ReadPage(std::string_view user_id, std::int64_t afte
   s.params.push_back(std::int64_t{limit});
   HOWLER_ASSIGN_OR_RETURN(ResultSet rs, db_.Query(s));
   SyncPage page;
-  for (const Row& row : rs.rows) {
+  page.items.reserve(rs.rows.size());
+  for (Row& row : rs.rows) {
     if (AsInt(row[0]) == 0) {
       page.last_seq = AsInt(row[1]);
       page.purged_seq = AsInt(row[2]);
@@ -174,8 +187,10 @@ Result<SyncPage> SyncStore::ReadPage(std::string_view user_id, std::int64_t afte
       page.items.push_back(ItemFromRow(row, 3));
     }
   }
-  std::sort(page.items.begin(), page.items.end(),
-            [](const SyncItemRecord& a, const SyncItemRecord& b) { return a.seq < b.seq; });
+  auto by_seq = [](const SyncItemRecord& a, const SyncItemRecord& b) { return a.seq < b.seq; };
+  if (!std::is_sorted(page.items.begin(), page.items.end(), by_seq)) {
+    std::sort(page.items.begin(), page.items.end(), by_seq);
+  }
   return page;
 }
 
@@ -292,6 +307,14 @@ std::vector<Statement> SyncStore::InsertConflicts(std::string_view user_id,
                   c.local.updated_at, c.remote.data, std::int64_t{c.remote.deleted ? 1 : 0},
                   c.remote.sync_version, c.remote.device_id, c.remote.updated_at, c.detected_at});
       });
+}
+
+Statement SyncStore::AddLiveCount(std::string_view user_id, std::string_view item_type,
+                                  std::int64_t delta) {
+  return {
+      "INSERT INTO sync_counts (user_id, item_type, live) VALUES (?, ?, ?) "
+      "ON CONFLICT (user_id, item_type) DO UPDATE SET live = sync_counts.live + excluded.live",
+      {std::string(user_id), std::string(item_type), delta}};
 }
 
 Statement SyncStore::RecordUpload(std::string_view user_id, std::string_view device_id,

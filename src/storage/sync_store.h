@@ -90,6 +90,9 @@ class SyncStore {
       std::span<const std::pair<std::string, std::string>> outcomes, std::int64_t now);
   static std::vector<Statement> InsertConflicts(std::string_view user_id,
                                                 std::span<const SyncConflictRecord> conflicts);
+  // Adds `delta` to the user's live count of `item_type` (negative for deletes).
+  static Statement AddLiveCount(std::string_view user_id, std::string_view item_type,
+                                std::int64_t delta);
   static Statement RecordUpload(std::string_view user_id, std::string_view device_id,
                                 std::int64_t now, std::int64_t changes);
   static Statement MarkResolved(std::string_view user_id, std::string_view conflict_id,

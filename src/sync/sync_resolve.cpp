@@ -70,6 +70,11 @@ Result<ResolveResult> SyncService::ResolveConflict(std::string_view user_id,
     SanitizeItemData(ItemType::kConnection, merged, {});
     merged_text = SerializeJson(merged);
   }
+  WriteSlot slot(*this, user_id);
+  if (!slot.status().ok()) {
+    CountOperation("resolve", slot.status());
+    return slot.status();
+  }
   std::lock_guard lock(UserLock(user_id));
   for (int attempt = 0;; ++attempt) {
     bool retry = false;
@@ -137,6 +142,11 @@ Result<ResolveResult> SyncService::ResolveOnce(std::string_view user_id,
   std::vector<storage::Statement> batch =
       storage::SyncStore::GuardSequence(user_id, state.last_seq, seq);
   for (auto& s : storage::SyncStore::UpsertItems(user_id, writes)) batch.push_back(std::move(s));
+  const int live_before = state.item && !state.item->deleted ? 1 : 0;
+  const int live_delta = (item.deleted ? 0 : 1) - live_before + (result.copy ? 1 : 0);
+  if (live_delta != 0) {
+    batch.push_back(storage::SyncStore::AddLiveCount(user_id, c.item_type, live_delta));
+  }
   batch.push_back(storage::SyncStore::MarkResolved(user_id, c.id, now, request.strategy));
   Status written = store_.Write(batch);
   if (written.code() == StatusCode::kFailedPrecondition) {

@@ -21,6 +21,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -49,6 +50,9 @@ struct SyncOptions {
   int default_page = 500;
   int max_page = 1000;
   int max_conflicts_listed = 1000;
+  // Uploads and resolutions of one user running or waiting on this instance at once; more
+  // get UNAVAILABLE with Retry-After, so one user's devices cannot hold every worker.
+  int max_writes_per_user = 4;
 };
 
 // One change as the transport parsed it. `problem` set by the transport (a field of the
@@ -149,6 +153,7 @@ class SyncService {
 
  private:
   struct Prepared;
+  class WriteSlot;
   std::mutex& UserLock(std::string_view user_id);
   std::vector<Prepared> Prepare(const UploadRequest& request) const;
   Result<UploadResult> UploadOnce(std::string_view user_id, const UploadRequest& request,
@@ -163,6 +168,24 @@ class SyncService {
   metrics::Metrics* metrics_;
   DownloadTracker downloads_;
   std::array<std::mutex, 64> user_locks_;
+  std::mutex writers_mu_;
+  std::map<std::string, int, std::less<>> writers_;  // user id -> writes in progress
+};
+
+// Admission of one write of a user (see SyncOptions::max_writes_per_user): status() is OK
+// when admitted; the slot is given back on destruction.
+class SyncService::WriteSlot {
+ public:
+  WriteSlot(SyncService& service, std::string_view user_id);
+  ~WriteSlot();
+  WriteSlot(const WriteSlot&) = delete;
+  WriteSlot& operator=(const WriteSlot&) = delete;
+  Status status() const;
+
+ private:
+  SyncService& service_;
+  std::string user_id_;
+  bool acquired_ = false;
 };
 
 // Sleeps a little before retry `attempt` + 1 (a few ms, growing, with jitter), so that

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -303,6 +305,12 @@ TEST_P(ResolveTest, KeepBothAddsACopy) {
   EXPECT_NE(r->copy->item_id, "q1");
   DownloadResult d = Download("alice");
   EXPECT_EQ(d.items.size(), 2u);
+  auto counted =
+      db_->Query({"SELECT live FROM sync_counts WHERE user_id = 'alice' AND "
+                  "item_type = 'saved_query'",
+                  {}});
+  ASSERT_TRUE(counted.ok());
+  EXPECT_EQ(storage::AsInt(counted->rows.at(0).at(0)), 2);  // the item and its copy
 }
 
 TEST_P(ResolveTest, ErrorsAreNotFoundConflictAndInvalid) {
@@ -336,6 +344,87 @@ TEST_P(SyncServiceTest, TwoInstancesWritingOneUserLoseNothing) {
   DownloadResult d = Download("alice");
   EXPECT_EQ(d.items.size(), 40u);
   EXPECT_EQ(d.cursor.seq, 40);
+}
+
+// A Database whose Batch calls wait until released, to hold an upload in flight.
+class GateDatabase : public storage::Database {
+ public:
+  explicit GateDatabase(storage::Database& inner) : inner_(inner) {}
+  Result<storage::ResultSet> Query(const storage::Statement& s) override { return inner_.Query(s); }
+  Result<storage::ResultSet> Execute(const storage::Statement& s) override {
+    return inner_.Execute(s);
+  }
+  Result<std::vector<storage::ResultSet>> Batch(const std::vector<storage::Statement>& s) override {
+    std::unique_lock lock(mu_);
+    ++waiting_;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return open_; });
+    return inner_.Batch(s);
+  }
+  Status Ping() override { return inner_.Ping(); }
+  std::string_view backend() const override { return inner_.backend(); }
+
+  void WaitForWaiters(int n) {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [&] { return waiting_ >= n; });
+  }
+  void Open() {
+    std::lock_guard lock(mu_);
+    open_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  storage::Database& inner_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  int waiting_ = 0;
+  bool open_ = false;
+};
+
+TEST_P(SyncServiceTest, OneUsersWritesAreCappedPerInstance) {
+  GateDatabase gate(*db_);
+  storage::SyncStore gated_store(gate);
+  SyncOptions options = Options();
+  options.max_writes_per_user = 1;
+  SyncService service(gated_store, clock_, options, nullptr);
+  std::thread first([&] {
+    auto r =
+        service.Upload("alice", {"d1", {Change("c1", "connection", "x", "create", 0, "{}")}, 0});
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+  });
+  gate.WaitForWaiters(1);
+  auto second =
+      service.Upload("alice", {"d2", {Change("c2", "connection", "y", "create", 0, "{}")}, 0});
+  EXPECT_EQ(second.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(second.status().retry_after_seconds(), 1);
+  gate.Open();  // bob is not affected, and alice can write again once the first is done
+  EXPECT_TRUE(
+      service.Upload("bob", {"d1", {Change("c1", "connection", "x", "create", 0, "{}")}, 0}).ok());
+  first.join();
+  EXPECT_TRUE(
+      service.Upload("alice", {"d2", {Change("c2", "connection", "y", "create", 0, "{}")}, 0})
+          .ok());
+}
+
+TEST_P(SyncServiceTest, LiveCountsFollowCreatesDeletesAndResolutions) {
+  Upload("alice", "d1",
+         {Change("c1", "connection", "a", "create", 0, "{}"),
+          Change("c2", "connection", "b", "create", 0, "{}"),
+          Change("c3", "connection", "c", "create", 0, "{}")});
+  Upload("alice", "d1", {Change("c4", "connection", "a", "delete", 1, std::nullopt)});
+  // The quota (3) has room for exactly one more now.
+  UploadResult r = Upload("alice", "d1",
+                          {Change("c5", "connection", "d", "create", 0, "{}"),
+                           Change("c6", "connection", "e", "create", 0, "{}")});
+  EXPECT_EQ(r.results[0].status, OutcomeStatus::kApplied);
+  EXPECT_EQ(r.results[1].status, OutcomeStatus::kRejected);
+  auto counted =
+      db_->Query({"SELECT live FROM sync_counts WHERE user_id = 'alice' AND "
+                  "item_type = 'connection'",
+                  {}});
+  ASSERT_TRUE(counted.ok());
+  EXPECT_EQ(storage::AsInt(counted->rows.at(0).at(0)), 3);
 }
 
 TEST_P(SyncServiceTest, DevicesCountUploadsAndWhatTheyHaveNotDownloaded) {

@@ -146,6 +146,11 @@ Result<UploadResult> SyncService::Upload(std::string_view user_id, const UploadR
     return invalid;
   }
   std::vector<Prepared> prepared = Prepare(request);
+  WriteSlot slot(*this, user_id);
+  if (!slot.status().ok()) {
+    CountOperation("upload", slot.status());
+    return slot.status();
+  }
   std::lock_guard lock(UserLock(user_id));
   for (int attempt = 0;; ++attempt) {
     bool retry = false;
@@ -184,6 +189,7 @@ Result<UploadResult> SyncService::UploadOnce(std::string_view user_id, const Upl
   UploadResult result;
   std::vector<storage::SyncItemRecord> writes;
   std::vector<std::pair<std::string, std::string>> recorded;
+  std::map<std::string, std::int64_t> count_deltas;  // item_type -> live items added
   std::int64_t seq = state.last_seq;
   for (std::size_t i = 0; i < prepared.size(); ++i) {
     const ChangeInput& c = request.changes[i];
@@ -233,8 +239,9 @@ Result<UploadResult> SyncService::UploadOnce(std::string_view user_id, const Upl
       r.created_at = stored ? stored_it->second.created_at : now;
       r.updated_at = now;
       if (r.deleted) r.deleted_at = now;
-      if (makes_live) ++state.live_counts[type_name];
-      if (r.deleted) --state.live_counts[type_name];
+      const int delta = makes_live ? 1 : r.deleted ? -1 : 0;
+      state.live_counts[type_name] += delta;
+      count_deltas[type_name] += delta;
       current[key] = r;
       writes.push_back(std::move(r));
       o.status = OutcomeStatus::kApplied;
@@ -273,6 +280,9 @@ Result<UploadResult> SyncService::UploadOnce(std::string_view user_id, const Upl
     append(storage::SyncStore::UpsertItems(user_id, writes));
     append(storage::SyncStore::InsertChangeIds(user_id, request.device_id, recorded, now));
     append(storage::SyncStore::InsertConflicts(user_id, result.conflicts));
+    for (const auto& [type, delta] : count_deltas) {
+      if (delta != 0) batch.push_back(storage::SyncStore::AddLiveCount(user_id, type, delta));
+    }
     batch.push_back(
         storage::SyncStore::RecordUpload(user_id, request.device_id, now, result.applied));
     Status written = store_.Write(batch);
