@@ -8,8 +8,10 @@
 #      client polls /health: their latencies next to the 16 devices'
 #   4. download in 500-change pages: one client walking the cursor chain, then 4
 #      connections fetching pages at the recorded cursors: changes/s, latency p50/p99,
-#      and /health latency meanwhile (download is a read route: it may run on the I/O
-#      threads)
+#      and /health latency meanwhile (pages run on the worker pool)
+# With 16 devices of one user, the server admits 4 writes of that user at a time and
+# answers the rest 503 with Retry-After (counted as failed; wrk does not retry), so the
+# latency percentiles of phases 1 and 3 include those quick 503s; phase 2 has none.
 # The in-process figures against raw SQLite are bench/sync_bench.cpp.
 #
 # usage: bench/sync_load.sh [server binary, default build/release/src/app/howlerops-server]
