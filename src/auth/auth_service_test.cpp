@@ -1,5 +1,6 @@
-// AuthService over a real SQLite database in memory, with a manual clock: the session
-// rules (rotation, grace, reuse), lockout, and what password changes end.
+// AuthService over each real backend (SQLite in memory, and a local tursodb for the remote
+// backend; skipped when tursodb is not installed), with a manual clock: the session rules
+// (rotation, grace, reuse), lockout, and what password changes end.
 #include "auth/auth_service.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include "common/crypto.h"
 #include "email/mailer.h"
 #include "storage/fault_injecting_database.h"
+#include "storage/libsql/tursodb_database.h"
 #include "storage/migration_runner.h"
 #include "storage/migrations.h"
 #include "storage/sqlite/sqlite_database.h"
@@ -34,20 +36,30 @@ class FakeMailer : public email::Mailer {
   std::vector<email::EmailMessage> sent_;
 };
 
-class AuthServiceTest : public ::testing::Test {
+class AuthServiceTest : public ::testing::TestWithParam<std::string> {
  protected:
   AuthServiceTest()
-      : db_(OpenDb()),
+      : db_(OpenDb(GetParam())),
         hasher_({64, 1}),
         tokens_(std::string(40, 's'), std::chrono::minutes(15), clock_),
         refresh_(std::string(32, 'k')),
         cache_(std::chrono::seconds(10), 1000, clock_),
         service_(Options(), {*db_, hasher_, tokens_, refresh_, cache_, mailer_, clock_}) {}
 
-  static std::unique_ptr<storage::Database> OpenDb() {
+  void SetUp() override {
+    if (missing_backend_) GTEST_SKIP() << "tursodb is not installed (run scripts/setup.sh)";
+    ASSERT_TRUE(storage::ApplyMigrations(*db_, storage::EmbeddedMigrations(), 0).ok());
+  }
+
+  std::unique_ptr<storage::Database> OpenDb(const std::string& backend) {
+    if (backend == "libsql") {
+      auto db = storage::StartTursodbDatabase();
+      if (db.ok()) return std::move(db).value();
+      missing_backend_ = db.status().code() == StatusCode::kNotFound;
+      EXPECT_TRUE(missing_backend_) << db.status().ToString();
+    }
     auto db = storage::OpenSqliteDatabase({":memory:"});
     EXPECT_TRUE(db.ok());
-    EXPECT_TRUE(storage::ApplyMigrations(**db, storage::EmbeddedMigrations(), 0).ok());
     return std::move(db).value();
   }
   static AuthOptions Options() {
@@ -63,6 +75,7 @@ class AuthServiceTest : public ::testing::Test {
     return *pair;
   }
 
+  bool missing_backend_ = false;
   ManualClock clock_;
   std::unique_ptr<storage::Database> db_;
   PasswordHasher hasher_;
@@ -74,7 +87,7 @@ class AuthServiceTest : public ::testing::Test {
   ClientInfo client_{"127.0.0.1", "test"};
 };
 
-TEST_F(AuthServiceTest, SignupSendsVerificationAndWelcome) {
+TEST_P(AuthServiceTest, SignupSendsVerificationAndWelcome) {
   TokenPair pair = SignUp();
   EXPECT_EQ(pair.user.username, "alice");
   EXPECT_TRUE(pair.user.password_hash.empty());
@@ -87,7 +100,7 @@ TEST_F(AuthServiceTest, SignupSendsVerificationAndWelcome) {
   EXPECT_EQ(service_.VerifyEmail(sent[0].token, client_).code(), StatusCode::kInvalidArgument);
 }
 
-TEST_F(AuthServiceTest, RefreshRotatesAndTheOldTokenGetsTheCurrentPairWithinGrace) {
+TEST_P(AuthServiceTest, RefreshRotatesAndTheOldTokenGetsTheCurrentPairWithinGrace) {
   TokenPair first = SignUp();
   auto second = service_.Refresh(first.refresh_token, client_);
   ASSERT_TRUE(second.ok());
@@ -101,7 +114,7 @@ TEST_F(AuthServiceTest, RefreshRotatesAndTheOldTokenGetsTheCurrentPairWithinGrac
   EXPECT_NE(third->refresh_token, second->refresh_token);
 }
 
-TEST_F(AuthServiceTest, ReplayAfterTheGraceRevokesTheSession) {
+TEST_P(AuthServiceTest, ReplayAfterTheGraceRevokesTheSession) {
   TokenPair first = SignUp();
   auto second = service_.Refresh(first.refresh_token, client_);
   ASSERT_TRUE(second.ok());
@@ -113,7 +126,7 @@ TEST_F(AuthServiceTest, ReplayAfterTheGraceRevokesTheSession) {
   EXPECT_FALSE(service_.Authenticate(second->access_token).ok());
 }
 
-TEST_F(AuthServiceTest, ATokenTwoGenerationsOldRevokesEvenWithinGrace) {
+TEST_P(AuthServiceTest, ATokenTwoGenerationsOldRevokesEvenWithinGrace) {
   TokenPair first = SignUp();
   auto second = service_.Refresh(first.refresh_token, client_);
   auto third = service_.Refresh(second->refresh_token, client_);
@@ -122,7 +135,7 @@ TEST_F(AuthServiceTest, ATokenTwoGenerationsOldRevokesEvenWithinGrace) {
   EXPECT_FALSE(service_.Refresh(third->refresh_token, client_).ok());
 }
 
-TEST_F(AuthServiceTest, ConcurrentRefreshesWithOneTokenAgreeOnTheNewToken) {
+TEST_P(AuthServiceTest, ConcurrentRefreshesWithOneTokenAgreeOnTheNewToken) {
   TokenPair first = SignUp();
   std::vector<std::string> got(8);
   std::vector<std::thread> threads;
@@ -137,7 +150,7 @@ TEST_F(AuthServiceTest, ConcurrentRefreshesWithOneTokenAgreeOnTheNewToken) {
   EXPECT_EQ(got[0].rfind("rt1.", 0), 0u) << got[0];
 }
 
-TEST_F(AuthServiceTest, TamperedAndForeignRefreshTokensFail) {
+TEST_P(AuthServiceTest, TamperedAndForeignRefreshTokensFail) {
   TokenPair first = SignUp();
   std::string tampered = first.refresh_token;
   tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
@@ -149,7 +162,7 @@ TEST_F(AuthServiceTest, TamperedAndForeignRefreshTokensFail) {
   EXPECT_TRUE(service_.Refresh(first.refresh_token, client_).ok()) << "the session survives";
 }
 
-TEST_F(AuthServiceTest, LockoutAfterMaxFailuresThenExpires) {
+TEST_P(AuthServiceTest, LockoutAfterMaxFailuresThenExpires) {
   SignUp();
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(service_.Login({"alice", "wrong password", ""}, client_).status().code(),
@@ -164,14 +177,14 @@ TEST_F(AuthServiceTest, LockoutAfterMaxFailuresThenExpires) {
   EXPECT_TRUE(service_.Login({"ALICE@example.com", "correct horse", ""}, client_).ok());
 }
 
-TEST_F(AuthServiceTest, UnknownUsersFailLikeWrongPasswords) {
+TEST_P(AuthServiceTest, UnknownUsersFailLikeWrongPasswords) {
   SignUp();
   Status unknown = service_.Login({"nobody", "whatever1", ""}, client_).status();
   Status wrong = service_.Login({"alice", "whatever1", ""}, client_).status();
   EXPECT_EQ(unknown, wrong);
 }
 
-TEST_F(AuthServiceTest, ChangePasswordEndsOtherSessionsButNotThisOne) {
+TEST_P(AuthServiceTest, ChangePasswordEndsOtherSessionsButNotThisOne) {
   TokenPair a = SignUp();
   auto b = service_.Login({"alice", "correct horse", "phone"}, client_);
   ASSERT_TRUE(b.ok());
@@ -186,7 +199,7 @@ TEST_F(AuthServiceTest, ChangePasswordEndsOtherSessionsButNotThisOne) {
   EXPECT_TRUE(service_.Login({"alice", "new password 1", ""}, client_).ok());
 }
 
-TEST_F(AuthServiceTest, ResetEndsEverySessionAndIsSingleUse) {
+TEST_P(AuthServiceTest, ResetEndsEverySessionAndIsSingleUse) {
   TokenPair a = SignUp();
   ASSERT_TRUE(service_.RequestPasswordReset("ALICE@example.com", client_).ok());
   ASSERT_TRUE(service_.RequestPasswordReset("ghost@example.com", client_).ok());
@@ -201,14 +214,14 @@ TEST_F(AuthServiceTest, ResetEndsEverySessionAndIsSingleUse) {
   EXPECT_TRUE(service_.Login({"alice", "brand new pass", ""}, client_).ok());
 }
 
-TEST_F(AuthServiceTest, ResetTokensExpireAfterAnHour) {
+TEST_P(AuthServiceTest, ResetTokensExpireAfterAnHour) {
   SignUp();
   ASSERT_TRUE(service_.RequestPasswordReset("alice@example.com", client_).ok());
   clock_.Advance(std::chrono::minutes(61));
   EXPECT_FALSE(service_.ResetPassword(mailer_.sent().back().token, "brand new pass", client_).ok());
 }
 
-TEST_F(AuthServiceTest, DuplicateUsernameInAnotherCaseConflicts) {
+TEST_P(AuthServiceTest, DuplicateUsernameInAnotherCaseConflicts) {
   SignUp("alice");
   Status s = service_.Signup({"ALICE", "other@example.com", "correct horse", ""}, client_).status();
   EXPECT_EQ(s.reason(), ApiReason::kConflict);
@@ -216,7 +229,7 @@ TEST_F(AuthServiceTest, DuplicateUsernameInAnotherCaseConflicts) {
   EXPECT_EQ(s.reason(), ApiReason::kConflict);
 }
 
-TEST_F(AuthServiceTest, LogoutAllEndsEverySession) {
+TEST_P(AuthServiceTest, LogoutAllEndsEverySession) {
   TokenPair a = SignUp();
   auto b = service_.Login({"alice", "correct horse", "phone"}, client_);
   auto who = service_.Authenticate(b->access_token);
@@ -292,6 +305,9 @@ TEST_F(AuthServiceFaultTest, LoginWithTheDatabaseDownIsUnavailableNotUnauthorize
   faults_.Heal();
   EXPECT_TRUE(service_.Login({"erin", "correct horse", ""}, client_).ok());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, AuthServiceTest, ::testing::Values("sqlite", "libsql"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace howler::auth
