@@ -52,15 +52,11 @@ class AuthServiceTest : public ::testing::TestWithParam<std::string> {
   }
 
   std::unique_ptr<storage::Database> OpenDb(const std::string& backend) {
-    if (backend == "libsql") {
-      auto db = storage::StartTursodbDatabase();
-      if (db.ok()) return std::move(db).value();
-      missing_backend_ = db.status().code() == StatusCode::kNotFound;
-      EXPECT_TRUE(missing_backend_) << db.status().ToString();
-    }
-    auto db = storage::OpenSqliteDatabase({":memory:"});
-    EXPECT_TRUE(db.ok());
-    return std::move(db).value();
+    auto db = storage::OpenTestDatabase(backend);
+    if (db.ok()) return std::move(db).value();
+    missing_backend_ = db.status().code() == StatusCode::kNotFound;
+    EXPECT_TRUE(missing_backend_) << db.status().ToString();
+    return std::move(storage::OpenTestDatabase("sqlite")).value();
   }
   static AuthOptions Options() {
     AuthOptions o;

@@ -13,7 +13,6 @@
 #include "storage/libsql/tursodb_database.h"
 #include "storage/migration_runner.h"
 #include "storage/migrations.h"
-#include "storage/sqlite/sqlite_database.h"
 #include "sync/cursor.h"
 
 namespace howler::sync {
@@ -59,15 +58,11 @@ class SyncServiceTest : public ::testing::TestWithParam<std::string> {
   }
 
   std::unique_ptr<storage::Database> OpenDb(const std::string& backend) {
-    if (backend == "libsql") {
-      auto db = storage::StartTursodbDatabase();
-      if (db.ok()) return std::move(db).value();
-      missing_backend_ = db.status().code() == StatusCode::kNotFound;
-      EXPECT_TRUE(missing_backend_) << db.status().ToString();
-    }
-    auto db = storage::OpenSqliteDatabase({":memory:"});
-    EXPECT_TRUE(db.ok());
-    return std::move(db).value();
+    auto db = storage::OpenTestDatabase(backend);
+    if (db.ok()) return std::move(db).value();
+    missing_backend_ = db.status().code() == StatusCode::kNotFound;
+    EXPECT_TRUE(missing_backend_) << db.status().ToString();
+    return std::move(storage::OpenTestDatabase("sqlite")).value();
   }
   static SyncOptions Options() {
     SyncOptions o;

@@ -2,6 +2,7 @@
 
 #include "common/temp_dir.h"
 #include "storage/libsql/tursodb_process.h"
+#include "storage/sqlite/sqlite_database.h"
 
 namespace howler::storage {
 namespace {
@@ -40,6 +41,11 @@ Result<std::unique_ptr<Database>> StartTursodbDatabase(LibsqlOptions options) {
   HOWLER_ASSIGN_OR_RETURN(std::unique_ptr<Database> db, OpenLibsqlDatabase(options));
   return std::unique_ptr<Database>(
       new TursodbDatabase(std::move(dir), std::move(server), std::move(db)));
+}
+
+Result<std::unique_ptr<Database>> OpenTestDatabase(std::string_view backend) {
+  if (backend == "libsql") return StartTursodbDatabase();
+  return OpenSqliteDatabase({":memory:"});
 }
 
 }  // namespace howler::storage

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 
 #include "common/result.h"
 #include "storage/database.h"
@@ -15,5 +16,10 @@ namespace howler::storage {
 // installed (see TursodbProcess::FindBinary; tests skip then), UNAVAILABLE when it does
 // not start.
 Result<std::unique_ptr<Database>> StartTursodbDatabase(LibsqlOptions options = {});
+
+// For tests parameterised over the backends: "sqlite" is an empty SQLite database in
+// memory, "libsql" StartTursodbDatabase() (NOT_FOUND when tursodb is not installed).
+// Migrations are not applied.
+Result<std::unique_ptr<Database>> OpenTestDatabase(std::string_view backend);
 
 }  // namespace howler::storage
