@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 namespace howler::sync {
 namespace {
 
@@ -50,6 +52,26 @@ TEST(JsonValueTest, SetFindEraseOnObjects) {
   EXPECT_FALSE(o.Erase("a"));
   EXPECT_EQ(SerializeJson(o), R"({"b":"x"})");
   EXPECT_EQ(JsonValue().Find("a"), nullptr);
+}
+
+TEST(JsonValueTest, EveryTruncationAndByteFlipIsHandled) {
+  const std::string doc =
+      R"({"a":[1,-2.5e-3,true,null,{"b":"\u00e9\"x\n"}],"c":{},"d":[],"e":"\ud83d\ude00"})";
+  ASSERT_TRUE(ParseJson(doc).ok());
+  std::minstd_rand random(42);
+  for (std::size_t cut = 0; cut < doc.size(); ++cut) {
+    EXPECT_FALSE(ParseJson(doc.substr(0, cut)).ok()) << cut;
+  }
+  for (int i = 0; i < 5000; ++i) {
+    std::string mutated = doc;
+    mutated[random() % mutated.size()] = static_cast<char>(random() % 256);
+    Result<JsonValue> parsed = ParseJson(mutated);
+    if (parsed.ok()) {  // whatever parses must serialize to text that parses the same
+      Result<JsonValue> again = ParseJson(SerializeJson(*parsed));
+      ASSERT_TRUE(again.ok()) << mutated;
+      EXPECT_EQ(*again, *parsed) << mutated;
+    }
+  }
 }
 
 }  // namespace
