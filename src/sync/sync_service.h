@@ -151,8 +151,10 @@ class SyncService {
 
   const SyncOptions& options() const { return options_; }
 
- private:
+  // One change after validation (internal to sync_upload.cpp).
   struct Prepared;
+
+ private:
   class WriteSlot;
   std::mutex& UserLock(std::string_view user_id);
   std::vector<Prepared> Prepare(const UploadRequest& request) const;

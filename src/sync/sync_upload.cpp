@@ -74,6 +74,144 @@ void ApplyRecordedOutcome(std::string_view recorded, ChangeOutcome& o) {
 
 using Key = std::pair<std::string, std::string>;  // item_type, item_id
 
+// The outcomes of one upload attempt, decided in order against what its reads returned
+// (later changes see the effect of earlier ones), and the write batch that applies them.
+class UploadPlan {
+ public:
+  UploadPlan(storage::UploadState state, const QuotaLimits& quota, std::string device_id,
+             std::int64_t now)
+      : state_(std::move(state)),
+        quota_(quota),
+        device_id_(std::move(device_id)),
+        now_(now),
+        seq_(state_.last_seq) {
+    for (auto& item : state_.items) current_[{item.item_type, item.item_id}] = std::move(item);
+  }
+
+  void Add(std::size_t index, const ChangeInput& c, const SyncService::Prepared& p) {
+    ChangeOutcome o;
+    o.index = index;
+    o.change_id = c.change_id;
+    o.item_type = c.item_type;
+    o.item_id = c.item_id;
+    o.stripped = p.stripped;
+    if (!p.reject.empty()) {
+      o.reason = p.reject;
+    } else if (auto it = state_.seen_changes.find(c.change_id); it != state_.seen_changes.end()) {
+      ApplyRecordedOutcome(it->second, o);
+    } else {
+      Decide(c, p, o);
+      if (o.status != OutcomeStatus::kRejected) Record(c.change_id, o);
+    }
+    result_.results.push_back(std::move(o));
+  }
+
+  // The guarded batch: items, change ids, conflicts, live counts, the device's upload.
+  std::vector<storage::Statement> Batch(std::string_view user_id) const {
+    std::vector<storage::Statement> batch =
+        storage::SyncStore::GuardSequence(user_id, state_.last_seq, seq_);
+    auto append = [&batch](std::vector<storage::Statement> more) {
+      for (auto& s : more) batch.push_back(std::move(s));
+    };
+    append(storage::SyncStore::UpsertItems(user_id, writes_));
+    append(storage::SyncStore::InsertChangeIds(user_id, device_id_, recorded_, now_));
+    append(storage::SyncStore::InsertConflicts(user_id, result_.conflicts));
+    for (const auto& [type, delta] : count_deltas_) {
+      if (delta != 0) batch.push_back(storage::SyncStore::AddLiveCount(user_id, type, delta));
+    }
+    batch.push_back(storage::SyncStore::RecordUpload(user_id, device_id_, now_, result_.applied));
+    return batch;
+  }
+
+  UploadResult TakeResult() {
+    result_.synced_at = FromUnixMillis(now_);
+    result_.cursor = Cursor{seq_};
+    return std::move(result_);
+  }
+
+ private:
+  void Decide(const ChangeInput& c, const SyncService::Prepared& p, ChangeOutcome& o) {
+    const Key key{c.item_type, c.item_id};
+    const auto stored_it = current_.find(key);
+    const storage::SyncItemRecord* stored =
+        stored_it == current_.end() ? nullptr : &stored_it->second;
+    std::optional<StoredVersion> version;
+    if (stored) version = StoredVersion{stored->sync_version, stored->deleted, stored->data};
+    const Decided d = DecideChange(p.type, p.action, c.sync_version, p.data, version);
+    if (d.decision == Decision::kUnchanged) {
+      o.status = OutcomeStatus::kUnchanged;
+      o.sync_version = stored ? stored->sync_version : 0;
+    } else if (d.decision == Decision::kConflict) {
+      AddConflict(c, p, *stored, o);
+    } else {
+      Apply(c, p, stored, d.new_version, o);
+    }
+  }
+
+  void Apply(const ChangeInput& c, const SyncService::Prepared& p,
+             const storage::SyncItemRecord* stored, std::int64_t version, ChangeOutcome& o) {
+    const bool deletes = p.action == Action::kDelete;
+    const int delta = !deletes && (!stored || stored->deleted) ? 1 : deletes ? -1 : 0;
+    std::int64_t& live = state_.live_counts[c.item_type];
+    if (delta > 0 && live + 1 > quota_.For(p.type)) {
+      o.reason = "quota exceeded: the " + state_.tier + " plan keeps at most " +
+                 std::to_string(quota_.For(p.type)) + " " + QuotaName(p.type);
+      return;
+    }
+    storage::SyncItemRecord r;
+    r.item_type = c.item_type;
+    r.item_id = c.item_id;
+    r.sync_version = version;
+    r.deleted = deletes;
+    r.data = deletes ? stored->data : p.data;  // a delete applies only to a stored item
+    r.device_id = device_id_;
+    r.seq = ++seq_;
+    r.created_at = stored ? stored->created_at : now_;
+    r.updated_at = now_;
+    if (deletes) r.deleted_at = now_;
+    live += delta;
+    count_deltas_[c.item_type] += delta;
+    current_[{c.item_type, c.item_id}] = r;
+    writes_.push_back(std::move(r));
+    o.status = OutcomeStatus::kApplied;
+    o.sync_version = version;
+    ++result_.applied;
+  }
+
+  void AddConflict(const ChangeInput& c, const SyncService::Prepared& p,
+                   const storage::SyncItemRecord& s, ChangeOutcome& o) {
+    storage::SyncConflictRecord conflict;
+    conflict.id = NewUuidV7(FromUnixMillis(now_));
+    conflict.item_type = c.item_type;
+    conflict.item_id = c.item_id;
+    conflict.local = {p.data, p.action == Action::kDelete, c.sync_version, device_id_, now_};
+    conflict.remote = {s.data, s.deleted, s.sync_version, s.device_id, s.updated_at};
+    conflict.detected_at = now_;
+    o.status = OutcomeStatus::kConflict;
+    o.sync_version = s.sync_version;
+    o.conflict_id = conflict.id;
+    result_.conflicts.push_back(std::move(conflict));
+  }
+
+  // Remembers the outcome of a change id (a replay in this upload is a duplicate too).
+  void Record(const std::string& change_id, const ChangeOutcome& o) {
+    std::string encoded = EncodeOutcome(o);
+    state_.seen_changes[change_id] = encoded;
+    recorded_.emplace_back(change_id, std::move(encoded));
+  }
+
+  storage::UploadState state_;
+  const QuotaLimits& quota_;
+  const std::string device_id_;
+  const std::int64_t now_;
+  std::int64_t seq_;
+  std::map<Key, storage::SyncItemRecord> current_;
+  std::vector<storage::SyncItemRecord> writes_;
+  std::vector<std::pair<std::string, std::string>> recorded_;
+  std::map<std::string, std::int64_t> count_deltas_;  // item_type -> live items added
+  UploadResult result_;
+};
+
 }  // namespace
 
 std::string_view OutcomeStatusName(OutcomeStatus status) {
@@ -181,111 +319,11 @@ Result<UploadResult> SyncService::UploadOnce(std::string_view user_id, const Upl
                           store_.ReadUploadState(user_id, request.device_id, keys, change_ids));
   const std::int64_t now = clock_.NowMillis();
   const QuotaLimits& quota = options_.quotas.For(state.tier);
-
-  std::map<Key, storage::SyncItemRecord> current;
-  for (auto& item : state.items) current[{item.item_type, item.item_id}] = std::move(item);
-  std::map<std::string, std::string> seen = std::move(state.seen_changes);
-
-  UploadResult result;
-  std::vector<storage::SyncItemRecord> writes;
-  std::vector<std::pair<std::string, std::string>> recorded;
-  std::map<std::string, std::int64_t> count_deltas;  // item_type -> live items added
-  std::int64_t seq = state.last_seq;
-  for (std::size_t i = 0; i < prepared.size(); ++i) {
-    const ChangeInput& c = request.changes[i];
-    const Prepared& p = prepared[i];
-    ChangeOutcome o;
-    o.index = i;
-    o.change_id = c.change_id;
-    o.item_type = c.item_type;
-    o.item_id = c.item_id;
-    o.stripped = p.stripped;
-    if (!p.reject.empty()) {
-      o.reason = p.reject;
-      result.results.push_back(std::move(o));
-      continue;
-    }
-    if (auto it = seen.find(c.change_id); it != seen.end()) {
-      ApplyRecordedOutcome(it->second, o);
-      result.results.push_back(std::move(o));
-      continue;
-    }
-    const Key key{c.item_type, c.item_id};
-    auto stored_it = current.find(key);
-    std::optional<StoredVersion> stored;
-    if (stored_it != current.end()) {
-      stored = StoredVersion{stored_it->second.sync_version, stored_it->second.deleted,
-                             stored_it->second.data};
-    }
-    Decided d = DecideChange(p.type, p.action, c.sync_version, p.data, stored);
-    const bool makes_live = p.action != Action::kDelete && (!stored || stored->deleted);
-    const std::string& type_name = c.item_type;
-    if (d.decision == Decision::kApply && makes_live &&
-        state.live_counts[type_name] + 1 > quota.For(p.type)) {
-      o.reason = "quota exceeded: the " + state.tier + " plan keeps at most " +
-                 std::to_string(quota.For(p.type)) + " " + QuotaName(p.type);
-      result.results.push_back(std::move(o));
-      continue;
-    }
-    if (d.decision == Decision::kApply) {
-      storage::SyncItemRecord r;
-      r.item_type = c.item_type;
-      r.item_id = c.item_id;
-      r.sync_version = d.new_version;
-      r.deleted = p.action == Action::kDelete;
-      r.data = r.deleted ? stored_it->second.data : p.data;
-      r.device_id = request.device_id;
-      r.seq = ++seq;
-      r.created_at = stored ? stored_it->second.created_at : now;
-      r.updated_at = now;
-      if (r.deleted) r.deleted_at = now;
-      const int delta = makes_live ? 1 : r.deleted ? -1 : 0;
-      state.live_counts[type_name] += delta;
-      count_deltas[type_name] += delta;
-      current[key] = r;
-      writes.push_back(std::move(r));
-      o.status = OutcomeStatus::kApplied;
-      o.sync_version = d.new_version;
-      ++result.applied;
-    } else if (d.decision == Decision::kUnchanged) {
-      o.status = OutcomeStatus::kUnchanged;
-      o.sync_version = stored ? stored->sync_version : 0;
-    } else {
-      const storage::SyncItemRecord& s = stored_it->second;
-      storage::SyncConflictRecord conflict;
-      conflict.id = NewUuidV7(FromUnixMillis(now));
-      conflict.item_type = c.item_type;
-      conflict.item_id = c.item_id;
-      conflict.local = {p.data, p.action == Action::kDelete, c.sync_version, request.device_id,
-                        now};
-      conflict.remote = {s.data, s.deleted, s.sync_version, s.device_id, s.updated_at};
-      conflict.detected_at = now;
-      o.status = OutcomeStatus::kConflict;
-      o.sync_version = s.sync_version;
-      o.conflict_id = conflict.id;
-      result.conflicts.push_back(std::move(conflict));
-    }
-    std::string encoded = EncodeOutcome(o);
-    seen[c.change_id] = encoded;
-    recorded.emplace_back(c.change_id, std::move(encoded));
-    result.results.push_back(std::move(o));
-  }
+  UploadPlan plan(std::move(state), quota, request.device_id, now);
+  for (std::size_t i = 0; i < prepared.size(); ++i) plan.Add(i, request.changes[i], prepared[i]);
 
   if (!prepared.empty()) {
-    std::vector<storage::Statement> batch =
-        storage::SyncStore::GuardSequence(user_id, state.last_seq, seq);
-    auto append = [&batch](std::vector<storage::Statement> more) {
-      for (auto& s : more) batch.push_back(std::move(s));
-    };
-    append(storage::SyncStore::UpsertItems(user_id, writes));
-    append(storage::SyncStore::InsertChangeIds(user_id, request.device_id, recorded, now));
-    append(storage::SyncStore::InsertConflicts(user_id, result.conflicts));
-    for (const auto& [type, delta] : count_deltas) {
-      if (delta != 0) batch.push_back(storage::SyncStore::AddLiveCount(user_id, type, delta));
-    }
-    batch.push_back(
-        storage::SyncStore::RecordUpload(user_id, request.device_id, now, result.applied));
-    Status written = store_.Write(batch);
+    Status written = store_.Write(plan.Batch(user_id));
     if (written.code() == StatusCode::kFailedPrecondition ||
         written.code() == StatusCode::kAlreadyExists) {
       *retry = true;
@@ -293,6 +331,7 @@ Result<UploadResult> SyncService::UploadOnce(std::string_view user_id, const Upl
     }
     HOWLER_RETURN_IF_ERROR(written);
   }
+  UploadResult result = plan.TakeResult();
 
   for (const ChangeOutcome& o : result.results) {
     if (o.status == OutcomeStatus::kRejected) ++result.rejected;
@@ -302,11 +341,10 @@ Result<UploadResult> SyncService::UploadOnce(std::string_view user_id, const Upl
     }
   }
   if (metrics_ != nullptr) {
-    for (std::size_t i = 0; i < result.conflicts.size(); ++i)
+    for (std::size_t i = 0; i < result.conflicts.size(); ++i) {
       metrics_->CountSyncConflict("detected");
+    }
   }
-  result.synced_at = FromUnixMillis(now);
-  result.cursor = Cursor{seq};
   return result;
 }
 
