@@ -186,13 +186,29 @@ std::string FormatRfc3339(TimePoint t) {
   const std::int64_t days = ms >= 0 ? ms / kMillisPerDay : (ms - kMillisPerDay + 1) / kMillisPerDay;
   const std::int64_t in_day = ms - days * kMillisPerDay;
   const CivilDate date = CivilFromDays(days);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<long long>(date.year), date.month, date.day,
-                static_cast<long long>(in_day / 3'600'000),
-                static_cast<long long>(in_day / 60'000 % 60),
-                static_cast<long long>(in_day / 1000 % 60), static_cast<long long>(in_day % 1000));
-  return buf;
+  if (date.year < 0 || date.year > 9999) {
+    char buf[40];
+    std::snprintf(
+        buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+        static_cast<long long>(date.year), date.month, date.day,
+        static_cast<long long>(in_day / 3'600'000), static_cast<long long>(in_day / 60'000 % 60),
+        static_cast<long long>(in_day / 1000 % 60), static_cast<long long>(in_day % 1000));
+    return buf;
+  }
+  // The common case without snprintf: responses format several timestamps per item.
+  char buf[25] = "0000-00-00T00:00:00.000Z";
+  auto put = [&buf](int at, std::int64_t value, int digits) {
+    for (int i = at + digits - 1; i >= at; --i, value /= 10)
+      buf[i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, date.year, 4);
+  put(5, date.month, 2);
+  put(8, date.day, 2);
+  put(11, in_day / 3'600'000, 2);
+  put(14, in_day / 60'000 % 60, 2);
+  put(17, in_day / 1000 % 60, 2);
+  put(20, in_day % 1000, 3);
+  return std::string(buf, 24);
 }
 
 Result<TimePoint> ParseRfc3339(std::string_view s) {
