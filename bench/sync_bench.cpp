@@ -59,17 +59,17 @@ using namespace howler;
 using Steady = std::chrono::steady_clock;
 
 struct Config {
-  int rounds = 4;        // interleaved rounds of the upload arms
-  int batches = 50;      // 100-change batches per arm per round
-  int batch = 100;       // changes per upload
-  int page = 500;        // download page size
-  int passes = 3;        // full download passes per arm
-  int threads = 16;      // concurrent devices
-  int per_thread = 10;   // uploads per device in the concurrency phase
+  int rounds = 4;       // interleaved rounds of the upload arms
+  int batches = 50;     // 100-change batches per arm per round
+  int batch = 100;      // changes per upload
+  int page = 500;       // download page size
+  int passes = 3;       // full download passes per arm
+  int threads = 16;     // concurrent devices
+  int per_thread = 10;  // uploads per device in the concurrency phase
   bool concurrency = true;
   bool what_if_index = false;  // --what-if-count-index: see main()
-  int what_if_cache_mib = 0;    // --what-if-cache-mib N: see main()
-  std::string dir;       // default: a fresh temp dir
+  int what_if_cache_mib = 0;   // --what-if-cache-mib N: see main()
+  std::string dir;             // default: a fresh temp dir
 };
 
 [[noreturn]] void Die(const std::string& what) {
@@ -81,18 +81,21 @@ void Check(const Status& s, const char* what) {
   if (!s.ok()) Die(std::string(what) + ": " + s.ToString());
 }
 
-double Seconds(Steady::duration d) { return std::chrono::duration<double>(d).count(); }
+double Seconds(Steady::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
 
 // ~300 bytes of a realistic saved query (distinct per item).
 std::string SavedQueryJson(int n) {
   char buf[512];
-  std::snprintf(buf, sizeof(buf),
-                R"({"name":"Revenue by region %06d",)"
-                R"("query":"SELECT r.name, date_trunc('month', o.created_at) AS month, SUM(o.total) )"
-                R"(FROM orders o JOIN regions r ON r.id = o.region_id WHERE o.status = 'paid' )"
-                R"(GROUP BY 1, 2","connection_id":"conn-%d","tags":["finance"],"favorite":false,)"
-                R"("created_at":"2026-01-01T00:00:00Z"})",
-                n, n % 7);
+  std::snprintf(
+      buf, sizeof(buf),
+      R"({"name":"Revenue by region %06d",)"
+      R"("query":"SELECT r.name, date_trunc('month', o.created_at) AS month, SUM(o.total) )"
+      R"(FROM orders o JOIN regions r ON r.id = o.region_id WHERE o.status = 'paid' )"
+      R"(GROUP BY 1, 2","connection_id":"conn-%d","tags":["finance"],"favorite":false,)"
+      R"("created_at":"2026-01-01T00:00:00Z"})",
+      n, n % 7);
   return buf;
 }
 
@@ -101,8 +104,9 @@ std::string SavedQueryJson(int n) {
 struct RawDb {
   sqlite3* db = nullptr;
   explicit RawDb(const std::string& path, bool read_only) {
-    const int flags = SQLITE_OPEN_NOMUTEX |
-                      (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    const int flags =
+        SQLITE_OPEN_NOMUTEX |
+        (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) Die("open " + path);
     sqlite3_busy_timeout(db, 5000);
     // The server's PRAGMAs (storage/sqlite/sqlite_connection.cpp).
@@ -153,11 +157,12 @@ class RawWriter {
     Step(begin_);
     for (int i = 0; i < n; ++i) {
       sqlite3_bind_text(insert_, 1, user_.data(), static_cast<int>(user_.size()), SQLITE_STATIC);
-      sqlite3_bind_text(insert_, 2, rows[i].item_id.data(), static_cast<int>(rows[i].item_id.size()),
-                        SQLITE_STATIC);
+      sqlite3_bind_text(insert_, 2, rows[i].item_id.data(),
+                        static_cast<int>(rows[i].item_id.size()), SQLITE_STATIC);
       sqlite3_bind_text(insert_, 3, rows[i].data.data(), static_cast<int>(rows[i].data.size()),
                         SQLITE_STATIC);
-      sqlite3_bind_text(insert_, 4, device_.data(), static_cast<int>(device_.size()), SQLITE_STATIC);
+      sqlite3_bind_text(insert_, 4, device_.data(), static_cast<int>(device_.size()),
+                        SQLITE_STATIC);
       sqlite3_bind_int64(insert_, 5, ++seq_);
       sqlite3_bind_int64(insert_, 6, now);
       sqlite3_bind_int64(insert_, 7, now);
@@ -314,7 +319,8 @@ void UploadOrDie(sync::SyncService& s, const std::string& user, const sync::Uplo
   if (result->applied != static_cast<int>(r.changes.size())) Die("upload: not all applied");
 }
 
-std::size_t UploadHttpOrDie(sync::SyncService& s, const std::string& user, const std::string& body) {
+std::size_t UploadHttpOrDie(sync::SyncService& s, const std::string& user,
+                            const std::string& body) {
   boost::json::value v = boost::json::parse(body);
   auto request = http::ParseUploadBody(v.as_object(), s.options().max_changes);
   if (!request.ok()) Die("parse: " + request.status().ToString());
@@ -338,7 +344,8 @@ std::int64_t ServiceDownloadAll(sync::SyncService& s, const std::string& user, i
     if (render) {
       *checksum += static_cast<std::int64_t>(http::DownloadResultJson(*result).size());
     } else {
-      for (const auto& item : result->items) *checksum += static_cast<std::int64_t>(item.data.size());
+      for (const auto& item : result->items)
+        *checksum += static_cast<std::int64_t>(item.data.size());
     }
     if (!result->has_more) break;
     r.cursor = sync::EncodeCursor(result->cursor);
@@ -354,7 +361,9 @@ struct Spread {
   double Median() const {
     auto s = v;
     std::sort(s.begin(), s.end());
-    return s.empty() ? 0 : (s.size() % 2 ? s[s.size() / 2] : (s[s.size() / 2 - 1] + s[s.size() / 2]) / 2);
+    return s.empty()
+               ? 0
+               : (s.size() % 2 ? s[s.size() / 2] : (s[s.size() / 2 - 1] + s[s.size() / 2]) / 2);
   }
   double Min() const { return v.empty() ? 0 : *std::min_element(v.begin(), v.end()); }
   double Max() const { return v.empty() ? 0 : *std::max_element(v.begin(), v.end()); }
@@ -407,11 +416,11 @@ void Concurrency(Service& svc, const std::vector<std::string>& users, const Conf
   double wall = Seconds(Steady::now() - t0);
   std::vector<double> all;
   for (auto& l : lat) all.insert(all.end(), l.begin(), l.end());
-  std::printf("  %-28s %3d threads x %d uploads: %8.0f changes/s  latency ms p50 %.2f  p90 %.2f  "
-              "p99 %.2f  max %.2f\n",
-              label, cfg.threads, cfg.per_thread,
-              static_cast<double>(all.size()) * cfg.batch / wall, Percentile(all, 50),
-              Percentile(all, 90), Percentile(all, 99), Percentile(all, 100));
+  std::printf(
+      "  %-28s %3d threads x %d uploads: %8.0f changes/s  latency ms p50 %.2f  p90 %.2f  "
+      "p99 %.2f  max %.2f\n",
+      label, cfg.threads, cfg.per_thread, static_cast<double>(all.size()) * cfg.batch / wall,
+      Percentile(all, 50), Percentile(all, 90), Percentile(all, 99), Percentile(all, 100));
 }
 
 int IntArg(int& i, int argc, char** argv) {
@@ -425,18 +434,30 @@ int main(int argc, char** argv) {
   Config cfg;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--rounds") cfg.rounds = IntArg(i, argc, argv);
-    else if (a == "--batches") cfg.batches = IntArg(i, argc, argv);
-    else if (a == "--batch") cfg.batch = IntArg(i, argc, argv);
-    else if (a == "--page") cfg.page = IntArg(i, argc, argv);
-    else if (a == "--passes") cfg.passes = IntArg(i, argc, argv);
-    else if (a == "--threads") cfg.threads = IntArg(i, argc, argv);
-    else if (a == "--per-thread") cfg.per_thread = IntArg(i, argc, argv);
-    else if (a == "--no-concurrency") cfg.concurrency = false;
-    else if (a == "--what-if-count-index") cfg.what_if_index = true;
-    else if (a == "--what-if-cache-mib") cfg.what_if_cache_mib = IntArg(i, argc, argv);
-    else if (a == "--dir" && i + 1 < argc) cfg.dir = argv[++i];
-    else Die("unknown argument " + a + " (see the usage comment in bench/sync_bench.cpp)");
+    if (a == "--rounds")
+      cfg.rounds = IntArg(i, argc, argv);
+    else if (a == "--batches")
+      cfg.batches = IntArg(i, argc, argv);
+    else if (a == "--batch")
+      cfg.batch = IntArg(i, argc, argv);
+    else if (a == "--page")
+      cfg.page = IntArg(i, argc, argv);
+    else if (a == "--passes")
+      cfg.passes = IntArg(i, argc, argv);
+    else if (a == "--threads")
+      cfg.threads = IntArg(i, argc, argv);
+    else if (a == "--per-thread")
+      cfg.per_thread = IntArg(i, argc, argv);
+    else if (a == "--no-concurrency")
+      cfg.concurrency = false;
+    else if (a == "--what-if-count-index")
+      cfg.what_if_index = true;
+    else if (a == "--what-if-cache-mib")
+      cfg.what_if_cache_mib = IntArg(i, argc, argv);
+    else if (a == "--dir" && i + 1 < argc)
+      cfg.dir = argv[++i];
+    else
+      Die("unknown argument " + a + " (see the usage comment in bench/sync_bench.cpp)");
   }
   std::optional<TempDir> temp;
   if (cfg.dir.empty()) {
@@ -457,8 +478,9 @@ int main(int argc, char** argv) {
   for (int i = 0; i < per_arm * 2 + concurrent_items; ++i) json.push_back(SavedQueryJson(i));
 
   std::printf("sync_bench: sqlite %s, %s\n", sqlite3_libversion(), cfg.dir.c_str());
-  std::printf("  %d rounds x %d batches x %d changes per arm (%d items per user), data ~%zu bytes\n",
-              cfg.rounds, cfg.batches, cfg.batch, per_arm, json[0].size());
+  std::printf(
+      "  %d rounds x %d batches x %d changes per arm (%d items per user), data ~%zu bytes\n",
+      cfg.rounds, cfg.batches, cfg.batch, per_arm, json[0].size());
 
   // Databases: the raw one gets the same migrations (sync_items with its indexes and
   // foreign key), then is written only through the C API.
@@ -474,7 +496,8 @@ int main(int argc, char** argv) {
   auto svc = OpenService(svc_path);
   if (cfg.what_if_index) {
     Check(svc->raw->Execute(what_if).status(), "what-if index");
-    std::printf("  WHAT-IF: index sync_items (user_id, deleted, item_type) added to both databases\n");
+    std::printf(
+        "  WHAT-IF: index sync_items (user_id, deleted, item_type) added to both databases\n");
   }
   if (cfg.what_if_cache_mib > 0) {
     const std::string pragma = "PRAGMA cache_size=-" + std::to_string(cfg.what_if_cache_mib * 1024);
@@ -519,7 +542,8 @@ int main(int argc, char** argv) {
     auto run_svc = [&] {
       auto t0 = Steady::now();
       for (int b = 0; b < cfg.batches; ++b) {
-        UploadOrDie(*svc->sync, "svc-user", svc_batches[static_cast<std::size_t>(next + b)].request);
+        UploadOrDie(*svc->sync, "svc-user",
+                    svc_batches[static_cast<std::size_t>(next + b)].request);
       }
       t_svc = Seconds(Steady::now() - t0);
     };
@@ -534,9 +558,13 @@ int main(int argc, char** argv) {
       if (bytes == 0) Die("empty response");
     };
     if (round % 2 == 0) {
-      run_raw(); run_svc(); run_http();
+      run_raw();
+      run_svc();
+      run_http();
     } else {
-      run_http(); run_svc(); run_raw();
+      run_http();
+      run_svc();
+      run_raw();
     }
     const double n = static_cast<double>(cfg.batches) * cfg.batch;
     s_raw.Add(n / t_raw);
@@ -582,9 +610,10 @@ int main(int argc, char** argv) {
       if (!st.ok()) Die("read state: " + st.status().ToString());
     });
     const double count_ms = median_ms([&] {
-      auto rs = svc->db->Batch({{"SELECT item_type, COUNT(*) FROM sync_items WHERE user_id = ? "
-                                 "AND deleted = 0 GROUP BY item_type",
-                                 {std::string("svc-user")}}});
+      auto rs =
+          svc->db->Batch({{"SELECT item_type, COUNT(*) FROM sync_items WHERE user_id = ? "
+                           "AND deleted = 0 GROUP BY item_type",
+                           {std::string("svc-user")}}});
       if (!rs.ok()) Die("count: " + rs.status().ToString());
     });
     const double raw_ms = median_ms([&] {
@@ -595,9 +624,10 @@ int main(int argc, char** argv) {
       }
       sqlite3_finalize(st);
     });
-    std::printf("  breakdown at %d items/user: ReadUploadState %.2f ms per upload, of which the "
-                "quota COUNT(*) %.2f ms (same COUNT raw: %.2f ms)\n",
-                per_arm, read_ms, count_ms, raw_ms);
+    std::printf(
+        "  breakdown at %d items/user: ReadUploadState %.2f ms per upload, of which the "
+        "quota COUNT(*) %.2f ms (same COUNT raw: %.2f ms)\n",
+        per_arm, read_ms, count_ms, raw_ms);
   }
 
   // ------------------------------------------------------------ download
@@ -615,10 +645,18 @@ int main(int argc, char** argv) {
       auto t0 = Steady::now();
       std::int64_t n = 0;
       switch (which) {
-        case 0: n = RawReadAll(reader, "svc-user", cfg.page, false, &sum); break;
-        case 1: n = RawReadAll(reader, "svc-user", cfg.page, true, &sum); break;
-        case 2: n = ServiceDownloadAll(*svc->sync, "svc-user", cfg.page, false, &sum); break;
-        case 3: n = ServiceDownloadAll(*svc->sync, "svc-user", cfg.page, true, &sum); break;
+        case 0:
+          n = RawReadAll(reader, "svc-user", cfg.page, false, &sum);
+          break;
+        case 1:
+          n = RawReadAll(reader, "svc-user", cfg.page, true, &sum);
+          break;
+        case 2:
+          n = ServiceDownloadAll(*svc->sync, "svc-user", cfg.page, false, &sum);
+          break;
+        case 3:
+          n = ServiceDownloadAll(*svc->sync, "svc-user", cfg.page, true, &sum);
+          break;
       }
       t[which] = Seconds(Steady::now() - t0);
       if (n != per_arm) Die("download: read " + std::to_string(n) + " items");
@@ -634,11 +672,12 @@ int main(int argc, char** argv) {
     d_json.Add(per_arm / t[3]);
     q_svc.Add(t[0] / t[2]);
     q_json.Add(t[0] / t[3]);
-    std::printf("  pass %d: raw %.0f, raw+copy %.0f, service %.0f, service+json %.0f changes/s;"
-                " ms/page %.2f, %.2f, %.2f, %.2f\n",
-                pass, per_arm / t[0], per_arm / t[1], per_arm / t[2], per_arm / t[3],
-                t[0] * 1000 * cfg.page / per_arm, t[1] * 1000 * cfg.page / per_arm,
-                t[2] * 1000 * cfg.page / per_arm, t[3] * 1000 * cfg.page / per_arm);
+    std::printf(
+        "  pass %d: raw %.0f, raw+copy %.0f, service %.0f, service+json %.0f changes/s;"
+        " ms/page %.2f, %.2f, %.2f, %.2f\n",
+        pass, per_arm / t[0], per_arm / t[1], per_arm / t[2], per_arm / t[3],
+        t[0] * 1000 * cfg.page / per_arm, t[1] * 1000 * cfg.page / per_arm,
+        t[2] * 1000 * cfg.page / per_arm, t[3] * 1000 * cfg.page / per_arm);
   }
   PrintSpread("raw SQLite reads", d_raw);
   PrintSpread("raw SQLite reads + copy into records", d_copy);
@@ -668,12 +707,12 @@ int main(int argc, char** argv) {
     first.limit = cfg.page;
     auto one = svc->sync->Download("svc-user", first);
     if (!one.ok()) Die("download");
-    const double json_ms = median_ms([&] {
-      sum += static_cast<std::int64_t>(http::DownloadResultJson(*one).size());
-    });
-    std::printf("  breakdown per page of %d: SyncStore::ReadPage %.2f ms, DownloadResultJson %.2f ms "
-                "(%zu bytes)\n",
-                cfg.page, page_ms, json_ms, http::DownloadResultJson(*one).size());
+    const double json_ms =
+        median_ms([&] { sum += static_cast<std::int64_t>(http::DownloadResultJson(*one).size()); });
+    std::printf(
+        "  breakdown per page of %d: SyncStore::ReadPage %.2f ms, DownloadResultJson %.2f ms "
+        "(%zu bytes)\n",
+        cfg.page, page_ms, json_ms, http::DownloadResultJson(*one).size());
   }
   if (sum == 42) std::printf(" ");  // keep the reads
 
