@@ -78,9 +78,7 @@ Status ToProto(const sync::UploadResult& r, const pb::UploadRequest& req, pb::Up
     }
   }
   for (const auto& c : r.conflicts) HOWLER_RETURN_IF_ERROR(ToProto(c, out->add_conflicts()));
-  out->set_message("Synced " + std::to_string(r.applied) + " items, " +
-                   std::to_string(r.conflicts.size()) + " conflicts, " +
-                   std::to_string(r.rejected) + " rejected");
+  out->set_message(r.message);
   return Status::Ok();
 }
 

@@ -88,6 +88,15 @@ sync::ChangeInput ParseChange(const json::value& value) {
   return c;
 }
 
+// `,"key":"value"` (or `{"key":"value"` for the first member when `first`).
+void AppendField(std::string& out, std::string_view key, std::string_view value,
+                 bool first = false) {
+  out += first ? "{\"" : ",\"";
+  out += key;
+  out += "\":";
+  AppendJsonString(out, value);
+}
+
 void AppendTime(std::string& out, std::int64_t unix_ms) {
   AppendJsonString(out, FormatRfc3339(FromUnixMillis(unix_ms)));
 }
@@ -106,12 +115,9 @@ void AppendSide(std::string& out, const storage::ConflictSide& side) {
 }
 
 void AppendConflict(std::string& out, const storage::SyncConflictRecord& c) {
-  out += "{\"id\":";
-  AppendJsonString(out, c.id);
-  out += ",\"item_type\":";
-  AppendJsonString(out, c.item_type);
-  out += ",\"item_id\":";
-  AppendJsonString(out, c.item_id);
+  AppendField(out, "id", c.id, /*first=*/true);
+  AppendField(out, "item_type", c.item_type);
+  AppendField(out, "item_id", c.item_id);
   out += ",\"detected_at\":";
   AppendTime(out, c.detected_at);
   out += ",\"local_version\":";
@@ -131,27 +137,14 @@ void AppendWrittenItem(std::string& out, const storage::SyncItemRecord& item) {
 }
 
 void AppendOutcome(std::string& out, const sync::ChangeOutcome& o) {
-  out += "{\"change_id\":";
-  AppendJsonString(out, o.change_id);
-  out += ",\"item_type\":";
-  AppendJsonString(out, o.item_type);
-  out += ",\"item_id\":";
-  AppendJsonString(out, o.item_id);
-  out += ",\"status\":";
-  AppendJsonString(out, sync::OutcomeStatusName(o.status));
+  AppendField(out, "change_id", o.change_id, /*first=*/true);
+  AppendField(out, "item_type", o.item_type);
+  AppendField(out, "item_id", o.item_id);
+  AppendField(out, "status", sync::OutcomeStatusName(o.status));
   out += ",\"sync_version\":" + std::to_string(o.sync_version);
-  if (!o.reason.empty()) {
-    out += ",\"reason\":";
-    AppendJsonString(out, o.reason);
-  }
-  if (!o.conflict_id.empty()) {
-    out += ",\"conflict_id\":";
-    AppendJsonString(out, o.conflict_id);
-  }
-  if (!o.first_status.empty()) {
-    out += ",\"first_status\":";
-    AppendJsonString(out, o.first_status);
-  }
+  if (!o.reason.empty()) AppendField(out, "reason", o.reason);
+  if (!o.conflict_id.empty()) AppendField(out, "conflict_id", o.conflict_id);
+  if (!o.first_status.empty()) AppendField(out, "first_status", o.first_status);
   if (!o.stripped.empty()) {
     out += ",\"stripped\":[";
     for (std::size_t i = 0; i < o.stripped.size(); ++i) {
@@ -242,9 +235,7 @@ std::string UploadResultJson(const sync::UploadResult& result, const json::array
     out.push_back('}');
   }
   out += "],\"message\":";
-  AppendJsonString(out, "Synced " + std::to_string(result.applied) + " items, " +
-                            std::to_string(result.conflicts.size()) + " conflicts, " +
-                            std::to_string(result.rejected) + " rejected");
+  AppendJsonString(out, result.message);
   out.push_back('}');
   return out;
 }

@@ -96,6 +96,7 @@ struct UploadResult {
   std::vector<storage::SyncConflictRecord> conflicts;  // detected by this upload
   int applied = 0;
   int rejected = 0;
+  std::string message;  // "Synced 3 items, 1 conflicts, 0 rejected", for both transports
 };
 
 struct DownloadRequest {

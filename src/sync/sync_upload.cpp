@@ -345,6 +345,9 @@ Result<UploadResult> SyncService::UploadOnce(std::string_view user_id, const Upl
       metrics_->CountSyncConflict("detected");
     }
   }
+  result.message = "Synced " + std::to_string(result.applied) + " items, " +
+                   std::to_string(result.conflicts.size()) + " conflicts, " +
+                   std::to_string(result.rejected) + " rejected";
   return result;
 }
 
