@@ -1,5 +1,5 @@
 // Cursor: the opaque download position over a user's server-assigned change sequence
-// (API.md, Sync: GET /download; REFERENCE.md section 4: never a clock).
+// (API.md, Sync: GET /download; PROTOCOLS.md section 4: never a clock).
 //
 // `seq` is the sequence number of the last change the client has seen; 0 means "before
 // every change". The text form is base64url without padding (18 characters) of

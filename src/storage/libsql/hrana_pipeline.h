@@ -1,4 +1,4 @@
-// Hrana pipeline requests and responses (REFERENCE.md section 1): building the JSON of
+// Hrana pipeline requests and responses (PROTOCOLS.md section 1): building the JSON of
 // `execute` and atomic `batch` requests, and reading a pipeline response back into
 // ResultSets and Statuses (errors mapped by hrana_status.h).
 //

@@ -1,5 +1,5 @@
 // The remote libSQL backend of Database (the contract is in storage/database.h), over
-// Hrana-over-HTTP (REFERENCE.md section 1).
+// Hrana-over-HTTP (PROTOCOLS.md section 1).
 //
 // Opening probes the server once: `GET /v3`, then `GET /v2`, answering 2xx make it a
 // full server (pipelines on that version, each ended by `close`); otherwise a server
