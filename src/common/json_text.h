@@ -6,8 +6,9 @@
 
 namespace howler {
 
-// Appends `s` as a quoted JSON string (control characters, quotes and backslashes
-// escaped; bytes >= 0x80 passed through as UTF-8).
+// Appends `s` as a quoted JSON string: control characters, quotes and backslashes
+// escaped; well-formed UTF-8 passed through; each byte of an ill-formed sequence written
+// as \ufffd, so the output is always valid JSON text whatever `s` holds.
 void AppendJsonString(std::string& out, std::string_view s);
 std::string JsonString(std::string_view s);
 

@@ -33,6 +33,10 @@ class Headers {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
+// The method as a metric label or log field: one of the RFC 9110 methods plus PATCH, or
+// "OTHER" for anything else, so that invented methods cannot grow label sets.
+std::string_view MethodLabel(std::string_view method);
+
 struct Request {
   std::string method;                             // "GET", "POST", ...
   std::string target;                             // as received: path and query

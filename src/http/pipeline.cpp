@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "common/ids.h"
 #include "common/log.h"
+#include "common/utf8.h"
 #include "common/worker_pool.h"
 #include "http/gzip.h"
 #include "http/responses.h"
@@ -103,6 +104,25 @@ std::optional<Response> CheckBody(Request& req, std::size_t max_body) {
   if (!decoded.ok()) return ErrorResponse(decoded.status());
   req.body = std::move(decoded).value();
   req.headers.Remove("Content-Encoding");
+  return std::nullopt;
+}
+
+// Decoded query and path parameters must be valid UTF-8 (a handler may use them as
+// identifiers, store or log them): 400 naming the parameter otherwise.
+std::optional<Response> CheckParamsText(const Request& req) {
+  for (const auto& [name, value] : req.query) {
+    if (!IsValidUtf8(name)) {
+      return ErrorResponse(InvalidArgumentError("a query parameter name is not valid UTF-8"));
+    }
+    if (!IsValidUtf8(value)) {
+      return ErrorResponse(InvalidArgumentError("query parameter " + name + " is not valid UTF-8"));
+    }
+  }
+  for (const auto& [name, value] : req.path_params) {
+    if (!IsValidUtf8(value)) {
+      return ErrorResponse(InvalidArgumentError("path segment {" + name + "} is not valid UTF-8"));
+    }
+  }
   return std::nullopt;
 }
 
@@ -214,6 +234,7 @@ void Pipeline::Handle(Request request, Responder done) const {
   ex->route = match.route;
   req.route = match.route->pattern;
   req.path_params = std::move(match.params);
+  if (auto rejected = CheckParamsText(req)) return Finish(ex, std::move(*rejected));
   if (auto rejected = CheckBody(req, options_.max_body_bytes)) {
     return Finish(ex, std::move(*rejected));
   }
@@ -267,8 +288,10 @@ void Pipeline::Finish(const std::shared_ptr<Exchange>& ex, Response r) const {
   }
 
   const double seconds = metrics::SecondsSince(req.received_at);
+  // Labels and log fields from closed sets only: an invented method is "OTHER".
+  const std::string_view method = MethodLabel(req.method);
   if (metrics_) {
-    metrics_->ObserveHttpRequest(req.method, req.route, r.status, seconds);
+    metrics_->ObserveHttpRequest(method, req.route, r.status, seconds);
     metrics_->AddHttpInFlight(-1);
   }
   if (!r.log_detail.empty()) {
@@ -276,7 +299,7 @@ void Pipeline::Finish(const std::shared_ptr<Exchange>& ex, Response r) const {
                {{"request_id", req.request_id}, {"route", req.route}, {"detail", r.log_detail}});
   }
   if (options_.access_log) {
-    log::Info("http", {{"method", req.method},
+    log::Info("http", {{"method", method},
                        {"route", req.route},
                        {"status", r.status},
                        {"duration_ms", seconds * 1000.0},

@@ -207,6 +207,37 @@ TEST_F(PipelineTest, CountsRequestsByRouteTemplate) {
   EXPECT_EQ(text.find("/no/such/path"), std::string::npos);
 }
 
+TEST_F(PipelineTest, InventedMethodsShareOneLabel) {
+  for (int i = 0; i < 50; ++i) {
+    Request r = Get("/thing/1");
+    r.method = "X" + std::to_string(i) + std::string(100, 'M');
+    EXPECT_EQ(Run(std::move(r)).status, 405);
+  }
+  const std::string text = metrics_.Serialize();
+  EXPECT_NE(text.find("method=\"OTHER\",route=\"unmatched\",status=\"405\"} 50"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("MMMM"), std::string::npos);
+  EXPECT_EQ(MethodLabel("PATCH"), "PATCH");
+  EXPECT_EQ(MethodLabel("get"), "OTHER");
+}
+
+TEST_F(PipelineTest, InvalidUtf8InQueryOrPathIs400NamingIt) {
+  Request query = Get("/thing/1");
+  query.query.emplace("device_id", "\xff\xfe");
+  Response r = Run(std::move(query));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("query parameter device_id is not valid UTF-8"), std::string::npos)
+      << r.body;
+
+  Response path = Run(Get("/thing/a\xc3"));
+  EXPECT_EQ(path.status, 400);
+  EXPECT_NE(path.body.find("{id}"), std::string::npos) << path.body;
+
+  Request fine = Get("/thing/caf\xc3\xa9");
+  fine.query.emplace("q", "caf\xc3\xa9");
+  EXPECT_EQ(Run(std::move(fine)).status, 200);
+}
+
 TEST(ClientIpTest, AddressMatching) {
   EXPECT_TRUE(AddressMatches("10.1.2.3", "10.0.0.0/8"));
   EXPECT_FALSE(AddressMatches("11.1.2.3", "10.0.0.0/8"));

@@ -14,6 +14,8 @@
 //   constraint (NOT NULL, CHECK, FOREIGN KEY) is FAILED_PRECONDITION, a busy/locked or
 //   unreachable database is UNAVAILABLE, malformed SQL is INTERNAL. Messages are safe
 //   to show a client; details go to the log.
+// - Text parameters must be valid UTF-8: a statement with another one fails with
+//   INVALID_ARGUMENT before anything is sent or bound (so a batch applies nothing).
 // - Implementations are safe to call from many threads at once.
 #pragma once
 

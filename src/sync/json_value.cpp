@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "common/json_text.h"
+#include "common/utf8.h"
 
 namespace howler::sync {
 
@@ -351,6 +352,7 @@ class Parser {
 }  // namespace
 
 Result<JsonValue> ParseJson(std::string_view text, int max_depth) {
+  if (!IsValidUtf8(text)) return InvalidArgumentError("JSON text is not valid UTF-8");
   return Parser(text, max_depth).ParseDocument();
 }
 

@@ -74,7 +74,8 @@ std::string SerializeJson(const JsonValue& value);
 void AppendJson(std::string& out, const JsonValue& value);
 
 // Parses one JSON text (RFC 8259; surrounding whitespace allowed). INVALID_ARGUMENT for
-// malformed text, trailing bytes, invalid escapes or nesting deeper than `max_depth`.
+// malformed text, text that is not valid UTF-8, trailing bytes, invalid escapes (lone
+// surrogates among them) or nesting deeper than `max_depth`.
 Result<JsonValue> ParseJson(std::string_view text, int max_depth = 64);
 
 }  // namespace howler::sync

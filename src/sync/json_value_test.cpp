@@ -59,6 +59,8 @@ TEST(JsonValueTest, EveryTruncationAndByteFlipIsHandled) {
       R"({"a":[1,-2.5e-3,true,null,{"b":"\u00e9\"x\n"}],"c":{},"d":[],"e":"\ud83d\ude00"})";
   ASSERT_TRUE(ParseJson(doc).ok());
   std::minstd_rand random(42);
+  EXPECT_FALSE(ParseJson("{\"a\":\"\xff\"}").ok());
+  EXPECT_FALSE(ParseJson(R"({"a":"\ud800"})").ok());
   for (std::size_t cut = 0; cut < doc.size(); ++cut) {
     EXPECT_FALSE(ParseJson(doc.substr(0, cut)).ok()) << cut;
   }

@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "common/crypto.h"
+#include "common/utf8.h"
 
 namespace howler::storage {
 namespace {
@@ -60,6 +61,8 @@ Result<json::value> EncodeHranaValue(const Value& value) {
           }
           return json::value(json::object{{"type", "float"}, {"value", v}});
         } else if constexpr (std::is_same_v<T, std::string>) {
+          // JSON cannot carry invalid UTF-8: it would reach the server as a broken request.
+          if (!IsValidUtf8(v)) return InvalidArgumentError("a text parameter is not valid UTF-8");
           return json::value(json::object{{"type", "text"}, {"value", v}});
         } else {
           return json::value(json::object{{"type", "blob"}, {"base64", Base64Encode(v.bytes)}});

@@ -1,8 +1,12 @@
 #include "storage/sqlite/sqlite_connection.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <climits>
 #include <variant>
 
+#include "common/utf8.h"
 #include "storage/sqlite/sqlite_status.h"
 
 namespace howler::storage {
@@ -70,10 +74,19 @@ Value ReadColumn(sqlite3_stmt* statement, int i) {
   }
 }
 
+// Creates a missing database file readable by its owner only; SQLite gives its -wal and
+// -shm files the database file's mode. Paths SQLite does not treat as files are skipped.
+void CreateOwnerOnly(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return;
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) ::close(fd);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
     const std::string& path, const SqliteConnectionOptions& options) {
+  if (!options.read_only) CreateOwnerOnly(path);
   const int flags =
       SQLITE_OPEN_NOMUTEX |
       (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
@@ -119,6 +132,10 @@ Result<ResultSet> SqliteConnection::Run(const Statement& statement) {
                          " parameters, " + std::to_string(statement.params.size()) + " given");
   }
   for (std::size_t i = 0; i < statement.params.size(); ++i) {
+    const auto* text = std::get_if<std::string>(&statement.params[i]);
+    if (text != nullptr && !IsValidUtf8(*text)) {
+      return InvalidArgumentError("a text parameter is not valid UTF-8");
+    }
     const int rc = std::visit(Binder{stmt, static_cast<int>(i + 1)}, statement.params[i]);
     if (rc != SQLITE_OK) {
       return Error(rc);
