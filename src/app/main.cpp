@@ -10,6 +10,7 @@
 #include "app/application.h"
 #include "app/build_info.h"
 #include "app/database_factory.h"
+#include "app/process_limits.h"
 #include "app/user_commands.h"
 #include "common/clock.h"
 #include "common/log.h"
@@ -72,6 +73,7 @@ int Version() {
 }
 
 int Main(int argc, char** argv) {
+  RestrictFileModes();
   CLI::App cli{"howlerops-server: the Howlerops cloud backend (auth and sync)"};
   cli.require_subcommand(0, 1);
   bool show_version = false;

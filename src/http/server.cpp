@@ -1,5 +1,5 @@
 // The only translation unit that includes Beast and Asio (they cost 15-20 s to compile).
-// Coroutines are free functions taking their arguments by value (STACK.md: GCC 12.2
+// Coroutines are free functions taking their arguments by value (LIBRARIES.md: GCC 12.2
 // miscompiles capturing lambda coroutines).
 #include "http/server.h"
 
@@ -145,6 +145,14 @@ std::string ParseFailureResponse(beast::error_code ec) {
   return SerializeResponse(r, 11, false);
 }
 
+// A request whose Transfer-Encoding leaves its length unknowable (wire.h).
+bool HasUnacceptedFraming(const bhttp::request_parser<bhttp::string_body>& parser) {
+  std::vector<std::string_view> values;
+  const auto [first, last] = parser.get().equal_range(bhttp::field::transfer_encoding);
+  for (auto it = first; it != last; ++it) values.push_back(it->value());
+  return !IsAcceptedTransferEncoding(values);
+}
+
 bool IsQuietDisconnect(beast::error_code ec) {
   return ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
          ec == asio::error::connection_reset || ec == beast::error::timeout ||
@@ -170,6 +178,11 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, StatePtr state) {
         const std::string reply = ParseFailureResponse(ec);
         co_await asio::async_write(stream, asio::buffer(reply), token);
       }
+      break;
+    }
+    if (HasUnacceptedFraming(parser)) {
+      const std::string reply = ParseFailureResponse(bhttp::error::bad_transfer_encoding);
+      co_await asio::async_write(stream, asio::buffer(reply), token);
       break;
     }
     // From here the request is in flight: shutdown waits for it, body included.
@@ -209,7 +222,14 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, StatePtr state) {
   stream.socket().close(ec);
 }
 
+// Accepts until the acceptor closes. After a failed accept (EMFILE, ENFILE, ENOBUFS) it
+// waits before the next try, from 10 ms doubling to 1 s while failures go on, so that
+// running out of descriptors does not turn the loop into a busy spin.
 asio::awaitable<void> AcceptLoop(StatePtr state) {
+  constexpr auto kFirstBackoff = std::chrono::milliseconds(10);
+  constexpr auto kMaxBackoff = std::chrono::seconds(1);
+  std::chrono::milliseconds backoff = kFirstBackoff;
+  asio::steady_timer pause(*state->contexts[0]);
   for (;;) {
     beast::error_code ec;
     auto& context = *state->contexts[state->next_context++ % state->contexts.size()];
@@ -217,8 +237,14 @@ asio::awaitable<void> AcceptLoop(StatePtr state) {
         context, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted || !state->acceptor->is_open()) co_return;
-      continue;  // e.g. EMFILE: keep accepting once descriptors free up
+      log::Warn("accept failed; backing off",
+                {{"error", ec.message()}, {"backoff_ms", static_cast<int>(backoff.count())}});
+      pause.expires_after(backoff);
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      backoff = std::min<std::chrono::milliseconds>(backoff * 2, kMaxBackoff);
+      continue;
     }
+    backoff = kFirstBackoff;
     socket.set_option(tcp::no_delay(true), ec);
     auto executor = socket.get_executor();
     asio::co_spawn(executor, ServeConnection(std::move(socket), state), asio::detached);

@@ -70,4 +70,13 @@ std::string SerializeResponse(const Response& r, unsigned version, bool keep_ali
   return out;
 }
 
+bool IsAcceptedTransferEncoding(const std::vector<std::string_view>& values) {
+  if (values.empty()) return true;
+  if (values.size() != 1) return false;
+  std::string_view v = values.front();
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return EqualsIgnoreCase(v, "chunked");
+}
+
 }  // namespace howler::http

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "http/message.h"
 
@@ -15,5 +17,12 @@ namespace howler::http {
 std::string SerializeResponse(const Response& response, unsigned version, bool keep_alive);
 
 std::string_view ReasonPhrase(int status);
+
+// Whether a request's Transfer-Encoding fields (in arrival order; empty when it has none)
+// frame a body this server reads: none, or exactly one field whose value is `chunked`
+// (any case, surrounding spaces allowed). Anything else (`chunked, identity`, `xchunked`,
+// `identity`, two fields) makes the body length unknowable (RFC 9112 section 6.3): the
+// server answers 400 and closes, never reading the rest as a next request.
+bool IsAcceptedTransferEncoding(const std::vector<std::string_view>& values);
 
 }  // namespace howler::http

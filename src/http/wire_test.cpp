@@ -33,5 +33,18 @@ TEST(WireTest, NoContentHasNoBodyOrLength) {
   EXPECT_EQ(wire, "HTTP/1.1 204 No Content\r\nServer: howlerops\r\n\r\n");
 }
 
+TEST(WireTest, OnlyPlainChunkedTransferEncodingIsAccepted) {
+  EXPECT_TRUE(IsAcceptedTransferEncoding({}));
+  EXPECT_TRUE(IsAcceptedTransferEncoding({"chunked"}));
+  EXPECT_TRUE(IsAcceptedTransferEncoding({" Chunked "}));
+  EXPECT_FALSE(IsAcceptedTransferEncoding({"chunked, identity"}));
+  EXPECT_FALSE(IsAcceptedTransferEncoding({"identity, chunked"}));
+  EXPECT_FALSE(IsAcceptedTransferEncoding({"xchunked"}));
+  EXPECT_FALSE(IsAcceptedTransferEncoding({"identity"}));
+  EXPECT_FALSE(IsAcceptedTransferEncoding({"gzip"}));
+  EXPECT_FALSE(IsAcceptedTransferEncoding({""}));
+  EXPECT_FALSE(IsAcceptedTransferEncoding({"chunked", "chunked"}));
+}
+
 }  // namespace
 }  // namespace howler::http

@@ -61,7 +61,7 @@ void PrintTo(const Blob& blob, std::ostream* os) {
 void DatabaseContractTest::SetUp() {
   db_ = GetParam().make();
   if (db_ == nullptr) {
-    GTEST_SKIP() << "backend " << GetParam().name << " is not available";
+    FAIL() << "backend " << GetParam().name << " is not available (run scripts/setup.sh)";
   }
 }
 
@@ -297,6 +297,20 @@ TEST_P(DatabaseContractTest, BatchWithMalformedStatementAppliesNothing) {
   });
   EXPECT_EQ(results.status().code(), StatusCode::kInternal) << results.status().ToString();
   EXPECT_EQ(CountRows(db(), t), 0);
+}
+
+TEST_P(DatabaseContractTest, InvalidUtf8TextIsInvalidArgumentAndAppliesNothing) {
+  const std::string t = CreateTable("id INTEGER PRIMARY KEY, v TEXT NOT NULL");
+  const std::string insert = "INSERT INTO " + t + " (id, v) VALUES (?, ?)";
+  auto single = db().Execute({insert, {Int(1), Text("\xff\xfe")}});
+  EXPECT_EQ(single.status().code(), StatusCode::kInvalidArgument) << single.status().ToString();
+  auto batch = db().Batch({{insert, {Int(2), Text("fine")}}, {insert, {Int(3), Text("a\xc3")}}});
+  EXPECT_EQ(batch.status().code(), StatusCode::kInvalidArgument) << batch.status().ToString();
+  EXPECT_EQ(CountRows(db(), t), 0);
+  // Valid multi-byte text and the same bytes as a blob are fine.
+  EXPECT_TRUE(db().Execute({insert, {Int(4), Text("caf\xc3\xa9 \xf0\x9f\x98\x80")}}).ok());
+  EXPECT_TRUE(db().Query({"SELECT ?", {Blob{"\xff\xfe"}}}).ok());
+  EXPECT_EQ(CountRows(db(), t), 1);
 }
 
 TEST_P(DatabaseContractTest, EmptyBatchSucceeds) {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <optional>
@@ -51,6 +52,22 @@ TEST_F(SqliteDatabaseTest, FileDatabaseUsesWalForeignKeysAndNormalSync) {
   EXPECT_EQ(QueryOne(*db, "PRAGMA foreign_keys"), Value(std::int64_t{1}));
   EXPECT_EQ(QueryOne(*db, "PRAGMA synchronous"), Value(std::int64_t{1}));  // NORMAL
   EXPECT_EQ(QueryOne(*db, "PRAGMA temp_store"), Value(std::int64_t{2}));   // MEMORY
+}
+
+TEST_F(SqliteDatabaseTest, DatabaseWalAndShmFilesAreOwnerOnly) {
+  const mode_t previous = ::umask(022);  // the usual umask: 0644 files unless we say so
+  {
+    auto db = MustOpen({.path = DbPath()});
+    ASSERT_NE(db, nullptr);
+    ASSERT_TRUE(db->Execute({"CREATE TABLE t (v TEXT)", {}}).ok());
+    ASSERT_TRUE(db->Execute({"INSERT INTO t VALUES ('x')", {}}).ok());
+    for (const std::string suffix : {"", "-wal", "-shm"}) {
+      struct stat st {};
+      ASSERT_EQ(::stat((DbPath() + suffix).c_str(), &st), 0) << suffix;
+      EXPECT_EQ(st.st_mode & 0777, 0600u) << suffix;
+    }
+  }
+  ::umask(previous);
 }
 
 TEST_F(SqliteDatabaseTest, SynchronousFullIsConfigurable) {
