@@ -5,6 +5,7 @@
 #include "app/build_info.h"
 #include "app/database_factory.h"
 #include "app/job_runner.h"
+#include "app/process_limits.h"
 #include "auth/access_token.h"
 #include "auth/auth_service.h"
 #include "auth/password_hasher.h"
@@ -236,10 +237,11 @@ Status Application::StartAuth() {
   auth.max_login_attempts = options_.max_login_attempts;
   auth.lockout_duration = options_.lockout_duration;
   auth.resend_interval = options_.verification_resend_interval;
+  auth.event_retention = options_.auth_event_retention;
   auth.profile_cache_ttl = options_.session_cache_ttl;
   p.auth = std::make_unique<auth::AuthService>(
       auth, auth::AuthDeps{*p.db, *p.hasher, *p.access_tokens, *p.refresh_tokens, *p.session_cache,
-                           *p.mailer, p.clock, &p.metrics});
+                           *p.mailer, p.clock, &p.metrics, p.workers.get()});
   return Status::Ok();
 }
 
@@ -293,6 +295,8 @@ int RunServe(config::Options options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  const std::uint64_t descriptors = RaiseFileDescriptorLimit();
+  log::Info("file descriptor limit", {{"soft", static_cast<std::int64_t>(descriptors)}});
   Application app(std::move(options));
   if (Status s = app.Start(); !s.ok()) {
     log::Error("start-up failed", {{"error", s.message()}});

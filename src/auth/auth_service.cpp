@@ -4,6 +4,8 @@
 #include "common/crypto.h"
 #include "common/ids.h"
 #include "common/log.h"
+#include "common/utf8.h"
+#include "common/worker_pool.h"
 #include "email/mailer.h"
 #include "metrics/metrics.h"
 
@@ -38,6 +40,19 @@ Status Unauthenticated(std::string_view message = "invalid or expired token") {
   return UnauthenticatedError(std::string(message));
 }
 
+// Client details are kept whatever the client sent: made valid text of bounded size
+// before they reach a session row or the audit trail.
+constexpr std::size_t kMaxIpBytes = 64;
+constexpr std::size_t kMaxUserAgentBytes = 512;
+constexpr std::size_t kMaxDeviceNameBytes = 128;
+
+std::string StoredIp(const ClientInfo& client) {
+  return ToCleanText(client.ip, kMaxIpBytes);
+}
+std::string StoredUserAgent(const ClientInfo& client) {
+  return ToCleanText(client.user_agent, kMaxUserAgentBytes);
+}
+
 }  // namespace
 
 AuthService::AuthService(AuthOptions options, AuthDeps deps)
@@ -59,8 +74,9 @@ Statement AuthService::Event(std::string_view event, std::string_view user_id,
                              std::string_view session_id, const ClientInfo& client,
                              std::int64_t now) const {
   return storage::AuthEventStore::Insert(
-      NewUuidV7(deps_.clock.Now()), {std::string(event), std::string(user_id),
-                                     std::string(session_id), client.ip, client.user_agent, now});
+      NewUuidV7(deps_.clock.Now()),
+      {std::string(event), std::string(user_id), std::string(session_id), StoredIp(client),
+       StoredUserAgent(client), now});
 }
 
 SessionRecord AuthService::NewSession(const std::string& user_id, const std::string& device,
@@ -69,9 +85,9 @@ SessionRecord AuthService::NewSession(const std::string& user_id, const std::str
   s.id = NewUuidV7(deps_.clock.Now());
   s.user_id = user_id;
   s.refresh_salt = RefreshTokenCodec::NewSalt();
-  s.device_name = device.substr(0, 128);
-  s.ip_address = client.ip;
-  s.user_agent = client.user_agent.substr(0, 512);
+  s.device_name = ToCleanText(device, kMaxDeviceNameBytes);
+  s.ip_address = StoredIp(client);
+  s.user_agent = StoredUserAgent(client);
   s.created_at = now;
   s.last_seen_at = now;
   s.expires_at = now + Ms(options_.refresh_lifetime);
@@ -147,7 +163,7 @@ Status AuthService::LoginFailed(const std::string& account_key, const LockoutRec
   std::vector<Statement> batch = {
       storage::LoginAttemptStore::PutLockout(account_key, ToRecord(next), now),
       storage::LoginAttemptStore::InsertAttempt(NewUuidV7(deps_.clock.Now()), account_key,
-                                                client.ip, false, now),
+                                                StoredIp(client), false, now),
       Event("login_failed", user_id, "", client, now)};
   if (locked_now) batch.push_back(Event("locked", user_id, "", client, now));
   HOWLER_RETURN_IF_ERROR(deps_.db.Batch(batch).status());
@@ -190,7 +206,7 @@ Result<TokenPair> AuthService::Login(const LoginRequest& req, const ClientInfo& 
   std::vector<Statement> batch = {
       storage::SessionStore::Insert(session), storage::UserStore::UpdateLastLogin(user->id, now),
       storage::LoginAttemptStore::InsertAttempt(NewUuidV7(deps_.clock.Now()), account_key,
-                                                client.ip, true, now),
+                                                StoredIp(client), true, now),
       Event("login", user->id, session.id, client, now)};
   if (lock.failures != 0 || lock.lock_count != 0) {
     batch.push_back(storage::LoginAttemptStore::PutLockout(
@@ -228,7 +244,7 @@ Result<TokenPair> AuthService::Refresh(std::string_view token, const ClientInfo&
       HOWLER_ASSIGN_OR_RETURN(
           auto results,
           deps_.db.Batch({storage::SessionStore::Rotate(s.id, s.refresh_counter, now, expires,
-                                                        client.ip, client.user_agent),
+                                                        StoredIp(client), StoredUserAgent(client)),
                           Event("refresh", s.user_id, s.id, client, now)}));
       if (results[0].rows.empty()) continue;  // another refresh won: re-read, take grace
       s.refresh_counter = storage::AsInt(results[0].rows[0][0]);
@@ -279,16 +295,18 @@ Result<Principal> AuthService::Authenticate(std::string_view access_token) {
     claims = std::move(verified).value();
     verified_tokens_.Put(access_token, *claims);
   }
-  switch (deps_.session_cache.Get(claims->session_id)) {
+  switch (deps_.session_cache.Get(claims->session_id, claims->user_id)) {
     case SessionCache::State::kRevoked:
       return Unauthenticated();
     case SessionCache::State::kUnknown: {
-      HOWLER_ASSIGN_OR_RETURN(bool active,
-                              sessions_.IsActive(claims->session_id, deps_.clock.NowMillis()));
-      if (!active) {
+      HOWLER_ASSIGN_OR_RETURN(std::optional<std::string> owner,
+                              sessions_.ActiveOwner(claims->session_id, deps_.clock.NowMillis()));
+      if (!owner) {
         deps_.session_cache.MarkRevoked(claims->session_id);
         return Unauthenticated();
       }
+      // A session serves only its own user's tokens; a mismatch leaves the session alone.
+      if (*owner != claims->user_id) return Unauthenticated();
       deps_.session_cache.PutActive(claims->session_id, claims->user_id);
       break;
     }
@@ -397,15 +415,37 @@ Status AuthService::ResendVerification(const Principal& who) {
 
 Status AuthService::RequestPasswordReset(std::string_view email_in, const ClientInfo& client) {
   HOWLER_ASSIGN_OR_RETURN(std::string email, NormalizeEmail(email_in));
-  HOWLER_ASSIGN_OR_RETURN(auto user, users_.FindByEmail(email));
-  if (!user || !user->active) return Status::Ok();  // same answer for unknown addresses
-  const std::int64_t now = deps_.clock.NowMillis();
-  std::vector<Statement> batch;
-  const std::string token = NewEmailToken(TokenKind::kPasswordReset, user->id, now, batch);
-  batch.push_back(Event("reset_requested", user->id, "", client, now));
-  HOWLER_RETURN_IF_ERROR(deps_.db.Batch(batch).status());
-  deps_.mailer.Send({email::EmailType::kPasswordReset, user->email, user->username, token});
+  if (deps_.background == nullptr) {
+    SendPasswordReset(email, client);
+    return Status::Ok();
+  }
+  const bool queued = deps_.background->TrySubmit(
+      [this, email = std::move(email), client] { SendPasswordReset(email, client); });
+  if (!queued) return UnavailableError("server is busy, retry shortly").WithRetryAfter(1);
   return Status::Ok();
+}
+
+void AuthService::SendPasswordReset(const std::string& email, const ClientInfo& client) {
+  auto user = users_.FindByEmail(email);
+  if (!user.ok()) {
+    log::Warn("password reset request dropped", {{"error", user.status().message()}});
+    return;
+  }
+  if (!*user || !(*user)->active) return;
+  const std::int64_t now = deps_.clock.NowMillis();
+  const std::string token = Base64UrlEncode(RandomBytes(32));
+  // At most one reset email per account per resend interval, whoever asks from where.
+  auto results =
+      deps_.db.Batch({storage::TokenStore::InsertUnlessRecent(
+                          TokenKind::kPasswordReset, TokenHash(token), (*user)->id, now,
+                          now + Ms(options_.reset_ttl), now - Ms(options_.resend_interval) + 1),
+                      Event("reset_requested", (*user)->id, "", client, now)});
+  if (!results.ok()) {
+    log::Warn("password reset request dropped", {{"error", results.status().message()}});
+    return;
+  }
+  if ((*results)[0].rows.empty()) return;  // one was sent recently
+  deps_.mailer.Send({email::EmailType::kPasswordReset, (*user)->email, (*user)->username, token});
 }
 
 Status AuthService::ResetPassword(std::string_view token, std::string_view next,
@@ -448,6 +488,9 @@ Status AuthService::Cleanup() {
   HOWLER_RETURN_IF_ERROR(sessions_.DeleteEnded(week_ago));
   HOWLER_RETURN_IF_ERROR(attempts_.DeleteOld(now - Ms(std::chrono::hours(24 * 30)), now));
   HOWLER_RETURN_IF_ERROR(tokens_.DeleteEnded(now));
+  HOWLER_RETURN_IF_ERROR(
+      deps_.db.Execute(storage::AuthEventStore::DeleteOlderThan(now - Ms(options_.event_retention)))
+          .status());
   HOWLER_ASSIGN_OR_RETURN(std::int64_t active, sessions_.CountActive(now));
   if (deps_.metrics) deps_.metrics->SetActiveSessions(static_cast<double>(active));
   return Status::Ok();

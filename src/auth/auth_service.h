@@ -28,6 +28,9 @@
 #include "storage/token_store.h"
 #include "storage/user_store.h"
 
+namespace howler {
+class WorkerPool;
+}
 namespace howler::email {
 class Mailer;
 }
@@ -43,6 +46,8 @@ struct AuthOptions {
   std::chrono::milliseconds verification_ttl = std::chrono::hours(24);
   std::chrono::milliseconds reset_ttl = std::chrono::hours(1);
   std::chrono::milliseconds resend_interval = std::chrono::seconds(60);
+  // Audit events older than this are deleted by Cleanup (AUTH_EVENT_RETENTION).
+  std::chrono::milliseconds event_retention = std::chrono::hours(24 * 365);
   std::uint32_t max_login_attempts = 5;
   std::chrono::milliseconds lockout_duration = std::chrono::minutes(15);
   // How long a profile read here is served without reading the store (SESSION_CACHE_TTL);
@@ -94,6 +99,9 @@ struct AuthDeps {
   email::Mailer& mailer;
   const Clock& clock;
   metrics::Metrics* metrics = nullptr;  // optional
+  // Runs work that the answer must not wait for (the lookup, token write and email of a
+  // password reset request, so its timing reveals nothing). Null runs it inline.
+  WorkerPool* background = nullptr;
 };
 
 class AuthService {
@@ -119,13 +127,17 @@ class AuthService {
 
   Status VerifyEmail(std::string_view token, const ClientInfo& client);
   Status ResendVerification(const Principal& who);
-  // Same answer for unknown addresses; INVALID_ARGUMENT only for a malformed one.
+  // Same answer, at once, for every address: the lookup, the token and the email happen
+  // after it (AuthDeps::background). At most one reset email per account per
+  // resend_interval. INVALID_ARGUMENT only for a malformed address; UNAVAILABLE when the
+  // background queue is full.
   Status RequestPasswordReset(std::string_view email, const ClientInfo& client);
   // Ends every session of the user.
   Status ResetPassword(std::string_view token, std::string_view new_password,
                        const ClientInfo& client);
 
-  // Background job: deletes ended sessions, old attempts, used or expired tokens.
+  // Background job: deletes ended sessions, old attempts, used or expired tokens, and
+  // audit events older than event_retention.
   Status Cleanup();
 
  private:
@@ -137,6 +149,7 @@ class AuthService {
   storage::Statement Event(std::string_view event, std::string_view user_id,
                            std::string_view session_id, const ClientInfo& client,
                            std::int64_t now) const;
+  void SendPasswordReset(const std::string& email, const ClientInfo& client);
   std::string NewEmailToken(storage::TokenKind kind, const std::string& user_id, std::int64_t now,
                             std::vector<storage::Statement>& batch) const;
   void Count(std::string_view method, std::string_view result) const;

@@ -9,7 +9,7 @@ SessionCache::SessionCache(std::chrono::milliseconds ttl, std::size_t max_entrie
                            const Clock& clock)
     : ttl_(ttl), max_entries_(std::max<std::size_t>(max_entries, 1)), clock_(clock) {}
 
-SessionCache::State SessionCache::Get(std::string_view session_id) {
+SessionCache::State SessionCache::Get(std::string_view session_id, std::string_view user_id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = entries_.find(session_id);
   if (it == entries_.end()) {
@@ -19,6 +19,7 @@ SessionCache::State SessionCache::Get(std::string_view session_id) {
     Erase(it);
     return State::kUnknown;
   }
+  if (it->second.state == State::kActive && it->second.user_id != user_id) return State::kUnknown;
   return it->second.state;
 }
 

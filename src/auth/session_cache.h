@@ -41,7 +41,9 @@ class SessionCache {
 
   enum class State { kUnknown, kActive, kRevoked };
 
-  State Get(std::string_view session_id);
+  // kActive only when the session was put active for `user_id`: a token naming another
+  // user's session is kUnknown, and the store check refuses it.
+  State Get(std::string_view session_id, std::string_view user_id);
 
   // Records that the store says `session_id` (of `user_id`) is active. Ignored while the
   // session carries a revocation mark.

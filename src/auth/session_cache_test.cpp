@@ -20,19 +20,27 @@ class SessionCacheTest : public testing::Test {
   SessionCache cache_{seconds(30), 1000, clock_};
 };
 
-TEST_F(SessionCacheTest, UnknownUntilPut) {
-  EXPECT_EQ(cache_.Get("s1"), State::kUnknown);
+TEST_F(SessionCacheTest, ActiveOnlyForTheUserItWasPutFor) {
   cache_.PutActive("s1", "u1");
-  EXPECT_EQ(cache_.Get("s1"), State::kActive);
-  EXPECT_EQ(cache_.Get("s2"), State::kUnknown);
+  EXPECT_EQ(cache_.Get("s1", "u2"), State::kUnknown);
+  EXPECT_EQ(cache_.Get("s1", "u1"), State::kActive);
+  cache_.MarkRevoked("s1");
+  EXPECT_EQ(cache_.Get("s1", "u2"), State::kRevoked);
+}
+
+TEST_F(SessionCacheTest, UnknownUntilPut) {
+  EXPECT_EQ(cache_.Get("s1", "u1"), State::kUnknown);
+  cache_.PutActive("s1", "u1");
+  EXPECT_EQ(cache_.Get("s1", "u1"), State::kActive);
+  EXPECT_EQ(cache_.Get("s2", "u1"), State::kUnknown);
 }
 
 TEST_F(SessionCacheTest, ActiveEntriesExpireAfterTheTtl) {
   cache_.PutActive("s1", "u1");
   clock_.Advance(seconds(30) - milliseconds(1));
-  EXPECT_EQ(cache_.Get("s1"), State::kActive);
+  EXPECT_EQ(cache_.Get("s1", "u1"), State::kActive);
   clock_.Advance(milliseconds(1));
-  EXPECT_EQ(cache_.Get("s1"), State::kUnknown);
+  EXPECT_EQ(cache_.Get("s1", "u1"), State::kUnknown);
   EXPECT_EQ(cache_.size(), 0u);
 }
 
@@ -41,43 +49,43 @@ TEST_F(SessionCacheTest, PuttingAgainRestartsTheTtl) {
   clock_.Advance(seconds(20));
   cache_.PutActive("s1", "u1");
   clock_.Advance(seconds(20));
-  EXPECT_EQ(cache_.Get("s1"), State::kActive);
+  EXPECT_EQ(cache_.Get("s1", "u1"), State::kActive);
   clock_.Advance(seconds(10));
-  EXPECT_EQ(cache_.Get("s1"), State::kUnknown);
+  EXPECT_EQ(cache_.Get("s1", "u1"), State::kUnknown);
 }
 
 TEST_F(SessionCacheTest, RevocationTakesEffectAtOnce) {
   cache_.PutActive("s1", "u1");
   cache_.MarkRevoked("s1");
-  EXPECT_EQ(cache_.Get("s1"), State::kRevoked);
+  EXPECT_EQ(cache_.Get("s1", "u1"), State::kRevoked);
   cache_.MarkRevoked("never-seen");
-  EXPECT_EQ(cache_.Get("never-seen"), State::kRevoked);
+  EXPECT_EQ(cache_.Get("never-seen", "u1"), State::kRevoked);
 }
 
 TEST_F(SessionCacheTest, AStalePutCannotReviveARevokedSession) {
   cache_.MarkRevoked("s1");
   cache_.PutActive("s1", "u1");  // a request that read the store before the revocation
-  EXPECT_EQ(cache_.Get("s1"), State::kRevoked);
+  EXPECT_EQ(cache_.Get("s1", "u1"), State::kRevoked);
   clock_.Advance(minutes(4));
   cache_.PutActive("s1", "u1");
-  EXPECT_EQ(cache_.Get("s1"), State::kRevoked);
+  EXPECT_EQ(cache_.Get("s1", "u1"), State::kRevoked);
 }
 
 TEST_F(SessionCacheTest, RevocationMarksOutliveActiveEntries) {
   cache_.MarkRevoked("s1");
   clock_.Advance(SessionCache::kMinRevokedTtl - milliseconds(1));
-  EXPECT_EQ(cache_.Get("s1"), State::kRevoked);
+  EXPECT_EQ(cache_.Get("s1", "u1"), State::kRevoked);
   clock_.Advance(milliseconds(1));
-  EXPECT_EQ(cache_.Get("s1"), State::kUnknown);  // the store decides again
+  EXPECT_EQ(cache_.Get("s1", "u1"), State::kUnknown);  // the store decides again
   cache_.PutActive("s1", "u1");
-  EXPECT_EQ(cache_.Get("s1"), State::kActive);
+  EXPECT_EQ(cache_.Get("s1", "u1"), State::kActive);
 
   SessionCache long_ttl(minutes(10), 100, clock_);
   long_ttl.MarkRevoked("s2");
   clock_.Advance(minutes(10) - milliseconds(1));
-  EXPECT_EQ(long_ttl.Get("s2"), State::kRevoked);
+  EXPECT_EQ(long_ttl.Get("s2", "u1"), State::kRevoked);
   clock_.Advance(milliseconds(1));
-  EXPECT_EQ(long_ttl.Get("s2"), State::kUnknown);
+  EXPECT_EQ(long_ttl.Get("s2", "u1"), State::kUnknown);
 }
 
 TEST_F(SessionCacheTest, MarkUserRevokedCoversOnlyThatUsersSessions) {
@@ -85,25 +93,25 @@ TEST_F(SessionCacheTest, MarkUserRevokedCoversOnlyThatUsersSessions) {
   cache_.PutActive("s2", "u1");
   cache_.PutActive("s3", "u2");
   cache_.MarkUserRevoked("u1");
-  EXPECT_EQ(cache_.Get("s1"), State::kRevoked);
-  EXPECT_EQ(cache_.Get("s2"), State::kRevoked);
-  EXPECT_EQ(cache_.Get("s3"), State::kActive);
+  EXPECT_EQ(cache_.Get("s1", "u1"), State::kRevoked);
+  EXPECT_EQ(cache_.Get("s2", "u1"), State::kRevoked);
+  EXPECT_EQ(cache_.Get("s3", "u2"), State::kActive);
   cache_.PutActive("s1", "u1");
-  EXPECT_EQ(cache_.Get("s1"), State::kRevoked);
+  EXPECT_EQ(cache_.Get("s1", "u1"), State::kRevoked);
 }
 
 TEST_F(SessionCacheTest, MarkUserRevokedCanKeepTheCurrentSession) {
   cache_.PutActive("s1", "u1");
   cache_.PutActive("s2", "u1");
   cache_.MarkUserRevoked("u1", "s2");
-  EXPECT_EQ(cache_.Get("s1"), State::kRevoked);
-  EXPECT_EQ(cache_.Get("s2"), State::kActive);
+  EXPECT_EQ(cache_.Get("s1", "u1"), State::kRevoked);
+  EXPECT_EQ(cache_.Get("s2", "u1"), State::kActive);
 }
 
 TEST_F(SessionCacheTest, MarkUserRevokedOfAnUnknownUserChangesNothing) {
   cache_.PutActive("s1", "u1");
   cache_.MarkUserRevoked("u9");
-  EXPECT_EQ(cache_.Get("s1"), State::kActive);
+  EXPECT_EQ(cache_.Get("s1", "u1"), State::kActive);
   EXPECT_EQ(cache_.size(), 1u);
 }
 
@@ -111,9 +119,9 @@ TEST_F(SessionCacheTest, AMarkedSessionStaysLinkedToItsUser) {
   cache_.PutActive("s1", "u1");
   cache_.MarkRevoked("s1");
   cache_.MarkUserRevoked("u1");
-  EXPECT_EQ(cache_.Get("s1"), State::kRevoked);
+  EXPECT_EQ(cache_.Get("s1", "u1"), State::kRevoked);
   clock_.Advance(SessionCache::kMinRevokedTtl);
-  EXPECT_EQ(cache_.Get("s1"), State::kUnknown);
+  EXPECT_EQ(cache_.Get("s1", "u1"), State::kUnknown);
 }
 
 TEST_F(SessionCacheTest, StaysBoundedAndKeepsTheNewest) {
@@ -122,10 +130,10 @@ TEST_F(SessionCacheTest, StaysBoundedAndKeepsTheNewest) {
     small.PutActive("s" + std::to_string(i), "u" + std::to_string(i % 7));
     ASSERT_LE(small.size(), 100u);
   }
-  EXPECT_EQ(small.Get("s9999"), State::kActive);
-  EXPECT_EQ(small.Get("s9900"), State::kActive);
-  EXPECT_EQ(small.Get("s9899"), State::kUnknown);
-  EXPECT_EQ(small.Get("s0"), State::kUnknown);
+  EXPECT_EQ(small.Get("s9999", "u" + std::to_string(9999 % 7)), State::kActive);
+  EXPECT_EQ(small.Get("s9900", "u" + std::to_string(9900 % 7)), State::kActive);
+  EXPECT_EQ(small.Get("s9899", "u1"), State::kUnknown);
+  EXPECT_EQ(small.Get("s0", "u1"), State::kUnknown);
 }
 
 TEST_F(SessionCacheTest, EvictedSessionsLeaveTheUserIndex) {
@@ -134,9 +142,9 @@ TEST_F(SessionCacheTest, EvictedSessionsLeaveTheUserIndex) {
   tiny.PutActive("s2", "u1");
   tiny.PutActive("s3", "u2");  // evicts s1
   tiny.MarkUserRevoked("u1");
-  EXPECT_EQ(tiny.Get("s1"), State::kUnknown);
-  EXPECT_EQ(tiny.Get("s2"), State::kRevoked);
-  EXPECT_EQ(tiny.Get("s3"), State::kActive);
+  EXPECT_EQ(tiny.Get("s1", "u1"), State::kUnknown);
+  EXPECT_EQ(tiny.Get("s2", "u1"), State::kRevoked);
+  EXPECT_EQ(tiny.Get("s3", "u2"), State::kActive);
   EXPECT_EQ(tiny.size(), 2u);
 }
 
@@ -152,7 +160,7 @@ TEST_F(SessionCacheTest, ConcurrentUseKeepsRevocationsFinal) {
           cache.MarkRevoked(id);
         } else {
           cache.PutActive(id, "u" + std::to_string(t));
-          static_cast<void>(cache.Get(id));
+          static_cast<void>(cache.Get(id, "u" + std::to_string(t)));
           if (i % 100 == 0) {
             cache.MarkUserRevoked("u" + std::to_string(t), id);
           }
@@ -164,7 +172,7 @@ TEST_F(SessionCacheTest, ConcurrentUseKeepsRevocationsFinal) {
     thread.join();
   }
   for (int i = 0; i < 50; ++i) {
-    EXPECT_EQ(cache.Get("s" + std::to_string(i)), State::kRevoked) << i;
+    EXPECT_EQ(cache.Get("s" + std::to_string(i), "u1"), State::kRevoked) << i;
   }
   EXPECT_LE(cache.size(), 500u);
 }

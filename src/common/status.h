@@ -119,9 +119,6 @@ inline Status UnavailableError(std::string m) {
 inline Status InternalError(std::string m) {
   return {StatusCode::kInternal, std::move(m)};
 }
-inline Status AbortedError(std::string m) {
-  return {StatusCode::kAborted, std::move(m)};
-}
 inline Status DeadlineExceededError(std::string m) {
   return {StatusCode::kDeadlineExceeded, std::move(m)};
 }

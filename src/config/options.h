@@ -47,12 +47,14 @@ struct Options {
   milliseconds session_cache_ttl = std::chrono::seconds(10);      // SESSION_CACHE_TTL
   // Least time between two verification emails to one user (the signup email counts).
   milliseconds verification_resend_interval =
-      std::chrono::seconds(60);                              // VERIFICATION_RESEND_INTERVAL
-  std::uint32_t max_login_attempts = 5;                      // MAX_LOGIN_ATTEMPTS
-  milliseconds lockout_duration = std::chrono::minutes(15);  // LOCKOUT_DURATION
-  std::uint32_t password_hash_memory_kib = 19456;            // PASSWORD_HASH_MEMORY_KIB
-  std::uint32_t password_hash_iterations = 2;                // PASSWORD_HASH_ITERATIONS
-  std::uint32_t hash_queue = 64;                             // HASH_QUEUE
+      std::chrono::seconds(60);  // VERIFICATION_RESEND_INTERVAL
+  // How long the audit trail (auth_events) keeps an event before cleanup deletes it.
+  milliseconds auth_event_retention = std::chrono::hours(24 * 365);  // AUTH_EVENT_RETENTION
+  std::uint32_t max_login_attempts = 5;                              // MAX_LOGIN_ATTEMPTS
+  milliseconds lockout_duration = std::chrono::minutes(15);          // LOCKOUT_DURATION
+  std::uint32_t password_hash_memory_kib = 19456;                    // PASSWORD_HASH_MEMORY_KIB
+  std::uint32_t password_hash_iterations = 2;                        // PASSWORD_HASH_ITERATIONS
+  std::uint32_t hash_queue = 64;                                     // HASH_QUEUE
 
   // Listeners and transport limits.
   std::string server_host = "0.0.0.0";                           // SERVER_HOST

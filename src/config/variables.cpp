@@ -405,6 +405,7 @@ std::vector<Variable> BuildVariables() {
       Duration("SESSION_CACHE_TTL", &Options::session_cache_ttl, /*allow_zero=*/true),
       Duration("VERIFICATION_RESEND_INTERVAL", &Options::verification_resend_interval,
                /*allow_zero=*/true),
+      Duration("AUTH_EVENT_RETENTION", &Options::auth_event_retention),
       Duration("JOBS_INTERVAL", &Options::jobs_interval),
       Duration("SYNC_DEVICE_FLUSH_INTERVAL", &Options::sync_device_flush_interval),
   };

@@ -98,10 +98,6 @@ struct Metrics::Impl {
                                        .Name("sql_studio_db_roundtrips_total")
                                        .Help("Round trips to the database by operation")
                                        .Register(registry);
-  Family<Gauge>& db_connections = prometheus::BuildGauge()
-                                      .Name("sql_studio_db_connections")
-                                      .Help("Database connections by state")
-                                      .Register(registry);
   Family<Counter>& auth_attempts = prometheus::BuildCounter()
                                        .Name("sql_studio_auth_attempts_total")
                                        .Help("Authentication attempts by method and result")
@@ -227,10 +223,6 @@ void Metrics::CountDbRoundtrip(std::string_view op) {
              return m.db_roundtrips.Add({{"op", S(op)}});
            })
       .Increment();
-}
-
-void Metrics::SetDbConnections(std::string_view state, double value) {
-  impl_->db_connections.Add({{"state", S(state)}}).Set(value);
 }
 
 void Metrics::CountAuthAttempt(std::string_view method, std::string_view result) {

@@ -33,7 +33,6 @@ class Metrics {
   void ObserveDbCall(std::string_view backend, std::string_view op, double seconds);
   void CountDbError(std::string_view backend, std::string_view kind);
   void CountDbRoundtrip(std::string_view op);
-  void SetDbConnections(std::string_view state, double value);
 
   // Auth. `method` is password|refresh|token; `result` success|failure|locked|rate_limited.
   void CountAuthAttempt(std::string_view method, std::string_view result);

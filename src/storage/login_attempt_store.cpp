@@ -36,10 +36,6 @@ Statement LoginAttemptStore::PutLockout(std::string_view key, const LockoutRecor
       {std::string(key), s.failures, s.window_started_at, s.locked_until, s.lock_count, now}};
 }
 
-Statement LoginAttemptStore::ClearLockout(std::string_view key) {
-  return {"DELETE FROM account_lockouts WHERE account_key = ?", {std::string(key)}};
-}
-
 Statement LoginAttemptStore::InsertAttempt(std::string_view id, std::string_view key,
                                            std::string_view ip, bool success, std::int64_t at) {
   return {

@@ -19,7 +19,6 @@ class LoginAttemptStore {
 
   static Statement PutLockout(std::string_view account_key, const LockoutRecord& state,
                               std::int64_t now);
-  static Statement ClearLockout(std::string_view account_key);
   static Statement InsertAttempt(std::string_view id, std::string_view account_key,
                                  std::string_view ip, bool success, std::int64_t at);
 

@@ -80,13 +80,15 @@ Result<std::optional<SessionWithUser>> SessionStore::FindWithUser(std::string_vi
   return std::optional<SessionWithUser>(std::move(out));
 }
 
-Result<bool> SessionStore::IsActive(std::string_view session_id, std::int64_t now) {
+Result<std::optional<std::string>> SessionStore::ActiveOwner(std::string_view session_id,
+                                                             std::int64_t now) {
   HOWLER_ASSIGN_OR_RETURN(
       ResultSet rs,
-      db_.Query({"SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id "
+      db_.Query({"SELECT s.user_id FROM sessions s JOIN users u ON u.id = s.user_id "
                  "WHERE s.id = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.active = 1",
                  {std::string(session_id), now}}));
-  return !rs.rows.empty();
+  if (rs.rows.empty()) return std::optional<std::string>();
+  return std::optional<std::string>(AsText(rs.rows[0][0]));
 }
 
 Result<std::vector<SessionRecord>> SessionStore::ListActive(std::string_view user_id,

@@ -36,8 +36,9 @@ class SessionStore {
                                     std::int64_t now, std::string_view reason);
 
   Result<std::optional<SessionWithUser>> FindWithUser(std::string_view session_id);
-  // Whether the session is usable now: not revoked, not expired, its user active.
-  Result<bool> IsActive(std::string_view session_id, std::int64_t now);
+  // The user id of the session when it is usable now (not revoked, not expired, its user
+  // active); nullopt otherwise.
+  Result<std::optional<std::string>> ActiveOwner(std::string_view session_id, std::int64_t now);
   // The user's usable sessions, newest first.
   Result<std::vector<SessionRecord>> ListActive(std::string_view user_id, std::int64_t now);
   Result<std::int64_t> CountActive(std::int64_t now);

@@ -16,6 +16,17 @@ Statement TokenStore::Insert(TokenKind kind, std::string_view token_hash, std::s
           {std::string(token_hash), std::string(user_id), now, expires_at}};
 }
 
+Statement TokenStore::InsertUnlessRecent(TokenKind kind, std::string_view token_hash,
+                                         std::string_view user_id, std::int64_t now,
+                                         std::int64_t expires_at, std::int64_t not_since) {
+  return {"INSERT INTO " + Table(kind) +
+              " (token_hash, user_id, created_at, expires_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS "
+              "(SELECT 1 FROM " +
+              Table(kind) + " WHERE user_id = ? AND created_at >= ?) RETURNING user_id",
+          {std::string(token_hash), std::string(user_id), now, expires_at, std::string(user_id),
+           not_since}};
+}
+
 Statement TokenStore::Consume(TokenKind kind, std::string_view token_hash, std::int64_t now) {
   return {"UPDATE " + Table(kind) +
               " SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? "

@@ -18,6 +18,11 @@ class TokenStore {
 
   static Statement Insert(TokenKind kind, std::string_view token_hash, std::string_view user_id,
                           std::int64_t now, std::int64_t expires_at);
+  // Inserts only when the user has no token of `kind` created at or after `not_since`
+  // (atomic: one statement); RETURNING user_id, so no rows means "sent recently".
+  static Statement InsertUnlessRecent(TokenKind kind, std::string_view token_hash,
+                                      std::string_view user_id, std::int64_t now,
+                                      std::int64_t expires_at, std::int64_t not_since);
   // RETURNING user_id when the token was unused and unexpired; marks it used at `now`.
   static Statement Consume(TokenKind kind, std::string_view token_hash, std::int64_t now);
   // Condition for later statements of the same batch: "the token was consumed at `now`".
