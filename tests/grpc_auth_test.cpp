@@ -13,6 +13,7 @@
 #include <memory>
 #include <regex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include "support/api_client.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
+#include "support/smtp_sink.h"
 
 namespace howler::testing {
 namespace {
@@ -513,6 +515,84 @@ TEST_F(GrpcRateLimitTest, PerIpLimitIsResourceExhaustedAndSharedWithHttp) {
             }).code(),
             grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(api().Refresh("not-a-refresh-token").status(), 429);
+}
+
+// --- password reset, with its own server mailing to an SMTP sink ---
+
+// The token of the reset email to `to`, polled for up to 20 s (the server sends it in the
+// background after answering); empty when none came.
+std::string MailedResetToken(const SmtpSink& sink, const std::string& to) {
+  for (int i = 0; i < 400; ++i) {
+    for (const SmtpSink::Message& m : sink.Messages()) {
+      if (std::find(m.to.begin(), m.to.end(), to) == m.to.end()) continue;
+      std::string token = ExtractTokenFromLink(m.text, "/reset-password");
+      if (!token.empty()) return token;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return "";
+}
+
+TEST(GrpcPasswordResetTest, ResetSetsTheNewPasswordEndsEverySessionAndIsSingleUse) {
+  SmtpSink sink;
+  TempDir dir;
+  ServerProcess server(dir.path(),
+                       AuthServerConfig({{"SMTP_URL", sink.url()},
+                                         {"EMAIL_BASE_URL", "https://app.howlerops.test"},
+                                         {"RESEND_FROM_EMAIL", "noreply@howlerops.test"}}));
+  ASSERT_TRUE(server.ready()) << server.Output();
+  auto stub = pb::AuthService::NewStub(ChannelTo(server));
+  const TestAccount a = CreateAccount(ApiClient(server.base_url()), "GReset");
+  auto login = [&](const std::string& password, pb::TokenPair* out) {
+    pb::LoginRequest req;
+    req.set_username(a.username);
+    req.set_password(password);
+    return Invoke([&](grpc::ClientContext* c) { return stub->Login(c, req, out); });
+  };
+  auto reset = [&](const std::string& token, const std::string& password) {
+    pb::ResetPasswordRequest req;
+    req.set_token(token);
+    req.set_new_password(password);
+    pb::SuccessResponse ok;
+    return Invoke([&](grpc::ClientContext* c) { return stub->ResetPassword(c, req, &ok); });
+  };
+  pb::TokenPair other;
+  ASSERT_TRUE(login(a.password, &other).status.ok());
+
+  pb::RequestPasswordResetRequest request;
+  request.set_email(a.email);
+  pb::SuccessResponse requested;
+  const Outcome o = Invoke(
+      [&](grpc::ClientContext* c) { return stub->RequestPasswordReset(c, request, &requested); });
+  ASSERT_TRUE(o.status.ok()) << o;
+  EXPECT_TRUE(requested.success());
+  const std::string token = MailedResetToken(sink, a.email);
+  ASSERT_FALSE(token.empty()) << "no reset email to " << a.email;
+
+  const Outcome weak = reset(token, "short");
+  EXPECT_EQ(weak.code(), grpc::StatusCode::INVALID_ARGUMENT) << weak;
+  EXPECT_NE(weak.message().find("new_password"), std::string::npos) << weak;
+  EXPECT_EQ(weak.Trailer("error-code"), "INVALID_REQUEST");
+  const Outcome done = reset(token, "a brand new passphrase");
+  ASSERT_TRUE(done.status.ok()) << "the weak password did not spend the token: " << done;
+
+  pb::TokenPair pair;
+  EXPECT_EQ(login(a.password, &pair).code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(login("a brand new passphrase", &pair).status.ok());
+  for (const std::string& old_token : {a.token, other.token()}) {
+    pb::GetProfileResponse profile;
+    EXPECT_EQ(Invoke(
+                  [&](grpc::ClientContext* c) {
+                    return stub->GetProfile(c, pb::GetProfileRequest(), &profile);
+                  },
+                  old_token)
+                  .code(),
+              grpc::StatusCode::UNAUTHENTICATED)
+        << "sessions from before the reset are ended";
+  }
+  const Outcome reused = reset(token, "yet another passphrase");
+  EXPECT_EQ(reused.code(), grpc::StatusCode::INVALID_ARGUMENT) << reused;
+  EXPECT_TRUE(login("a brand new passphrase", &pair).status.ok()) << "the reuse changed nothing";
 }
 
 }  // namespace

@@ -102,6 +102,67 @@ TEST_F(GrpcSyncTest, UploadAndDownloadRoundTrip) {
   EXPECT_EQ(replay.results(0).first_status(), "applied");
 }
 
+TEST_F(GrpcSyncTest, UploadAppliesTheValidChangeAndRejectsTheOther) {
+  pb::UploadResponse up;
+  ASSERT_TRUE(GrpcUpload("cli",
+                         {MakeChange("ok", "q1", "create", 0, "kept"),
+                          MakeChange("bad", "q\n2", "create", 0, "refused")},
+                         &up)
+                  .ok());
+  ASSERT_EQ(up.results_size(), 2);
+  EXPECT_EQ(up.results(0).status(), "applied");
+  EXPECT_EQ(up.results(0).sync_version(), 1);
+  EXPECT_EQ(up.results(1).change_id(), "bad");
+  EXPECT_EQ(up.results(1).status(), "rejected");
+  EXPECT_NE(up.results(1).reason().find("item_id"), std::string::npos) << up.results(1).reason();
+  ASSERT_EQ(up.rejected_size(), 1);
+  EXPECT_EQ(up.rejected(0).change().id(), "bad");
+  EXPECT_EQ(up.rejected(0).change().item_id(), "q\n2");
+  EXPECT_EQ(up.rejected(0).reason(), up.results(1).reason());
+  EXPECT_FALSE(up.success());
+  EXPECT_EQ(up.message(), "Synced 1 items, 0 conflicts, 1 rejected");
+
+  pb::DownloadRequest req;
+  req.set_device_id("phone");
+  pb::DownloadResponse down;
+  ASSERT_TRUE(stub_->Download(Context().get(), req, &down).ok());
+  ASSERT_EQ(down.saved_queries_size(), 1);
+  EXPECT_EQ(down.saved_queries(0).fields().at("id").string_value(), "q1");
+}
+
+TEST_F(GrpcSyncTest, DownloadListsDeletedItemsAsTombstones) {
+  pb::UploadResponse created, deleted;
+  ASSERT_TRUE(GrpcUpload("cli", {MakeChange("c1", "gone", "create", 0, "doomed")}, &created).ok());
+  pb::Change del = MakeChange("c2", "gone", "delete", 1, "");
+  del.clear_data();
+  ASSERT_TRUE(GrpcUpload("cli", {del}, &deleted).ok());
+  ASSERT_EQ(deleted.results_size(), 1);
+  ASSERT_EQ(deleted.results(0).status(), "applied");
+
+  pb::DownloadRequest req;
+  req.set_device_id("phone");
+  pb::DownloadResponse down;
+  ASSERT_TRUE(stub_->Download(Context().get(), req, &down).ok());
+  EXPECT_EQ(down.saved_queries_size(), 0);
+  ASSERT_EQ(down.deleted_size(), 1);
+  const pb::Tombstone& t = down.deleted(0);
+  EXPECT_EQ(t.item_type(), "saved_query");
+  EXPECT_EQ(t.item_id(), "gone");
+  EXPECT_EQ(t.sync_version(), 2);
+  ASSERT_TRUE(t.has_deleted_at());
+  EXPECT_EQ(t.deleted_at().seconds(), deleted.synced_at().seconds());
+  EXPECT_EQ(t.deleted_at().nanos(), deleted.synced_at().nanos());
+}
+
+TEST_F(GrpcSyncTest, DownloadWithAControlCharacterInTheDeviceIdIsInvalid) {
+  pb::DownloadRequest req;
+  req.set_device_id(std::string("dev\x01ice"));
+  pb::DownloadResponse down;
+  const grpc::Status status = stub_->Download(Context().get(), req, &down);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("device_id"), std::string::npos) << status.error_message();
+}
+
 TEST_F(GrpcSyncTest, ConflictMadeOverGrpcIsResolvedOverHttp) {
   pb::UploadResponse up;
   ASSERT_TRUE(

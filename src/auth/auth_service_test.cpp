@@ -47,7 +47,7 @@ class AuthServiceTest : public ::testing::TestWithParam<std::string> {
         service_(Options(), {*db_, hasher_, tokens_, refresh_, cache_, mailer_, clock_}) {}
 
   void SetUp() override {
-    if (missing_backend_) GTEST_SKIP() << "tursodb is not installed (run scripts/setup.sh)";
+    if (missing_backend_) FAIL() << "tursodb is not installed (run scripts/setup.sh)";
     ASSERT_TRUE(storage::ApplyMigrations(*db_, storage::EmbeddedMigrations(), 0).ok());
   }
 
@@ -215,6 +215,59 @@ TEST_P(AuthServiceTest, ResetTokensExpireAfterAnHour) {
   ASSERT_TRUE(service_.RequestPasswordReset("alice@example.com", client_).ok());
   clock_.Advance(std::chrono::minutes(61));
   EXPECT_FALSE(service_.ResetPassword(mailer_.sent().back().token, "brand new pass", client_).ok());
+}
+
+TEST_P(AuthServiceTest, ResetEmailsAreThrottledPerAccount) {
+  const TokenPair a = SignUp();
+  auto resets = [&] {
+    int n = 0;
+    for (const auto& m : mailer_.sent()) n += m.type == email::EmailType::kPasswordReset;
+    return n;
+  };
+  auto tokens = [&] {
+    auto rows =
+        db_->Query({"SELECT count(*) FROM password_reset_tokens WHERE user_id = ?", {a.user.id}});
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    return rows.ok() ? storage::AsInt(rows->rows.at(0).at(0)) : -1;
+  };
+  const auto interval = Options().resend_interval;
+  ASSERT_TRUE(service_.RequestPasswordReset("alice@example.com", client_).ok());
+  clock_.Advance(interval / 2);
+  ASSERT_TRUE(service_.RequestPasswordReset("ALICE@example.com", client_).ok());
+  clock_.Advance(interval / 2 - std::chrono::milliseconds(1));
+  ASSERT_TRUE(service_.RequestPasswordReset("alice@example.com", client_).ok());
+  EXPECT_EQ(resets(), 1);
+  EXPECT_EQ(tokens(), 1);
+
+  clock_.Advance(std::chrono::milliseconds(1));  // the interval since the first has passed
+  ASSERT_TRUE(service_.RequestPasswordReset("alice@example.com", client_).ok());
+  EXPECT_EQ(resets(), 2);
+  EXPECT_EQ(tokens(), 2);
+  EXPECT_TRUE(service_.ResetPassword(mailer_.sent().back().token, "brand new pass", client_).ok());
+}
+
+TEST_P(AuthServiceTest, CleanupDeletesAuditEventsPastTheRetention) {
+  using Events = std::vector<std::pair<std::string, std::int64_t>>;  // event, created_at
+  auto events = [&] {
+    Events out;
+    auto rows = db_->Query({"SELECT event, created_at FROM auth_events ORDER BY created_at", {}});
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    if (!rows.ok()) return out;
+    for (const auto& row : rows->rows)
+      out.emplace_back(storage::AsText(row[0]), storage::AsInt(row[1]));
+    return out;
+  };
+  const auto retention = Options().event_retention;
+  const std::int64_t old_at = clock_.NowMillis();
+  SignUp();
+  clock_.Advance(retention / 2);
+  const std::int64_t new_at = clock_.NowMillis();
+  ASSERT_TRUE(service_.Login({"alice", "correct horse", ""}, client_).ok());
+  clock_.Advance(retention / 2 + std::chrono::hours(1));  // the signup is now past the retention
+  ASSERT_EQ(events(), (Events{{"signup", old_at}, {"login", new_at}}));
+
+  ASSERT_TRUE(service_.Cleanup().ok());
+  EXPECT_EQ(events(), (Events{{"login", new_at}}));
 }
 
 TEST_P(AuthServiceTest, DuplicateUsernameInAnotherCaseConflicts) {

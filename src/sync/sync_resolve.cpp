@@ -24,8 +24,8 @@ Status ValidateResolve(const ResolveRequest& r) {
   if (r.merged_data && !r.merged_data->is_object()) {
     return InvalidArgumentError("merged_data must be an object");
   }
-  if (r.device_id && (r.device_id->empty() || r.device_id->size() > 128)) {
-    return InvalidArgumentError("device_id must be 1-128 characters");
+  if (r.device_id) {
+    HOWLER_RETURN_IF_ERROR(CheckDeviceId(*r.device_id));
   }
   return Status::Ok();
 }

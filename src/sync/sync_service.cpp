@@ -7,7 +7,9 @@
 #include <random>
 #include <thread>
 
+#include "common/log.h"
 #include "common/time_format.h"
+#include "common/utf8.h"
 #include "metrics/metrics.h"
 
 namespace howler::sync {
@@ -57,6 +59,10 @@ void BackOff(int attempt) {
   std::this_thread::sleep_for(std::chrono::milliseconds(base_ms + jitter(random)));
 }
 
+Status CheckDeviceId(std::string_view device_id) {
+  return CheckTextField("device_id", device_id, 1, 128);
+}
+
 namespace {
 
 Status ResyncRequired(std::string message) {
@@ -71,9 +77,7 @@ Result<DownloadResult> SyncService::Download(std::string_view user_id,
     CountOperation("download", s);
     return s;
   };
-  if (request.device_id.empty() || request.device_id.size() > 128) {
-    return fail(InvalidArgumentError("device_id is required (1-128 characters)"));
-  }
+  if (Status device = CheckDeviceId(request.device_id); !device.ok()) return fail(device);
   std::int64_t limit = request.limit.value_or(options_.default_page);
   if (limit < 1) return fail(InvalidArgumentError("limit must be at least 1"));
   limit = std::min<std::int64_t>(limit, options_.max_page);
@@ -135,8 +139,24 @@ Status SyncService::FlushDownloads() {
   std::vector<storage::DeviceDownload> pending = downloads_.Take();
   if (pending.empty()) return Status::Ok();
   Status s = store_.RecordDownloads(pending);
-  if (!s.ok()) downloads_.Restore(pending);
-  return s;
+  if (s.ok()) return s;
+  if (s.code() == StatusCode::kUnavailable) {  // the database is away: all wait for it
+    downloads_.Restore(pending);
+    return s;
+  }
+  // One row failed the batch: write each device on its own, so it cannot hold back others.
+  Status unavailable;
+  for (const storage::DeviceDownload& entry : pending) {
+    Status one = store_.RecordDownloads(std::span(&entry, 1));
+    if (one.code() == StatusCode::kUnavailable) {
+      downloads_.Restore({entry});
+      unavailable = one;
+    } else if (!one.ok()) {
+      log::Warn("device download position dropped",
+                {{"user_id", entry.user_id}, {"error", one.message()}});
+    }
+  }
+  return unavailable;
 }
 
 Status SyncService::PurgeExpired() {

@@ -2,7 +2,7 @@
 // any storage::Database, for both transports (HTTP and gRPC translate to and from these
 // plain structs; no logic lives in them).
 //
-// Guarantees (REFERENCE.md section 4):
+// Guarantees (PROTOCOLS.md section 4):
 // - Every accepted write (create, update, delete, resolution) gets the user's next
 //   sequence number inside the same atomic batch as the write (SyncStore's sequence
 //   guard), so commit order equals sequence order and a download cursor never skips one.
@@ -98,6 +98,10 @@ struct UploadResult {
   int rejected = 0;
   std::string message;  // "Synced 3 items, 1 conflicts, 0 rejected", for both transports
 };
+
+// OK, or INVALID_ARGUMENT naming device_id: 1-128 bytes of text without control
+// characters (every operation that takes a device id applies it).
+Status CheckDeviceId(std::string_view device_id);
 
 struct DownloadRequest {
   std::string device_id;

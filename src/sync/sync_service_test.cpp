@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <set>
@@ -51,7 +53,7 @@ class SyncServiceTest : public ::testing::TestWithParam<std::string> {
         service_(store_, clock_, Options(), nullptr) {}
 
   void SetUp() override {
-    if (missing_backend_) GTEST_SKIP() << "tursodb is not installed (run scripts/setup.sh)";
+    if (missing_backend_) FAIL() << "tursodb is not installed (run scripts/setup.sh)";
     ASSERT_TRUE(storage::ApplyMigrations(*db_, storage::EmbeddedMigrations(), 0).ok());
     AddUser("alice");
     AddUser("bob");
@@ -402,6 +404,51 @@ TEST_P(SyncServiceTest, OneUsersWritesAreCappedPerInstance) {
           .ok());
 }
 
+TEST_P(ResolveTest, ResolveIsUnavailableWhileTheUsersWriteSlotsAreTaken) {
+  const std::string id = MakeConflict();
+  GateDatabase gate(*db_);
+  storage::SyncStore gated_store(gate);
+  SyncService service(gated_store, clock_, Options(), nullptr);
+  ASSERT_EQ(service.options().max_writes_per_user, 4);
+  // One upload waits at the gate holding alice's lock; of four more, three take the other
+  // slots and queue behind it and one is refused. Nothing ends before the gate opens, so
+  // once one is refused every slot stays taken.
+  std::vector<StatusCode> codes(5, StatusCode::kOk);
+  std::atomic<int> refused{0};
+  auto write = [&](int i) {
+    const std::string n = "h" + std::to_string(i);
+    auto r = service.Upload("alice",
+                            {"d" + n, {Change("c" + n, "query_history", n, "create", 0, "{}")}, 0});
+    codes[i] = r.status().code();
+    if (!r.ok()) ++refused;
+  };
+  std::vector<std::thread> writers;
+  writers.emplace_back(write, 0);
+  gate.WaitForWaiters(1);
+  for (int i = 1; i < 5; ++i) writers.emplace_back(write, i);
+  for (int i = 0; i < 2000 && refused == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(refused.load(), 1) << "a fifth concurrent write is refused";
+  if (refused == 1) {  // else the resolve would be admitted and wait for the gate
+    auto busy = service.ResolveConflict("alice", Resolve(id, "keep_both"));
+    EXPECT_EQ(busy.status().code(), StatusCode::kUnavailable);
+    EXPECT_EQ(busy.status().retry_after_seconds(), 1);
+  }
+  gate.Open();
+  for (std::thread& t : writers) t.join();
+  EXPECT_EQ(std::count(codes.begin(), codes.end(), StatusCode::kOk), 4);
+
+  auto open = service_.ListConflicts("alice");
+  ASSERT_TRUE(open.ok());
+  ASSERT_EQ(open->size(), 1u) << "the refused resolve changed nothing";
+  EXPECT_EQ((*open)[0].id, id);
+  EXPECT_FALSE((*open)[0].resolved_at.has_value());
+  auto resolved = service.ResolveConflict("alice", Resolve(id, "keep_both"));
+  ASSERT_TRUE(resolved.ok()) << resolved.status().ToString();
+  EXPECT_TRUE(service_.ListConflicts("alice")->empty());
+}
+
 TEST_P(SyncServiceTest, LiveCountsFollowCreatesDeletesAndResolutions) {
   Upload("alice", "d1",
          {Change("c1", "connection", "a", "create", 0, "{}"),
@@ -438,9 +485,77 @@ TEST_P(SyncServiceTest, DevicesCountUploadsAndWhatTheyHaveNotDownloaded) {
   EXPECT_TRUE((*devices)[1].last_download_at.has_value());
 }
 
+// Two users' "reader" devices have downloaded (alice's up to seq 1, bob's up to seq 2);
+// the positions wait in memory for FlushDownloads, which writes them in one batch.
+class FlushDownloadsTest : public SyncServiceTest {
+ protected:
+  void SetUp() override {
+    SyncServiceTest::SetUp();
+    if (HasFatalFailure()) return;
+    Upload("alice", "d1", {Change("c1", "connection", "x", "create", 0, "{}")});
+    Upload("bob", "d1",
+           {Change("c1", "connection", "x", "create", 0, "{}"),
+            Change("c2", "connection", "y", "create", 0, "{}")});
+    Download("alice");
+    Download("bob");
+  }
+  // The user's "reader" row as stored (read from the store: ListDevices would flush first).
+  std::optional<storage::SyncDeviceRecord> Reader(const std::string& user) {
+    auto devices = store_.ListDevices(user);
+    EXPECT_TRUE(devices.ok()) << devices.status().ToString();
+    if (devices.ok()) {
+      for (const auto& d : *devices) {
+        if (d.device_id == "reader") return d;
+      }
+    }
+    return std::nullopt;
+  }
+  void ExpectReaderAt(const std::string& user, std::int64_t seq) {
+    auto reader = Reader(user);
+    ASSERT_TRUE(reader.has_value()) << user;
+    EXPECT_EQ(reader->last_download_seq, seq) << user;
+    EXPECT_EQ(reader->last_download_at, clock_.NowMillis()) << user;
+    EXPECT_EQ(reader->behind, 0) << user;
+  }
+};
+
+TEST_P(FlushDownloadsTest, AFailedBatchIsWrittenDeviceByDevice) {
+  faults_.FailNthCall(1, InvalidArgumentError("a bad row"));  // the batch of both devices
+  const int before = faults_.calls();
+  EXPECT_TRUE(service_.FlushDownloads().ok());
+  EXPECT_EQ(faults_.calls() - before, 3) << "the batch, then one write per device";
+  ExpectReaderAt("alice", 1);
+  ExpectReaderAt("bob", 2);
+}
+
+TEST_P(FlushDownloadsTest, OnlyTheDeviceWhoseOwnWriteFailsIsDropped) {
+  faults_.FailNthCall(1, InvalidArgumentError("a bad row"));  // the batch
+  faults_.FailNthCall(2, InvalidArgumentError("a bad row"));  // alice's own write (user order)
+  EXPECT_TRUE(service_.FlushDownloads().ok());
+  EXPECT_FALSE(Reader("alice").has_value());
+  ExpectReaderAt("bob", 2);
+  const int before = faults_.calls();
+  EXPECT_TRUE(service_.FlushDownloads().ok());
+  EXPECT_EQ(faults_.calls(), before) << "a dropped position is not written again";
+}
+
+TEST_P(FlushDownloadsTest, AnUnavailableDatabaseKeepsEveryPositionForTheNextFlush) {
+  faults_.FailNthCall(1, UnavailableError("database unavailable"));
+  const int before = faults_.calls();
+  EXPECT_EQ(service_.FlushDownloads().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(faults_.calls() - before, 1) << "no device-by-device writes";
+  EXPECT_FALSE(Reader("alice").has_value());
+  EXPECT_FALSE(Reader("bob").has_value());
+  ASSERT_TRUE(service_.FlushDownloads().ok());  // the fault has cleared
+  ExpectReaderAt("alice", 1);
+  ExpectReaderAt("bob", 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SyncServiceTest, ::testing::Values("sqlite", "libsql"),
                          [](const auto& info) { return info.param; });
 INSTANTIATE_TEST_SUITE_P(Backends, ResolveTest, ::testing::Values("sqlite", "libsql"),
+                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, FlushDownloadsTest, ::testing::Values("sqlite", "libsql"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

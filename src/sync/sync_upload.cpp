@@ -6,6 +6,7 @@
 #include "common/ids.h"
 #include "common/json_text.h"
 #include "common/time_format.h"
+#include "common/utf8.h"
 #include "metrics/metrics.h"
 #include "sync/data_sanitizer.h"
 #include "sync/sync_service.h"
@@ -31,8 +32,10 @@ std::string ValidateIds(const ChangeInput& c) {
   if (!c.problem.empty()) return c.problem;
   if (c.change_id.empty()) return "id (the change id) is required";
   if (c.change_id.size() > kMaxIdBytes) return "id is longer than 256 bytes";
+  if (!IsCleanText(c.change_id)) return "id must be text without control characters";
   if (c.item_id.empty()) return "item_id is required";
   if (c.item_id.size() > kMaxIdBytes) return "item_id is longer than 256 bytes";
+  if (!IsCleanText(c.item_id)) return "item_id must be text without control characters";
   if (c.sync_version < 0) return "sync_version must not be negative";
   return "";
 }
@@ -272,8 +275,8 @@ Result<UploadResult> SyncService::Upload(std::string_view user_id, const UploadR
     metrics_->ObserveSyncPayload("upload", static_cast<double>(request.payload_bytes));
   }
   Status invalid;
-  if (request.device_id.empty() || request.device_id.size() > 128) {
-    invalid = InvalidArgumentError("device_id is required (1-128 characters)");
+  if (Status device = CheckDeviceId(request.device_id); !device.ok()) {
+    invalid = device;
   } else if (request.changes.size() > options_.max_changes) {
     invalid = ResourceExhaustedError("too many changes: at most " +
                                      std::to_string(options_.max_changes) + " per upload")
