@@ -41,7 +41,7 @@ if [ ! -x "$TURSODB" ]; then
   echo "setup: installing turso@0.6.0 (tursodb) into $TOOLS_DIR"
   mkdir -p "$TOOLS_DIR"
   (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --silent turso@0.6.0 >/dev/null) ||
-    echo "setup: warning: could not install tursodb; remote-backend tests will be skipped" >&2
+    { echo "setup: could not install tursodb: the remote-backend tests need it" >&2; exit 1; }
 fi
 
 echo "setup: ok"

@@ -311,6 +311,21 @@ TEST_F(AuthTokensTest, ConcurrentRefreshesOfOneTokenYieldOneRotation) {
   EXPECT_EQ(sessions.Object().at("sessions").as_array().size(), 1u) << sessions;
 }
 
+// Signed with the real key, but naming another user's live session: refused, whether that
+// session is cached on this instance or not, and the other user's session is unharmed.
+TEST_F(AuthTokensTest, TokenNamingAnotherUsersSessionIsRefused) {
+  const TestAccount a = CreateAccount(api(), "SidA");
+  const TestAccount b = CreateAccount(api(), "SidB");
+  json::object claims = FreshClaims(a.token);
+  claims["sid"] = SessionId(b.token);
+  const std::string forged = SignHs256(claims, kTestJwtSecret);
+  ExpectRejected(forged, "sid of another user, uncached");
+  EXPECT_EQ(api().Me(b.token).status(), 200);  // b's session is now cached as active
+  ExpectRejected(forged, "sid of another user, cached");
+  EXPECT_EQ(api().Me(b.token).status(), 200) << "the other user's session is unharmed";
+  EXPECT_EQ(api().Me(a.token).status(), 200);
+}
+
 TEST_F(AuthTokensTest, InvalidRefreshTokensAre401AndDoNotHarmTheSession) {
   const TestAccount a = CreateAccount(api(), "BadRt");
   EXPECT_TRUE(IsApiError(api().Call("POST", "/api/auth/refresh", json::value(json::object{})), 400,

@@ -17,6 +17,7 @@
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "support/http_client.h"
+#include "support/raw_connection.h"
 #include "support/server_process.h"
 
 namespace howler::testing {
@@ -39,41 +40,6 @@ std::string Gunzip(const std::string& in) {
   inflateEnd(&zs);
   return rc == Z_STREAM_END ? out : std::string("<corrupt>");
 }
-
-// A connected loopback socket, closed by the destructor.
-class RawConnection {
- public:
-  explicit RawConnection(std::uint16_t port) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-    timeval tv{10, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-  }
-  ~RawConnection() { close(fd_); }
-  bool connected() const { return connected_; }
-  void Send(const std::string& s) {
-    ASSERT_EQ(send(fd_, s.data(), s.size(), MSG_NOSIGNAL), (ssize_t)s.size());
-  }
-  // Reads until the peer closes or the timeout passes.
-  std::string ReadAll() {
-    std::string out;
-    char buf[4096];
-    for (;;) {
-      const ssize_t n = recv(fd_, buf, sizeof(buf), 0);
-      if (n <= 0) break;
-      out.append(buf, n);
-    }
-    return out;
-  }
-
- private:
-  int fd_ = -1;
-  bool connected_ = false;
-};
 
 class FoundationTest : public ::testing::Test {
  protected:

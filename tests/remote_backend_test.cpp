@@ -41,7 +41,7 @@ void WaitForStartupJobs(const ServerProcess& server) {
 
 TEST(RemoteBackendTest, AccountFlowRunsOnALibsqlServer) {
   const auto binary = storage::TursodbProcess::FindBinary();
-  if (!binary) GTEST_SKIP() << "tursodb is not installed (run scripts/setup.sh)";
+  if (!binary) FAIL() << "tursodb is not installed (run scripts/setup.sh)";
   TempDir dir;
   auto tursodb = storage::TursodbProcess::Start(*binary, dir.path() / "remote.db");
   ASSERT_TRUE(tursodb.ok()) << tursodb.status().ToString();

@@ -245,7 +245,7 @@ class RemoteFaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
     binary_ = storage::TursodbProcess::FindBinary();
-    if (!binary_) GTEST_SKIP() << "tursodb is not installed (run scripts/setup.sh)";
+    if (!binary_) FAIL() << "tursodb is not installed (run scripts/setup.sh)";
     remote_ = std::make_unique<RemoteDatabase>(*binary_, dir_.path() / "remote.db");
     ASSERT_TRUE(remote_->running());
   }

@@ -44,10 +44,7 @@ TEST(EmbeddedMigrationsTest, SplitIntoStatements) {
 
 // The build embeds the files as they are in the source tree, byte for byte.
 TEST(EmbeddedMigrationsTest, MatchTheFilesInTheSourceTree) {
-  const char* source_dir = std::getenv("HOWLER_SOURCE_DIR");
-  if (source_dir == nullptr) {
-    GTEST_SKIP() << "HOWLER_SOURCE_DIR is not set";
-  }
+  const char* source_dir = HOWLER_SOURCE_DIR;
   std::map<std::string, std::string> files;
   for (const auto& entry :
        std::filesystem::directory_iterator(std::filesystem::path(source_dir) / "migrations")) {

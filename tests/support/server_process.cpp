@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,7 +17,10 @@
 #include <sstream>
 #include <thread>
 
+#include "storage/database.h"
+#include "storage/libsql/libsql_database.h"
 #include "storage/libsql/tursodb_process.h"
+#include "storage/sqlite/sqlite_database.h"
 #include "support/http_client.h"
 
 namespace howler::testing {
@@ -24,7 +28,22 @@ namespace fs = std::filesystem;
 
 bool TestBackendIsLibsql() {
   const char* backend = getenv("HOWLER_TEST_BACKEND");
-  return backend && std::string_view(backend) == "libsql";
+  const std::string_view name = backend != nullptr ? backend : "";
+  if (name != "sqlite" && name != "libsql") {
+    ADD_FAILURE() << "HOWLER_TEST_BACKEND must be sqlite or libsql (ctest sets it; by hand: "
+                     "HOWLER_TEST_BACKEND=sqlite ./tests/sync_integration_test)";
+  }
+  return name == "libsql";
+}
+
+std::unique_ptr<storage::Database> OpenServerDatabase(const ServerProcess& server) {
+  const std::string& url = server.database_url();
+  Result<std::unique_ptr<storage::Database>> db =
+      url.rfind("file:", 0) == 0
+          ? storage::OpenSqliteDatabase({.path = storage::SqlitePathFromUrl(url)})
+          : storage::OpenLibsqlDatabase({.url = url, .auth_token = "integration-test-token"});
+  EXPECT_TRUE(db.ok()) << db.status().ToString();
+  return db.ok() ? std::move(db).value() : nullptr;
 }
 
 std::string ServerBinary() {
@@ -71,7 +90,8 @@ namespace {
 // fork + exec of the server binary with `env` as its whole environment (plus PATH).
 pid_t Spawn(const fs::path& work_dir, const std::vector<std::string>& args,
             const std::map<std::string, std::string>& env, const fs::path& log_path,
-            const fs::path& stdin_path = "/dev/null") {
+            const fs::path& stdin_path = "/dev/null",
+            std::optional<std::pair<int, int>> file_limit = std::nullopt) {
   std::vector<std::string> argv_s = {ServerBinary()};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<std::string> env_s;
@@ -97,6 +117,11 @@ pid_t Spawn(const fs::path& work_dir, const std::vector<std::string>& args,
     dup2(fd, 1);
     dup2(fd, 2);
     close(fd);
+  }
+  if (file_limit) {
+    const rlimit limit{static_cast<rlim_t>(file_limit->first),
+                       static_cast<rlim_t>(file_limit->second)};
+    setrlimit(RLIMIT_NOFILE, &limit);
   }
   const int devnull = open(stdin_path.c_str(), O_RDONLY);
   if (devnull >= 0) dup2(devnull, 0);
@@ -147,8 +172,8 @@ ServerProcess::ServerProcess(const fs::path& work_dir, ServerConfig config) {
       ADD_FAILURE() << "HOWLER_TEST_BACKEND=libsql but tursodb is not installed";
     } else {
       fs::create_directories(work_dir / "data");
-      auto started = storage::TursodbProcess::Start(
-          *binary, work_dir / "data" / ("remote-" + std::to_string(http_port_) + ".db"));
+      tursodb_database_ = work_dir / "data" / ("remote-" + std::to_string(http_port_) + ".db");
+      auto started = storage::TursodbProcess::Start(*binary, tursodb_database_);
       if (started.ok()) {
         tursodb_ = std::move(started).value();
         env["TURSO_URL"] = tursodb_->url();
@@ -159,6 +184,7 @@ ServerProcess::ServerProcess(const fs::path& work_dir, ServerConfig config) {
     }
   }
   env.try_emplace("TURSO_URL", "file:" + (work_dir / "data" / "test.db").string());
+  database_url_ = env["TURSO_URL"];
   env.try_emplace("LOG_FORMAT", "json");
   env.try_emplace("PASSWORD_HASH_MEMORY_KIB", "1024");
   env.try_emplace("PASSWORD_HASH_ITERATIONS", "1");
@@ -166,7 +192,7 @@ ServerProcess::ServerProcess(const fs::path& work_dir, ServerConfig config) {
   grpc_port_ = static_cast<std::uint16_t>(std::stoi(env["SERVER_GRPC_PORT"]));
   metrics_port_ = static_cast<std::uint16_t>(std::stoi(env["SERVER_METRICS_PORT"]));
   log_path_ = work_dir / ("server-" + std::to_string(http_port_) + ".log");
-  pid_ = Spawn(work_dir, config.args, env, log_path_);
+  pid_ = Spawn(work_dir, config.args, env, log_path_, "/dev/null", config.file_limit);
   if (!config.wait_ready) return;
 
   const auto deadline = std::chrono::steady_clock::now() + config.ready_timeout;
@@ -177,11 +203,32 @@ ServerProcess::ServerProcess(const fs::path& work_dir, ServerConfig config) {
     }
     if (HttpGet(base_url() + "/ready").status == 200) {
       ready_ = true;
+      ExpectBackend();
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   ADD_FAILURE() << "server did not become ready; output:\n" << Output();
+}
+
+void ServerProcess::ExpectBackend() const {
+  const bool embedded = database_url_.rfind("file:", 0) == 0 || database_url_ == ":memory:";
+  const std::string label = embedded ? "backend=\"sqlite\"" : "backend=\"libsql\"";
+  const std::string metrics = HttpGet(metrics_url() + "/metrics").body;
+  EXPECT_NE(metrics.find(label), std::string::npos)
+      << "the server does not run the backend its TURSO_URL names (" << database_url_ << ")";
+}
+
+std::vector<fs::path> ServerProcess::database_files() const {
+  std::string path = database_url_;
+  if (path.rfind("file:", 0) == 0) {
+    path = path.substr(5);
+  } else if (tursodb_ != nullptr) {
+    path = tursodb_database_.string();
+  } else {
+    return {};
+  }
+  return {path, path + "-wal"};
 }
 
 ServerProcess::~ServerProcess() {

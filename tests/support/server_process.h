@@ -12,16 +12,20 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace howler::storage {
+class Database;
 class TursodbProcess;
-}
+}  // namespace howler::storage
 
 namespace howler::testing {
 
 // Whether integration tests run the server on the remote backend: HOWLER_TEST_BACKEND=libsql
 // makes every ServerProcess without its own TURSO_URL start a local tursodb for itself.
+// ctest sets the variable for every test (sqlite, or libsql for the `libsql.` variants);
+// unset or anything else fails the calling test, so a variant cannot be lost silently.
 bool TestBackendIsLibsql();
 
 // A port that was free a moment ago on 127.0.0.1.
@@ -45,6 +49,8 @@ struct ServerConfig {
   std::vector<std::string> args = {"serve"};
   std::chrono::seconds ready_timeout{30};
   bool wait_ready = true;
+  // RLIMIT_NOFILE {soft, hard} of the server process, when set.
+  std::optional<std::pair<int, int>> file_limit;
 };
 
 class ServerProcess {
@@ -60,6 +66,11 @@ class ServerProcess {
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(http_port_); }
   std::string metrics_url() const { return "http://127.0.0.1:" + std::to_string(metrics_port_); }
   bool ready() const { return ready_; }
+  // The TURSO_URL the server runs on: a `file:` path, or a local tursodb's URL.
+  const std::string& database_url() const { return database_url_; }
+  // The files that hold the server's data (the database and its WAL), whichever backend;
+  // empty for a remote database this process did not start.
+  std::vector<std::filesystem::path> database_files() const;
   pid_t pid() const { return pid_; }
 
   // Sends SIGTERM and waits; returns the exit code (-signal when killed by a signal),
@@ -73,7 +84,13 @@ class ServerProcess {
   std::string Output() const;
 
  private:
+  // Fails the test unless /metrics shows the backend that database_url() names, so a
+  // remote-backend variant cannot quietly run the embedded one.
+  void ExpectBackend() const;
+
   std::unique_ptr<storage::TursodbProcess> tursodb_;  // outlives the server process
+  std::filesystem::path tursodb_database_;
+  std::string database_url_;
   std::filesystem::path log_path_;
   pid_t pid_ = -1;
   std::uint16_t http_port_ = 0, grpc_port_ = 0, metrics_port_ = 0;
@@ -92,5 +109,9 @@ CommandResult RunServerCommand(const std::filesystem::path& work_dir,
                                const std::string& stdin_text = "");
 
 std::string ServerBinary();
+
+// A connection of the test's own to the database `server` runs on (either backend), for
+// checks of what was stored. Fails the calling test and returns null when it cannot open.
+std::unique_ptr<storage::Database> OpenServerDatabase(const ServerProcess& server);
 
 }  // namespace howler::testing

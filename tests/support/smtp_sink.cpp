@@ -24,11 +24,9 @@ using std::chrono::steady_clock;
 constexpr const char* kPython = "/usr/bin/python3";
 constexpr auto kStartTimeout = std::chrono::seconds(20);
 
+// Beside this file: CMake compiles sources by their absolute paths.
 fs::path ScriptPath() {
-  fs::path beside = fs::path(__FILE__).replace_filename("smtp_sink.py");
-  if (fs::exists(beside)) return beside;
-  const char* source_dir = getenv("HOWLER_SOURCE_DIR");
-  return fs::path(source_dir != nullptr ? source_dir : ".") / "tests/support/smtp_sink.py";
+  return fs::path(__FILE__).replace_filename("smtp_sink.py");
 }
 
 fs::path MakeTempDir() {

@@ -31,8 +31,7 @@ class TursodbDatabase final : public Database {
 Result<std::unique_ptr<Database>> StartTursodbDatabase(LibsqlOptions options) {
   std::optional<std::filesystem::path> binary = TursodbProcess::FindBinary();
   if (!binary) {
-    return NotFoundError(
-        "tursodb is not installed (run scripts/setup.sh; HOWLER_SOURCE_DIR must name the repo)");
+    return NotFoundError("tursodb is not installed (run scripts/setup.sh)");
   }
   HOWLER_ASSIGN_OR_RETURN(TempDir dir, TempDir::Create("howler-tursodb-"));
   HOWLER_ASSIGN_OR_RETURN(std::unique_ptr<TursodbProcess> server,

@@ -99,12 +99,9 @@ void Stop(pid_t pid) {
 }  // namespace
 
 std::optional<std::filesystem::path> TursodbProcess::FindBinary() {
-  const char* source_dir = std::getenv("HOWLER_SOURCE_DIR");
-  if (source_dir == nullptr || *source_dir == '\0') {
-    return std::nullopt;
-  }
-  std::filesystem::path binary = std::filesystem::path(source_dir) / ".tools" / "node_modules" /
-                                 "@tursodatabase" / "cli-linux-x64-gnu" / "tursodb";
+  std::filesystem::path binary = std::filesystem::path(HOWLER_SOURCE_DIR) / ".tools" /
+                                 "node_modules" / "@tursodatabase" / "cli-linux-x64-gnu" /
+                                 "tursodb";
   if (::access(binary.c_str(), X_OK) != 0) {
     return std::nullopt;
   }

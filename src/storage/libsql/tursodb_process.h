@@ -1,5 +1,5 @@
 // TursodbProcess: a local `tursodb FILE --sync-server 127.0.0.1:PORT` for tests of the
-// libSQL backend (STACK.md: npm turso, installed by scripts/setup.sh).
+// libSQL backend (LIBRARIES.md: npm turso, installed by scripts/setup.sh).
 //
 // Start() picks a free port, starts the server with stdin, stdout and stderr on
 // /dev/null, and returns once it answers a pipeline. The destructor sends SIGTERM and
@@ -19,8 +19,8 @@ namespace howler::storage {
 
 class TursodbProcess {
  public:
-  // <HOWLER_SOURCE_DIR>/.tools/node_modules/@tursodatabase/cli-linux-x64-gnu/tursodb,
-  // or nullopt when the variable is unset or the file is not executable.
+  // <source tree>/.tools/node_modules/@tursodatabase/cli-linux-x64-gnu/tursodb (the tree
+  // is compiled in), or nullopt when that file is not executable.
   static std::optional<std::filesystem::path> FindBinary();
 
   // UNAVAILABLE when the server cannot be started or does not answer within 10 s.
