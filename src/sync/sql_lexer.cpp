@@ -64,7 +64,80 @@ char OracleClosing(char open) {
   }
 }
 
+// SQL Server's currency signs as UTF-8 (¢ £ ¤ ¥ ৲ ৳ ฿ ៛ ﷼ ﹩ ＄ ￠ ￡ ￥ ￦); `$` and
+// U+20A0..U+20B1 (₠ ... € ... ₱) are matched in CurrencySignLength.
+constexpr std::string_view kCurrencySigns[] = {
+    "\xC2\xA2",     "\xC2\xA3",     "\xC2\xA4",     "\xC2\xA5",     "\xE0\xA7\xB2",
+    "\xE0\xA7\xB3", "\xE0\xB8\xBF", "\xE1\x9F\x9B", "\xEF\xB7\xBC", "\xEF\xB9\xA9",
+    "\xEF\xBC\x84", "\xEF\xBF\xA0", "\xEF\xBF\xA1", "\xEF\xBF\xA5", "\xEF\xBF\xA6"};
+
+// The byte length of the currency sign `rest` starts with, or 0.
+std::size_t CurrencySignLength(std::string_view rest) {
+  if (rest.starts_with('$')) {
+    return 1;
+  }
+  if (rest.size() >= 3 && rest[0] == '\xE2' && rest[1] == '\x82' &&
+      static_cast<unsigned char>(rest[2]) >= 0xA0 && static_cast<unsigned char>(rest[2]) <= 0xB1) {
+    return 3;
+  }
+  for (std::string_view sign : kCurrencySigns) {
+    if (rest.starts_with(sign)) {
+      return sign.size();
+    }
+  }
+  return 0;
+}
+
+bool HasHighByte(std::string_view sql) {
+  return std::any_of(sql.begin(), sql.end(),
+                     [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
+
 }  // namespace
+
+LexOptions RelevantOptions(std::string_view sql, LexOptions options) {
+  const LexOptions kDefault;
+  const auto has = [sql](std::string_view bytes) {
+    return sql.find(bytes) != std::string_view::npos;
+  };
+  if (!has("\"")) {
+    options.double_quoted_strings = kDefault.double_quoted_strings;
+  }
+  if (!has("\\")) {
+    options.backslash_escapes = kDefault.backslash_escapes;
+  }
+  if (!has("[")) {
+    options.brackets = kDefault.brackets;
+  }
+  if (!has("#")) {
+    options.hash = kDefault.hash;
+  }
+  if (!has("/*")) {
+    options.nested_comments = kDefault.nested_comments;
+  }
+  if (!has("--")) {
+    options.dash_comment_needs_space = kDefault.dash_comment_needs_space;
+  }
+  if (!has("//")) {
+    options.slash_comments = kDefault.slash_comments;
+  }
+  if (!has("$")) {
+    options.dollar_quotes = kDefault.dollar_quotes;
+  }
+  if (!has("'") && !has("\"")) {
+    options.postgres_prefixes = kDefault.postgres_prefixes;
+  }
+  if (!has("'")) {
+    options.oracle_quotes = kDefault.oracle_quotes;
+  }
+  if (!has("'''") && !has("\"\"\"")) {
+    options.triple_quotes = kDefault.triple_quotes;
+  }
+  if (!has("$") && !HasHighByte(sql)) {
+    options.money_literals = kDefault.money_literals;
+  }
+  return options;
+}
 
 bool IsLiteral(TokenKind kind) {
   switch (kind) {
@@ -105,19 +178,19 @@ Token SqlLexer::Dispatch() const {
   if (IsSpace(c)) {
     return LexWhitespace();
   }
-  if (c == '-' && next == '-') {
-    return LexLineComment();
+  if (StartsComment()) {
+    return c == '/' && next == '*' ? LexBlockComment() : LexLineComment();
   }
-  if (c == '/' && next == '*') {
-    return LexBlockComment();
+  if (MoneySignLength() > 0) {
+    return LexMoney();
   }
   switch (c) {
     case '#':
       return LexHash();
     case '\'':
-      return LexQuoted(TokenKind::kString, pos_ + 1, '\'', options_.backslash_escapes);
+      return LexSingleQuoted(TokenKind::kString, pos_, options_.backslash_escapes);
     case '"':
-      return LexDoubleQuote(pos_ + 1);
+      return LexDoubleQuote();
     case '`':
       return LexQuoted(TokenKind::kQuotedIdentifier, pos_ + 1, '`', false);
     case '[':
@@ -144,6 +217,17 @@ std::size_t SqlLexer::ScanWhile(std::size_t i, bool (*accept)(char)) const {
   return i;
 }
 
+// `--` (MySQL: only before whitespace, a control byte or the end), `/*`, Snowflake `//`.
+bool SqlLexer::StartsComment() const {
+  const char c = sql_[pos_];
+  const char next = At(pos_ + 1);
+  if (c == '-' && next == '-') {
+    const auto after = static_cast<unsigned char>(At(pos_ + 2));  // '\0' at the end
+    return !options_.dash_comment_needs_space || after <= ' ' || after == 0x7f;
+  }
+  return c == '/' && (next == '*' || (next == '/' && options_.slash_comments));
+}
+
 Token SqlLexer::LexWhitespace() const {
   return Make(TokenKind::kWhitespace, ScanWhile(pos_, IsSpace));
 }
@@ -157,7 +241,7 @@ Token SqlLexer::LexBlockComment() const {
   std::size_t depth = 1;
   std::size_t i = pos_ + 2;
   while (i < sql_.size() && depth > 0) {
-    if (sql_[i] == '/' && At(i + 1) == '*') {
+    if (options_.nested_comments && sql_[i] == '/' && At(i + 1) == '*') {
       ++depth;
       i += 2;
     } else if (sql_[i] == '*' && At(i + 1) == '/') {
@@ -171,9 +255,15 @@ Token SqlLexer::LexBlockComment() const {
 }
 
 Token SqlLexer::LexHash() const {
+  if (options_.hash == HashRule::kComment) {
+    return LexLineComment();
+  }
   const char next = At(pos_ + 1);
   if (IsIdentStart(next) || (next == '#' && IsIdentStart(At(pos_ + 2)))) {
     return Make(TokenKind::kWord, ScanWhile(pos_ + (next == '#' ? 2 : 1), IsIdentChar));
+  }
+  if (options_.hash == HashRule::kNoComment) {
+    return LexOperator();
   }
   if (next == '>') {
     return Make(TokenKind::kOperator, pos_ + (At(pos_ + 2) == '>' ? 3 : 2));
@@ -194,14 +284,57 @@ Token SqlLexer::LexQuoted(TokenKind kind, std::size_t body, char close, bool bac
   return Make(kind, sql_.size(), false);
 }
 
-Token SqlLexer::LexDoubleQuote(std::size_t body) const {
-  if (options_.double_quoted_strings) {
-    return LexQuoted(TokenKind::kString, body, '"', options_.backslash_escapes);
+// A '...' string whose opening quote is at `quote` (after a prefix such as N or X), or a
+// BigQuery '''...''' one.
+Token SqlLexer::LexSingleQuoted(TokenKind kind, std::size_t quote, bool backslash) const {
+  if (options_.triple_quotes && At(quote + 1) == '\'' && At(quote + 2) == '\'') {
+    return LexTripleQuoted(quote);
   }
-  return LexQuoted(TokenKind::kQuotedIdentifier, body, '"', false);
+  return LexQuoted(kind, quote + 1, '\'', backslash);
+}
+
+// Ends at the next three quotes like the three at `quote`; backslash escapes apply.
+Token SqlLexer::LexTripleQuoted(std::size_t quote) const {
+  const char close = sql_[quote];
+  std::size_t i = quote + 3;
+  while (i < sql_.size()) {
+    if (sql_[i] == close && At(i + 1) == close && At(i + 2) == close) {
+      return Make(TokenKind::kString, i + 3);
+    }
+    i += (options_.backslash_escapes && sql_[i] == '\\') ? 2 : 1;
+  }
+  return Make(TokenKind::kString, sql_.size(), false);
+}
+
+Token SqlLexer::LexDoubleQuote() const {
+  if (!options_.double_quoted_strings) {
+    return LexQuoted(TokenKind::kQuotedIdentifier, pos_ + 1, '"', false);
+  }
+  if (options_.triple_quotes && At(pos_ + 1) == '"' && At(pos_ + 2) == '"') {
+    return LexTripleQuoted(pos_);
+  }
+  return LexQuoted(TokenKind::kString, pos_ + 1, '"', options_.backslash_escapes);
 }
 
 Token SqlLexer::LexBracket() const {
+  switch (options_.brackets) {
+    case BracketRule::kIdentifier:
+      return LexQuoted(TokenKind::kQuotedIdentifier, pos_ + 1, ']', false);
+    case BracketRule::kSimpleIdentifier: {
+      const std::size_t close = sql_.find(']', pos_ + 1);
+      return close == std::string_view::npos
+                 ? Make(TokenKind::kQuotedIdentifier, sql_.size(), false)
+                 : Make(TokenKind::kQuotedIdentifier, close + 1);
+    }
+    case BracketRule::kOperator:
+      return Make(TokenKind::kOperator, pos_ + 1);
+    case BracketRule::kHeuristic:
+      break;
+  }
+  return LexHeuristicBracket();
+}
+
+Token SqlLexer::LexHeuristicBracket() const {
   std::size_t end = 0;
   if (!FollowsOperand() && BracketIsIdentifier(&end)) {
     return Make(TokenKind::kQuotedIdentifier, end);
@@ -263,7 +396,7 @@ Token SqlLexer::LexDollar() const {
     return Make(TokenKind::kParameter, ScanWhile(tag, IsDigit));
   }
   const std::size_t tag_end = IsIdentStart(At(tag)) ? ScanWhile(tag, IsDollarTagChar) : tag;
-  if (At(tag_end) == '$' && tag_end - tag <= kMaxDollarTag) {
+  if (options_.dollar_quotes && At(tag_end) == '$' && tag_end - tag <= kMaxDollarTag) {
     const std::string_view delimiter = sql_.substr(pos_, tag_end + 1 - pos_);
     const std::size_t close = sql_.find(delimiter, tag_end + 1);
     if (close == std::string_view::npos) {
@@ -275,6 +408,25 @@ Token SqlLexer::LexDollar() const {
     return Make(TokenKind::kParameter, tag_end);  // SQLite $name
   }
   return Make(TokenKind::kOperator, tag);
+}
+
+// The length of the currency sign at pos_ when it starts a money literal ($12, £.5), or 0.
+std::size_t SqlLexer::MoneySignLength() const {
+  if (!options_.money_literals) {
+    return 0;
+  }
+  const std::size_t sign = CurrencySignLength(sql_.substr(pos_));
+  const std::size_t digits = pos_ + sign;
+  const bool number = IsDigit(At(digits)) || (At(digits) == '.' && IsDigit(At(digits + 1)));
+  return sign > 0 && number ? sign : 0;
+}
+
+Token SqlLexer::LexMoney() const {
+  std::size_t i = ScanDigits(pos_ + MoneySignLength(), IsDigit);
+  if (At(i) == '.') {
+    i = ScanDigits(i + 1, IsDigit);
+  }
+  return Make(TokenKind::kNumber, i);
 }
 
 // A digit, or `.5` unless it qualifies a name (t.5) or follows another dot (1..5).
@@ -336,18 +488,22 @@ Token SqlLexer::LexNumber() const {
 Token SqlLexer::LexWordOrPrefixed() const {
   const char prefix = Lower(sql_[pos_]);
   const char next = At(pos_ + 1);
+  const bool escapes = options_.backslash_escapes;
   if (next == '\'') {
     switch (prefix) {
       case 'e':
-        return LexQuoted(TokenKind::kString, pos_ + 2, '\'', true);
+        if (options_.postgres_prefixes) {
+          return LexSingleQuoted(TokenKind::kString, pos_ + 1, true);
+        }
+        break;
       case 'n':
-        return LexQuoted(TokenKind::kString, pos_ + 2, '\'', options_.backslash_escapes);
+        return LexSingleQuoted(TokenKind::kString, pos_ + 1, escapes);
       case 'x':
-        return LexQuoted(TokenKind::kHexString, pos_ + 2, '\'', false);
+        return LexSingleQuoted(TokenKind::kHexString, pos_ + 1, escapes);
       case 'b':
-        return LexQuoted(TokenKind::kBitString, pos_ + 2, '\'', false);
+        return LexSingleQuoted(TokenKind::kBitString, pos_ + 1, escapes);
       case 'q':
-        if (IsOracleQuote(pos_ + 1)) {
+        if (options_.oracle_quotes && IsOracleQuote(pos_ + 1)) {
           return LexOracleQuote(pos_ + 1);
         }
         break;
@@ -355,12 +511,13 @@ Token SqlLexer::LexWordOrPrefixed() const {
         break;
     }
   }
-  if (prefix == 'u' && next == '&' && (At(pos_ + 2) == '\'' || At(pos_ + 2) == '"')) {
+  if (options_.postgres_prefixes && prefix == 'u' && next == '&' &&
+      (At(pos_ + 2) == '\'' || At(pos_ + 2) == '"')) {
     const char quote = At(pos_ + 2);
     const TokenKind kind = quote == '"' ? TokenKind::kQuotedIdentifier : TokenKind::kString;
     return LexQuoted(kind, pos_ + 3, quote, false);
   }
-  if (prefix == 'n' && Lower(next) == 'q' && IsOracleQuote(pos_ + 2)) {
+  if (options_.oracle_quotes && prefix == 'n' && Lower(next) == 'q' && IsOracleQuote(pos_ + 2)) {
     return LexOracleQuote(pos_ + 2);
   }
   return Make(TokenKind::kWord, ScanWhile(pos_, IsIdentChar));

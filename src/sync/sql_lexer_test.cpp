@@ -3,8 +3,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
+#include <random>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace howler::sync {
 namespace {
@@ -262,6 +266,187 @@ TEST(SqlLexerTest, IsLiteral) {
        {K::kWhitespace, K::kComment, K::kWord, K::kQuotedIdentifier, K::kParameter, K::kOperator}) {
     EXPECT_FALSE(IsLiteral(k));
   }
+}
+
+TEST(SqlLexerTest, BracketRules) {
+  LexOptions o;
+  o.brackets = BracketRule::kIdentifier;  // SQL Server
+  EXPECT_EQ(
+      Significant("[it's] x[1]", o),
+      (Lexed{{K::kQuotedIdentifier, "[it's]"}, {K::kWord, "x"}, {K::kQuotedIdentifier, "[1]"}}));
+  EXPECT_EQ(Only("[a]]b]", o).kind, K::kQuotedIdentifier);
+  EXPECT_FALSE(Only("[a 'b", o).terminated);
+  o.brackets = BracketRule::kSimpleIdentifier;  // SQLite: no ]] escape
+  EXPECT_EQ(Significant("[a]]", o), (Lexed{{K::kQuotedIdentifier, "[a]"}, {K::kOperator, "]"}}));
+  o.brackets = BracketRule::kOperator;
+  EXPECT_EQ(Significant("[col2]", o),
+            (Lexed{{K::kOperator, "["}, {K::kWord, "col2"}, {K::kOperator, "]"}}));
+}
+
+TEST(SqlLexerTest, HashRules) {
+  LexOptions o;
+  o.hash = HashRule::kComment;  // MySQL
+  EXPECT_EQ(Significant("#tmp x\ny", o), (Lexed{{K::kComment, "#tmp x"}, {K::kWord, "y"}}));
+  o.hash = HashRule::kNoComment;  // PostgreSQL, SQL Server
+  EXPECT_EQ(Significant("a # b #> c #tmp", o), (Lexed{{K::kWord, "a"},
+                                                      {K::kOperator, "#"},
+                                                      {K::kWord, "b"},
+                                                      {K::kOperator, "#>"},
+                                                      {K::kWord, "c"},
+                                                      {K::kWord, "#tmp"}}));
+}
+
+TEST(SqlLexerTest, CommentRules) {
+  LexOptions o;
+  o.nested_comments = false;  // MySQL
+  EXPECT_EQ(Significant("/* a /* b */ 'c' */", o), (Lexed{{K::kComment, "/* a /* b */"},
+                                                          {K::kString, "'c'"},
+                                                          {K::kOperator, "*"},
+                                                          {K::kOperator, "/"}}));
+  o.dash_comment_needs_space = true;  // MySQL
+  EXPECT_EQ(
+      Significant("1--2", o),
+      (Lexed{{K::kNumber, "1"}, {K::kOperator, "-"}, {K::kOperator, "-"}, {K::kNumber, "2"}}));
+  EXPECT_EQ(Significant("1-- 2", o), (Lexed{{K::kNumber, "1"}, {K::kComment, "-- 2"}}));
+  EXPECT_EQ(Significant("1--\t2", o), (Lexed{{K::kNumber, "1"}, {K::kComment, "--\t2"}}));
+  EXPECT_EQ(Significant("1--", o), (Lexed{{K::kNumber, "1"}, {K::kComment, "--"}}));
+  EXPECT_EQ(Significant("a // b", o),
+            (Lexed{{K::kWord, "a"}, {K::kOperator, "/"}, {K::kOperator, "/"}, {K::kWord, "b"}}));
+  o.slash_comments = true;  // Snowflake
+  EXPECT_EQ(Significant("a // it's\nb", o),
+            (Lexed{{K::kWord, "a"}, {K::kComment, "// it's"}, {K::kWord, "b"}}));
+}
+
+TEST(SqlLexerTest, DollarQuotesCanBeTurnedOff) {
+  LexOptions o;
+  o.dollar_quotes = false;  // MySQL, SQL Server, SQLite, Oracle
+  EXPECT_EQ(Significant("$$ 'x' $a$", o), (Lexed{{K::kOperator, "$"},
+                                                 {K::kOperator, "$"},
+                                                 {K::kString, "'x'"},
+                                                 {K::kParameter, "$a"},
+                                                 {K::kOperator, "$"}}));
+}
+
+TEST(SqlLexerTest, PrefixedQuotesCanBeTurnedOff) {
+  LexOptions o;
+  o.backslash_escapes = false;
+  o.postgres_prefixes = false;
+  o.oracle_quotes = false;
+  EXPECT_EQ(Significant(R"(E'a\' U&"b" q'[c]')", o), (Lexed{{K::kWord, "E"},
+                                                            {K::kString, R"('a\')"},
+                                                            {K::kWord, "U"},
+                                                            {K::kOperator, "&"},
+                                                            {K::kQuotedIdentifier, "\"b\""},
+                                                            {K::kWord, "q"},
+                                                            {K::kString, "'[c]'"}}));
+  o.double_quoted_strings = true;
+  EXPECT_EQ(Significant("U&\"b\"", o),
+            (Lexed{{K::kWord, "U"}, {K::kOperator, "&"}, {K::kString, "\"b\""}}));
+}
+
+TEST(SqlLexerTest, HexAndBitStringsFollowBackslashEscapes) {
+  EXPECT_EQ(Only(R"(b'\'')").kind, K::kBitString);  // BigQuery bytes
+  LexOptions standard;
+  standard.backslash_escapes = false;
+  EXPECT_EQ(Significant(R"(X'\' 'y')", standard),
+            (Lexed{{K::kHexString, R"(X'\')"}, {K::kString, "'y'"}}));
+}
+
+TEST(SqlLexerTest, TripleQuotes) {
+  LexOptions o;
+  o.triple_quotes = true;  // BigQuery
+  o.double_quoted_strings = true;
+  EXPECT_EQ(Significant(R"('''it's''' """a "b" c""" '''x\'''' '')", o),
+            (Lexed{{K::kString, "'''it's'''"},
+                   {K::kString, R"("""a "b" c""")"},
+                   {K::kString, R"('''x\'''')"},
+                   {K::kString, "''"}}));
+  EXPECT_EQ(Only("b'''x'''", o).kind, K::kString);
+  EXPECT_FALSE(Only("'''abc''", o).terminated);
+  EXPECT_EQ(Only("''''").kind, K::kString);  // off: '' is an escaped quote
+}
+
+TEST(SqlLexerTest, MoneyLiterals) {
+  LexOptions o;
+  o.money_literals = true;  // SQL Server
+  EXPECT_EQ(Significant("$12.50 $.5 \xC2\xA3"
+                        "3 \xE2\x82\xAC"
+                        "4.0 \xEF\xBF\xA5"
+                        "5 $a $",
+                        o),
+            (Lexed{{K::kNumber, "$12.50"},
+                   {K::kNumber, "$.5"},
+                   {K::kNumber,
+                    "\xC2\xA3"
+                    "3"},
+                   {K::kNumber,
+                    "\xE2\x82\xAC"
+                    "4.0"},
+                   {K::kNumber,
+                    "\xEF\xBF\xA5"
+                    "5"},
+                   {K::kParameter, "$a"},
+                   {K::kOperator, "$"}}));
+  EXPECT_EQ(Significant("$1 \xC2\xA3"
+                        "3"),
+            (Lexed{{K::kParameter, "$1"},
+                   {K::kWord,
+                    "\xC2\xA3"
+                    "3"}}));
+}
+
+// Random text built from the bytes LexOptions fields are consulted at.
+std::string RandomText(std::mt19937& rng) {
+  static constexpr std::string_view kPieces[] = {
+      "'",  "\"", "\\", "[",   "]",  "#",  "/*",  "*/",  "--",     "-- ",
+      "//", "$",  "$$", "$a$", "E'", "U&", "q'[", "'''", "\"\"\"", "\xC2\xA3",
+      "1",  ".5", "a",  " ",   "\n", "(",  ",",   ":1"};
+  std::uniform_int_distribution<std::size_t> pick(0, std::size(kPieces) - 1);
+  std::string text;
+  for (int n = static_cast<int>(rng() % 24); n > 0; --n) {
+    text += kPieces[pick(rng)];
+  }
+  return text;
+}
+
+LexOptions RandomOptions(std::mt19937& rng) {
+  LexOptions o;
+  o.double_quoted_strings = rng() % 2 == 0;
+  o.backslash_escapes = rng() % 2 == 0;
+  o.brackets = static_cast<BracketRule>(rng() % 4);
+  o.hash = static_cast<HashRule>(rng() % 3);
+  o.nested_comments = rng() % 2 == 0;
+  o.dash_comment_needs_space = rng() % 2 == 0;
+  o.slash_comments = rng() % 2 == 0;
+  o.dollar_quotes = rng() % 2 == 0;
+  o.postgres_prefixes = rng() % 2 == 0;
+  o.oracle_quotes = rng() % 2 == 0;
+  o.triple_quotes = rng() % 2 == 0;
+  o.money_literals = rng() % 2 == 0;
+  return o;
+}
+
+bool SameTokens(const std::vector<Token>& a, const std::vector<Token>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const Token& x, const Token& y) {
+    return x.kind == y.kind && x.text == y.text && x.terminated == y.terminated;
+  });
+}
+
+// RelevantOptions is what lets the history sanitizer skip readings that cannot differ.
+TEST(SqlLexerTest, RelevantOptionsLexTheSameAsTheOptions) {
+  std::mt19937 rng(31337);
+  for (int iteration = 0; iteration < 3000; ++iteration) {
+    const std::string text = RandomText(rng);
+    const LexOptions options = RandomOptions(rng);
+    const std::vector<Token> tokens = LexSql(text, options);
+    ASSERT_TRUE(SameTokens(tokens, LexSql(text, RelevantOptions(text, options)))) << text;
+    std::string joined;
+    for (const Token& t : tokens) {
+      joined += t.text;
+    }
+    ASSERT_EQ(joined, text);
+  }
+  EXPECT_EQ(RelevantOptions("SELECT a FROM t WHERE b = 1", RandomOptions(rng)), LexOptions{});
 }
 
 }  // namespace
