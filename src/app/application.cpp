@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include "api/gate.h"
 #include "app/build_info.h"
 #include "app/database_factory.h"
 #include "app/job_runner.h"
@@ -55,6 +56,7 @@ struct Application::Parts {
   std::unique_ptr<storage::SyncStore> sync_store;
   std::unique_ptr<sync::SyncService> sync;
   std::unique_ptr<auth::RateLimiter> sync_limiter;
+  std::unique_ptr<api::Gate> gate;  // the policy of every API operation, both transports
   http::Router api_router;
   http::Router metrics_router;
   std::unique_ptr<http::Pipeline> api_pipeline;
@@ -111,17 +113,20 @@ Status Application::Start() {
   http::AddHealthRoutes(p.api_router,
                         {[db] { return db->Ping(); }, BuildVersion(), p.started_at, &p.readiness});
   http::AddMetricsRoutes(p.metrics_router, p.metrics);
-  http::AddAuthRoutes(p.api_router, {*p.auth, *p.hash_pool, *p.auth_limiter});
+  http::AddAuthRoutes(p.api_router, *p.auth);
   StartSync();
-  http::AddSyncRoutes(
-      p.api_router, {*p.sync, *p.auth, *p.sync_limiter, options_.sync_max_upload_size, &p.metrics});
+  http::AddSyncRoutes(p.api_router, {*p.sync, options_.sync_max_upload_size, &p.metrics});
+  p.gate = std::make_unique<api::Gate>(
+      api::GateDeps{api::AuthenticatorOf(*p.auth), p.auth_limiter.get(), p.sync_limiter.get()});
 
   http::PipelineOptions api;
   api.cors_origins = options_.cors_origins;
   api.trusted_proxies = options_.trusted_proxies;
   api.max_body_bytes = options_.max_request_size;
   api.inline_reads = !config::IsRemoteDatabase(options_);
-  p.api_pipeline = std::make_unique<http::Pipeline>(api, p.api_router, *p.workers, &p.metrics);
+  p.api_pipeline =
+      std::make_unique<http::Pipeline>(api, p.api_router, *p.workers, &p.metrics,
+                                       http::OperationDeps{p.gate.get(), p.hash_pool.get()});
   http::PipelineOptions internal = api;
   internal.access_log = false;
   p.metrics_pipeline =
@@ -136,12 +141,12 @@ Status Application::Start() {
   grpc_options.port = options_.grpc_port;
   p.grpc_server = std::make_unique<grpcsvc::GrpcServer>(grpc_options, [db] { return db->Ping(); });
   // gRPC application services: the same service classes as HTTP.
-  p.auth_grpc = std::make_unique<grpcsvc::AuthGrpcService>(
-      grpcsvc::AuthGrpcDeps{*p.auth, *p.hash_pool, *p.auth_limiter, &p.metrics});
+  const grpcsvc::CallDeps calls{p.gate.get(), &p.metrics, p.hash_pool.get(),
+                                options_.trusted_proxies};
+  p.auth_grpc = std::make_unique<grpcsvc::AuthGrpcService>(*p.auth, calls);
   p.grpc_server->AddService(p.auth_grpc->service());
   p.grpc_server->AddHealthService(std::string(grpcsvc::AuthGrpcService::kServiceName));
-  p.sync_grpc = std::make_unique<grpcsvc::SyncGrpcService>(
-      grpcsvc::SyncGrpcDeps{*p.sync, *p.auth, *p.sync_limiter, &p.metrics});
+  p.sync_grpc = std::make_unique<grpcsvc::SyncGrpcService>(*p.sync, calls);
   p.grpc_server->AddService(p.sync_grpc->service());
   p.grpc_server->AddHealthService(std::string(grpcsvc::SyncGrpcService::kServiceName));
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstring>
 #include <mutex>
 
@@ -110,6 +111,14 @@ std::optional<std::int64_t> UuidV7UnixMillis(std::string_view s) {
     ms = ms << 8 | static_cast<unsigned char>((*b)[i]);
   }
   return ms;
+}
+
+bool IsValidRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
+           c == ':';
+  });
 }
 
 }  // namespace howler

@@ -45,4 +45,8 @@ bool IsUuid(std::string_view s);
 // The Unix-millisecond timestamp of a UUIDv7; nullopt when `s` is not a version 7 UUID.
 std::optional<std::int64_t> UuidV7UnixMillis(std::string_view s);
 
+// Whether a request id sent by a client may be echoed and logged (X-Request-Id over HTTP,
+// `x-request-id` metadata over gRPC): 1-128 of [A-Za-z0-9._:-].
+bool IsValidRequestId(std::string_view id);
+
 }  // namespace howler

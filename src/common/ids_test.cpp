@@ -109,5 +109,14 @@ TEST(IdsTest, IsUuidAndTimestampRejectMalformed) {
   EXPECT_EQ(UuidV7UnixMillis("0190a6f2-3c4d-7e5f-8a9b-0123456789ab"), 0x0190a6f23c4d);
 }
 
+TEST(IsValidRequestIdTest, AcceptsOnlyShortSafeTokens) {
+  EXPECT_TRUE(IsValidRequestId("trace-abc.123:x_y"));
+  EXPECT_TRUE(IsValidRequestId(std::string(128, 'a')));
+  EXPECT_FALSE(IsValidRequestId(std::string(129, 'a')));
+  EXPECT_FALSE(IsValidRequestId(""));
+  EXPECT_FALSE(IsValidRequestId("a b"));
+  EXPECT_FALSE(IsValidRequestId("a\nb"));
+}
+
 }  // namespace
 }  // namespace howler

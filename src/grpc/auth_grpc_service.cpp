@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <string>
 
+#include "api/fields.h"
+#include "api/operations.h"
 #include "auth/auth_service.h"
 #include "common/time_format.h"
 #include "grpc/call_runner.h"
@@ -14,35 +16,8 @@ namespace {
 
 namespace pb = ::howlerops::v1;
 
-// Each method's policy is its HTTP endpoint's (http/auth_handlers.cpp, AddAuthRoutes):
-// public or Bearer, throttled per IP or not, on the hash pool when it hashes a password.
-#define HOWLER_AUTH_METHOD(name) "howlerops.v1.AuthService/" #name
-constexpr CallPolicy kSignup{HOWLER_AUTH_METHOD(Signup), false, RateLimit::kPerIp,
-                             Dispatch::kHashPool};
-constexpr CallPolicy kLogin{HOWLER_AUTH_METHOD(Login), false, RateLimit::kPerIp,
-                            Dispatch::kHashPool};
-constexpr CallPolicy kRefresh{HOWLER_AUTH_METHOD(Refresh), false, RateLimit::kPerIp};
-constexpr CallPolicy kLogout{HOWLER_AUTH_METHOD(Logout)};
-constexpr CallPolicy kGetProfile{HOWLER_AUTH_METHOD(GetProfile)};
-constexpr CallPolicy kListSessions{HOWLER_AUTH_METHOD(ListSessions)};
-constexpr CallPolicy kRevokeSession{HOWLER_AUTH_METHOD(RevokeSession)};
-constexpr CallPolicy kChangePassword{HOWLER_AUTH_METHOD(ChangePassword), true, RateLimit::kPerIp,
-                                     Dispatch::kHashPool};
-constexpr CallPolicy kVerifyEmail{HOWLER_AUTH_METHOD(VerifyEmail), false, RateLimit::kPerIp};
-constexpr CallPolicy kResendVerification{HOWLER_AUTH_METHOD(ResendVerification), true,
-                                         RateLimit::kPerIp};
-constexpr CallPolicy kRequestPasswordReset{HOWLER_AUTH_METHOD(RequestPasswordReset), false,
-                                           RateLimit::kPerIp};
-constexpr CallPolicy kResetPassword{HOWLER_AUTH_METHOD(ResetPassword), false, RateLimit::kPerIp,
-                                    Dispatch::kHashPool};
-#undef HOWLER_AUTH_METHOD
-
-// Length limits of the HTTP handlers; other fields use kDefaultMaxFieldBytes.
-constexpr std::size_t kDeviceNameMax = 128;
-constexpr std::size_t kLoginNameMax = 1024;
-constexpr std::size_t kTokenMax = 1024;
-constexpr std::size_t kEmailMax = 254;
-constexpr std::size_t kSessionIdMax = 128;
+namespace ops = api::ops;
+using api::CheckField;
 
 void ToProto(const storage::UserRecord& u, pb::User* out) {
   out->set_id(u.id);
@@ -75,11 +50,12 @@ void ToProto(const storage::SessionRecord& s, bool current, pb::Session* out) {
   out->set_current(current);
 }
 
-// Fills a SuccessResponse when `status` is OK; returns `status` either way.
-Status Succeed(Status status, std::string_view message, pb::SuccessResponse* out) {
+// Fills a SuccessResponse with the operation's message when `status` is OK; returns
+// `status` either way.
+Status Succeed(Status status, const api::Operation& op, pb::SuccessResponse* out) {
   if (!status.ok()) return status;
   out->set_success(true);
-  out->set_message(std::string(message));
+  out->set_message(std::string(op.success_message));
   return status;
 }
 
@@ -87,10 +63,7 @@ Status Succeed(Status status, std::string_view message, pb::SuccessResponse* out
 
 class AuthGrpcService::Impl final : public pb::AuthService::Service {
  public:
-  explicit Impl(AuthGrpcDeps deps)
-      : auth_(deps.service),
-        calls_(CallDeps{AuthenticatorOf(deps.service), deps.metrics, &deps.ip_limiter, nullptr,
-                        &deps.hash_pool}) {}
+  Impl(auth::AuthService& service, CallDeps deps) : auth_(service), calls_(std::move(deps)) {}
 
   using Ctx = grpc::ServerContext;
   grpc::Status Signup(Ctx* ctx, const pb::SignupRequest* req, pb::TokenPair* res) override;
@@ -121,54 +94,55 @@ class AuthGrpcService::Impl final : public pb::AuthService::Service {
 
 grpc::Status AuthGrpcService::Impl::Signup(Ctx* ctx, const pb::SignupRequest* req,
                                            pb::TokenPair* res) {
-  return calls_.Run(*ctx, kSignup, [&](const CallInfo& call) -> Status {
-    HOWLER_RETURN_IF_ERROR(RequiredField("username", req->username()));
-    HOWLER_RETURN_IF_ERROR(RequiredField("email", req->email()));
-    HOWLER_RETURN_IF_ERROR(RequiredField("password", req->password()));
-    HOWLER_RETURN_IF_ERROR(OptionalField("device_name", req->device_name(), kDeviceNameMax));
+  return calls_.Run(*ctx, ops::kSignup, [&](const CallInfo& call) -> Status {
+    HOWLER_RETURN_IF_ERROR(CheckField(ops::kSignup, "username", req->username()));
+    HOWLER_RETURN_IF_ERROR(CheckField(ops::kSignup, "email", req->email()));
+    HOWLER_RETURN_IF_ERROR(CheckField(ops::kSignup, "password", req->password()));
+    HOWLER_RETURN_IF_ERROR(CheckField(ops::kSignup, "device_name", req->device_name()));
     HOWLER_ASSIGN_OR_RETURN(
         auth::TokenPair pair,
         auth_.Signup({req->username(), req->email(), req->password(), req->device_name()},
                      call.client));
-    ToProto(pair, "account created; check your email to verify your address", res);
+    ToProto(pair, ops::kSignup.success_message, res);
     return Status::Ok();
   });
 }
 
 grpc::Status AuthGrpcService::Impl::Login(Ctx* ctx, const pb::LoginRequest* req,
                                           pb::TokenPair* res) {
-  return calls_.Run(*ctx, kLogin, [&](const CallInfo& call) -> Status {
-    HOWLER_RETURN_IF_ERROR(RequiredField("username", req->username(), kLoginNameMax));
-    HOWLER_RETURN_IF_ERROR(RequiredField("password", req->password()));
-    HOWLER_RETURN_IF_ERROR(OptionalField("device_name", req->device_name(), kDeviceNameMax));
+  return calls_.Run(*ctx, ops::kLogin, [&](const CallInfo& call) -> Status {
+    HOWLER_RETURN_IF_ERROR(CheckField(ops::kLogin, "username", req->username()));
+    HOWLER_RETURN_IF_ERROR(CheckField(ops::kLogin, "password", req->password()));
+    HOWLER_RETURN_IF_ERROR(CheckField(ops::kLogin, "device_name", req->device_name()));
     HOWLER_ASSIGN_OR_RETURN(
         auth::TokenPair pair,
         auth_.Login({req->username(), req->password(), req->device_name()}, call.client));
-    ToProto(pair, "", res);
+    ToProto(pair, {}, res);
     return Status::Ok();
   });
 }
 
 grpc::Status AuthGrpcService::Impl::Refresh(Ctx* ctx, const pb::RefreshRequest* req,
                                             pb::TokenPair* res) {
-  return calls_.Run(*ctx, kRefresh, [&](const CallInfo& call) -> Status {
-    HOWLER_RETURN_IF_ERROR(RequiredField("refresh_token", req->refresh_token(), kTokenMax));
+  return calls_.Run(*ctx, ops::kRefresh, [&](const CallInfo& call) -> Status {
+    HOWLER_RETURN_IF_ERROR(CheckField(ops::kRefresh, "refresh_token", req->refresh_token()));
     HOWLER_ASSIGN_OR_RETURN(auth::TokenPair pair, auth_.Refresh(req->refresh_token(), call.client));
-    ToProto(pair, "", res);
+    ToProto(pair, {}, res);
     return Status::Ok();
   });
 }
 
 grpc::Status AuthGrpcService::Impl::Logout(Ctx* ctx, const pb::LogoutRequest* req,
                                            pb::SuccessResponse* res) {
-  return calls_.Run(*ctx, kLogout, [&](const CallInfo& call) {
-    return Succeed(auth_.Logout(call.principal, req->all_devices(), call.client), "", res);
+  return calls_.Run(*ctx, ops::kLogout, [&](const CallInfo& call) {
+    return Succeed(auth_.Logout(call.principal, req->all_devices(), call.client), ops::kLogout,
+                   res);
   });
 }
 
 grpc::Status AuthGrpcService::Impl::GetProfile(Ctx* ctx, const pb::GetProfileRequest*,
                                                pb::GetProfileResponse* res) {
-  return calls_.Run(*ctx, kGetProfile, [&](const CallInfo& call) -> Status {
+  return calls_.Run(*ctx, ops::kProfile, [&](const CallInfo& call) -> Status {
     HOWLER_ASSIGN_OR_RETURN(storage::UserRecord user, auth_.Profile(call.principal));
     ToProto(user, res->mutable_user());
     return Status::Ok();
@@ -177,7 +151,7 @@ grpc::Status AuthGrpcService::Impl::GetProfile(Ctx* ctx, const pb::GetProfileReq
 
 grpc::Status AuthGrpcService::Impl::ListSessions(Ctx* ctx, const pb::ListSessionsRequest*,
                                                  pb::ListSessionsResponse* res) {
-  return calls_.Run(*ctx, kListSessions, [&](const CallInfo& call) -> Status {
+  return calls_.Run(*ctx, ops::kListSessions, [&](const CallInfo& call) -> Status {
     HOWLER_ASSIGN_OR_RETURN(auto sessions, auth_.ListSessions(call.principal));
     for (const storage::SessionRecord& s : sessions) {
       ToProto(s, s.id == call.principal.session_id, res->add_sessions());
@@ -188,61 +162,63 @@ grpc::Status AuthGrpcService::Impl::ListSessions(Ctx* ctx, const pb::ListSession
 
 grpc::Status AuthGrpcService::Impl::RevokeSession(Ctx* ctx, const pb::RevokeSessionRequest* req,
                                                   pb::SuccessResponse* res) {
-  return calls_.Run(*ctx, kRevokeSession, [&](const CallInfo& call) -> Status {
-    HOWLER_RETURN_IF_ERROR(RequiredField("session_id", req->session_id(), kSessionIdMax));
+  return calls_.Run(*ctx, ops::kRevokeSession, [&](const CallInfo& call) -> Status {
+    HOWLER_RETURN_IF_ERROR(CheckField(ops::kRevokeSession, "session_id", req->session_id()));
     return Succeed(auth_.RevokeSession(call.principal, req->session_id(), call.client),
-                   "session revoked", res);
+                   ops::kRevokeSession, res);
   });
 }
 
 grpc::Status AuthGrpcService::Impl::ChangePassword(Ctx* ctx, const pb::ChangePasswordRequest* req,
                                                    pb::SuccessResponse* res) {
-  return calls_.Run(*ctx, kChangePassword, [&](const CallInfo& call) -> Status {
-    HOWLER_RETURN_IF_ERROR(RequiredField("current_password", req->current_password()));
-    HOWLER_RETURN_IF_ERROR(RequiredField("new_password", req->new_password()));
+  return calls_.Run(*ctx, ops::kChangePassword, [&](const CallInfo& call) -> Status {
+    HOWLER_RETURN_IF_ERROR(
+        CheckField(ops::kChangePassword, "current_password", req->current_password()));
+    HOWLER_RETURN_IF_ERROR(CheckField(ops::kChangePassword, "new_password", req->new_password()));
     return Succeed(auth_.ChangePassword(call.principal, req->current_password(),
                                         req->new_password(), call.client),
-                   "password changed; other sessions were signed out", res);
+                   ops::kChangePassword, res);
   });
 }
 
 grpc::Status AuthGrpcService::Impl::VerifyEmail(Ctx* ctx, const pb::VerifyEmailRequest* req,
                                                 pb::SuccessResponse* res) {
-  return calls_.Run(*ctx, kVerifyEmail, [&](const CallInfo& call) -> Status {
-    HOWLER_RETURN_IF_ERROR(RequiredField("token", req->token(), kTokenMax));
-    return Succeed(auth_.VerifyEmail(req->token(), call.client), "email verified", res);
+  return calls_.Run(*ctx, ops::kVerifyEmail, [&](const CallInfo& call) -> Status {
+    HOWLER_RETURN_IF_ERROR(CheckField(ops::kVerifyEmail, "token", req->token()));
+    return Succeed(auth_.VerifyEmail(req->token(), call.client), ops::kVerifyEmail, res);
   });
 }
 
 grpc::Status AuthGrpcService::Impl::ResendVerification(Ctx* ctx,
                                                        const pb::ResendVerificationRequest*,
                                                        pb::SuccessResponse* res) {
-  return calls_.Run(*ctx, kResendVerification, [&](const CallInfo& call) {
-    return Succeed(auth_.ResendVerification(call.principal), "verification email sent", res);
+  return calls_.Run(*ctx, ops::kResendVerification, [&](const CallInfo& call) {
+    return Succeed(auth_.ResendVerification(call.principal), ops::kResendVerification, res);
   });
 }
 
 grpc::Status AuthGrpcService::Impl::RequestPasswordReset(Ctx* ctx,
                                                          const pb::RequestPasswordResetRequest* req,
                                                          pb::SuccessResponse* res) {
-  return calls_.Run(*ctx, kRequestPasswordReset, [&](const CallInfo& call) -> Status {
-    HOWLER_RETURN_IF_ERROR(RequiredField("email", req->email(), kEmailMax));
+  return calls_.Run(*ctx, ops::kRequestPasswordReset, [&](const CallInfo& call) -> Status {
+    HOWLER_RETURN_IF_ERROR(CheckField(ops::kRequestPasswordReset, "email", req->email()));
     return Succeed(auth_.RequestPasswordReset(req->email(), call.client),
-                   "If the email exists, a password reset link has been sent", res);
+                   ops::kRequestPasswordReset, res);
   });
 }
 
 grpc::Status AuthGrpcService::Impl::ResetPassword(Ctx* ctx, const pb::ResetPasswordRequest* req,
                                                   pb::SuccessResponse* res) {
-  return calls_.Run(*ctx, kResetPassword, [&](const CallInfo& call) -> Status {
-    HOWLER_RETURN_IF_ERROR(RequiredField("token", req->token(), kTokenMax));
-    HOWLER_RETURN_IF_ERROR(RequiredField("new_password", req->new_password()));
+  return calls_.Run(*ctx, ops::kResetPassword, [&](const CallInfo& call) -> Status {
+    HOWLER_RETURN_IF_ERROR(CheckField(ops::kResetPassword, "token", req->token()));
+    HOWLER_RETURN_IF_ERROR(CheckField(ops::kResetPassword, "new_password", req->new_password()));
     return Succeed(auth_.ResetPassword(req->token(), req->new_password(), call.client),
-                   "password reset; sign in with the new password", res);
+                   ops::kResetPassword, res);
   });
 }
 
-AuthGrpcService::AuthGrpcService(AuthGrpcDeps deps) : impl_(std::make_unique<Impl>(deps)) {}
+AuthGrpcService::AuthGrpcService(auth::AuthService& service, CallDeps deps)
+    : impl_(std::make_unique<Impl>(service, std::move(deps))) {}
 
 AuthGrpcService::~AuthGrpcService() = default;
 

@@ -1,10 +1,10 @@
 // AuthGrpcService: howlerops.v1.AuthService (proto/howlerops/v1/auth.proto) over
-// auth::AuthService, the class the HTTP handlers call. It only translates messages; the
-// per-method policy (public or authenticated, per-IP limit, hash pool) is the HTTP API's,
-// applied by CallRunner (call_runner.h).
+// auth::AuthService, the class the HTTP handlers call. It only translates messages; each
+// method's policy (public or session, budget, hash pool, field limits, message) is its
+// operation's declaration (api/operations.h), applied by CallRunner (call_runner.h).
 //
 // No gRPC header is included here, so the composition root stays cheap to compile:
-//   AuthGrpcService auth_grpc({auth, hash_pool, ip_limiter, &metrics});
+//   AuthGrpcService auth_grpc(auth, CallDeps{&gate, &metrics, &hash_pool, trusted_proxies});
 //   grpc_server.AddService(auth_grpc.service());
 //   grpc_server.AddHealthService(std::string(AuthGrpcService::kServiceName));
 // Thread-safety: the service answers calls concurrently; the dependencies and this object
@@ -14,36 +14,22 @@
 #include <memory>
 #include <string_view>
 
+#include "grpc/call_deps.h"
+
 namespace grpc {
 class Service;
 }
-namespace howler {
-class WorkerPool;
-}
 namespace howler::auth {
 class AuthService;
-class RateLimiter;
-}  // namespace howler::auth
-namespace howler::metrics {
-class Metrics;
 }
 
 namespace howler::grpcsvc {
-
-struct AuthGrpcDeps {
-  auth::AuthService& service;
-  // Runs the calls that hash a password; when its queue is full the call gets UNAVAILABLE.
-  WorkerPool& hash_pool;
-  // Per client IP, for the public and password methods (shared with HTTP: one budget).
-  auth::RateLimiter& ip_limiter;
-  metrics::Metrics* metrics = nullptr;  // optional
-};
 
 class AuthGrpcService {
  public:
   static constexpr std::string_view kServiceName = "howlerops.v1.AuthService";
 
-  explicit AuthGrpcService(AuthGrpcDeps deps);
+  AuthGrpcService(auth::AuthService& service, CallDeps deps);
   ~AuthGrpcService();
   AuthGrpcService(const AuthGrpcService&) = delete;
   AuthGrpcService& operator=(const AuthGrpcService&) = delete;

@@ -7,7 +7,8 @@
 #include <memory>
 #include <optional>
 
-#include "auth/rate_limiter.h"
+#include "api/client_address.h"
+#include "api/gate.h"
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/worker_pool.h"
@@ -18,7 +19,6 @@ namespace howler::grpcsvc {
 namespace {
 
 constexpr std::string_view kRequestIdKey = "x-request-id";
-constexpr std::string_view kBearer = "Bearer ";
 
 // The value of one client metadata entry, if present.
 std::optional<std::string_view> Metadata(const grpc::ServerContext& context, std::string_view key) {
@@ -48,24 +48,6 @@ Status StillWanted(const grpc::ServerContext& context) {
   HOWLER_RETURN_IF_ERROR(BeforeDeadline(context));
   if (context.IsCancelled()) return Status(StatusCode::kCancelled, "call cancelled");
   return Status::Ok();
-}
-
-bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() &&
-         std::equal(prefix.begin(), prefix.end(), s.begin(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) ==
-                  std::tolower(static_cast<unsigned char>(b));
-         });
-}
-
-Result<auth::Principal> Authenticate(const Authenticator& authenticate,
-                                     const grpc::ServerContext& context) {
-  const auto header = Metadata(context, "authorization");
-  if (!header || header->size() <= kBearer.size() || !StartsWithIgnoreCase(*header, kBearer)) {
-    return UnauthenticatedError("missing or malformed bearer token");
-  }
-  if (!authenticate) return InternalError("gRPC call policy needs an authenticator");
-  return authenticate(header->substr(kBearer.size()));
 }
 
 // The handler with its exceptions turned into INTERNAL (hidden from the client, logged).
@@ -112,67 +94,54 @@ std::string PercentDecoded(std::string_view s) {
 
 }  // namespace
 
-Authenticator AuthenticatorOf(auth::AuthService& service) {
-  return [&service](std::string_view token) { return service.Authenticate(token); };
-}
-
 CallRunner::CallRunner(CallDeps deps) : deps_(std::move(deps)) {}
 
-grpc::Status CallRunner::Run(grpc::ServerContext& context, const CallPolicy& policy,
+grpc::Status CallRunner::Run(grpc::ServerContext& context, const api::Operation& operation,
                              const Handler& handler) const {
   const auto started = std::chrono::steady_clock::now();
   CallInfo call;
   call.request_id = RequestIdOf(context);
   context.AddInitialMetadata(std::string(kRequestIdKey), call.request_id);
-  call.client.ip = PeerAddress(context.peer());
+  call.client.ip = api::ClientAddress(PeerAddress(context.peer()),
+                                      Metadata(context, "x-forwarded-for"), deps_.trusted_proxies);
   call.client.user_agent = std::string(Metadata(context, "user-agent").value_or(""));
 
-  Status status = Admit(context, policy, call);
-  if (status.ok()) status = Execute(context, policy, handler, call);
+  Status status = Admit(context, operation, call);
+  if (status.ok()) status = Execute(context, operation, handler, call);
   std::string detail;
   grpc::Status result = ToGrpcStatus(status, context, &detail);
-  Record(policy, call, result, detail, metrics::SecondsSince(started));
+  Record(operation, call, result, detail, metrics::SecondsSince(started));
   return result;
 }
 
-Status CallRunner::Admit(grpc::ServerContext& context, const CallPolicy& policy,
+Status CallRunner::Admit(grpc::ServerContext& context, const api::Operation& operation,
                          CallInfo& call) const {
   HOWLER_RETURN_IF_ERROR(BeforeDeadline(context));
-  if (policy.limit == RateLimit::kPerIp) {
-    HOWLER_RETURN_IF_ERROR(Limit(deps_.ip_limiter, call.client.ip));
-  }
-  if (!policy.authenticated) return Status::Ok();
-  HOWLER_ASSIGN_OR_RETURN(call.principal, Authenticate(deps_.authenticate, context));
-  if (policy.limit == RateLimit::kPerUser) {
-    HOWLER_RETURN_IF_ERROR(Limit(deps_.user_limiter, call.principal.user_id));
-  }
+  if (deps_.gate == nullptr) return InternalError("gRPC service without a gate");
+  HOWLER_RETURN_IF_ERROR(deps_.gate->SpendIpBudget(operation, call.client.ip));
+  HOWLER_ASSIGN_OR_RETURN(call.principal,
+                          deps_.gate->Authorize(operation, Metadata(context, "authorization")));
   return Status::Ok();
 }
 
-Status CallRunner::Limit(auth::RateLimiter* limiter, const std::string& key) const {
-  if (limiter == nullptr) return InternalError("gRPC call policy needs a rate limiter");
-  const auto decision = limiter->Allow(key);
-  if (decision.allowed) return Status::Ok();
-  return ResourceExhaustedError("too many requests; slow down")
-      .WithRetryAfter(decision.retry_after_seconds);
-}
-
-Status CallRunner::Execute(grpc::ServerContext& context, const CallPolicy& policy,
+Status CallRunner::Execute(grpc::ServerContext& context, const api::Operation& operation,
                            const Handler& handler, const CallInfo& call) const {
-  if (policy.dispatch == Dispatch::kInline) return Guarded(handler, call);
+  if (operation.run_on != api::RunOn::kHashPool) return Guarded(handler, call);
   if (deps_.hash_pool == nullptr) return InternalError("gRPC call policy needs the hash pool");
   return OnPool(*deps_.hash_pool, context, handler, call);
 }
 
-void CallRunner::Record(const CallPolicy& policy, const CallInfo& call, const grpc::Status& result,
-                        const std::string& detail, double seconds) const {
+void CallRunner::Record(const api::Operation& operation, const CallInfo& call,
+                        const grpc::Status& result, const std::string& detail,
+                        double seconds) const {
   const std::string_view code = StatusCodeName(static_cast<StatusCode>(result.error_code()));
-  if (deps_.metrics) deps_.metrics->ObserveGrpcRequest(policy.method, code, seconds);
+  if (deps_.metrics) deps_.metrics->ObserveGrpcRequest(operation.grpc_method, code, seconds);
   if (!detail.empty()) {
-    log::Error("request failed",
-               {{"request_id", call.request_id}, {"method", policy.method}, {"detail", detail}});
+    log::Error(
+        "request failed",
+        {{"request_id", call.request_id}, {"method", operation.grpc_method}, {"detail", detail}});
   }
-  log::Info("grpc", {{"method", policy.method},
+  log::Info("grpc", {{"method", operation.grpc_method},
                      {"code", code},
                      {"duration_ms", seconds * 1000.0},
                      {"request_id", call.request_id},
@@ -191,14 +160,6 @@ std::string PeerAddress(std::string_view peer) {
     return std::string(rest.substr(0, rest.find(']')));
   }
   return decoded;
-}
-
-bool IsValidRequestId(std::string_view id) {
-  if (id.empty() || id.size() > 128) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
-           c == ':';
-  });
 }
 
 }  // namespace howler::grpcsvc

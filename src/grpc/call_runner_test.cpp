@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "api/gate.h"
 #include "auth/rate_limiter.h"
 #include "common/clock.h"
 #include "common/worker_pool.h"
@@ -32,6 +33,22 @@ Result<auth::Principal> FakeAuthenticate(std::string_view token) {
   return p;
 }
 
+// Three test operations with three policies.
+constexpr api::Operation kProfileOp{.name = "test.profile",
+                                    .grpc_method = "test/GetProfile",
+                                    .access = api::Access::kSession,
+                                    .budget = api::Budget::kSyncPerUser,
+                                    .run_on = api::RunOn::kInlineRead};
+constexpr api::Operation kSignupOp{.name = "test.signup",
+                                   .grpc_method = "test/Signup",
+                                   .access = api::Access::kPublic,
+                                   .run_on = api::RunOn::kHashPool};
+constexpr api::Operation kLoginOp{.name = "test.login",
+                                  .grpc_method = "test/Login",
+                                  .access = api::Access::kPublic,
+                                  .budget = api::Budget::kAuthPerIp,
+                                  .run_on = api::RunOn::kWorker};
+
 // Three methods with three policies; each handler counts its runs and reports what it saw.
 class TestService final : public pb::AuthService::Service {
  public:
@@ -40,34 +57,31 @@ class TestService final : public pb::AuthService::Service {
   // Authenticated, limited per user: answers the user id and the request id.
   grpc::Status GetProfile(grpc::ServerContext* ctx, const pb::GetProfileRequest*,
                           pb::GetProfileResponse* res) override {
-    return calls_.Run(*ctx, {"test/GetProfile", true, RateLimit::kPerUser},
-                      [&](const CallInfo& call) {
-                        ++runs;
-                        res->mutable_user()->set_id(call.principal.user_id);
-                        res->mutable_user()->set_username(call.request_id);
-                        return Status::Ok();
-                      });
+    return calls_.Run(*ctx, kProfileOp, [&](const CallInfo& call) {
+      ++runs;
+      res->mutable_user()->set_id(call.principal.user_id);
+      res->mutable_user()->set_username(call.request_id);
+      return Status::Ok();
+    });
   }
   // Public, on the hash pool: answers the client address.
   grpc::Status Signup(grpc::ServerContext* ctx, const pb::SignupRequest*,
                       pb::TokenPair* res) override {
     deadline = ctx->deadline();
-    return calls_.Run(*ctx, {"test/Signup", false, RateLimit::kNone, Dispatch::kHashPool},
-                      [&](const CallInfo& call) {
-                        ++runs;
-                        res->mutable_user()->set_email(call.client.ip);
-                        return Status::Ok();
-                      });
+    return calls_.Run(*ctx, kSignupOp, [&](const CallInfo& call) {
+      ++runs;
+      res->mutable_user()->set_email(call.client.ip);
+      return Status::Ok();
+    });
   }
   // Public, limited per IP: throws for the password "throw".
   grpc::Status Login(grpc::ServerContext* ctx, const pb::LoginRequest* req,
                      pb::TokenPair*) override {
-    return calls_.Run(*ctx, {"test/Login", false, RateLimit::kPerIp},
-                      [&](const CallInfo&) -> Status {
-                        ++runs;
-                        if (req->password() == "throw") throw std::runtime_error("at /secret/path");
-                        return Status::Ok();
-                      });
+    return calls_.Run(*ctx, kLoginOp, [&](const CallInfo&) -> Status {
+      ++runs;
+      if (req->password() == "throw") throw std::runtime_error("at /secret/path");
+      return Status::Ok();
+    });
   }
 
   std::atomic<int> runs{0};
@@ -133,7 +147,8 @@ class CallRunnerTest : public ::testing::Test {
   WorkerPool pool_{"test-hash", 1, 1};
   std::promise<void> release_;
   std::atomic<bool> released_{false};
-  TestService service_{CallDeps{FakeAuthenticate, nullptr, &ip_limiter_, &user_limiter_, &pool_}};
+  api::Gate gate_{api::GateDeps{FakeAuthenticate, &ip_limiter_, &user_limiter_}};
+  TestService service_{CallDeps{&gate_, nullptr, &pool_, {}}};
   GrpcServer server_{GrpcServerOptions{"127.0.0.1", 0}, [] { return Status::Ok(); }};
   std::unique_ptr<pb::AuthService::Stub> stub_;
 };
@@ -242,13 +257,31 @@ TEST(PeerAddressTest, TakesTheAddressOutOfGrpcPeerStrings) {
   EXPECT_EQ(PeerAddress("%zz"), "%zz");
 }
 
-TEST(IsValidRequestIdTest, FollowsTheHttpRule) {
-  EXPECT_TRUE(IsValidRequestId("trace-abc.123:x_y"));
-  EXPECT_TRUE(IsValidRequestId(std::string(128, 'a')));
-  EXPECT_FALSE(IsValidRequestId(std::string(129, 'a')));
-  EXPECT_FALSE(IsValidRequestId(""));
-  EXPECT_FALSE(IsValidRequestId("a b"));
-  EXPECT_FALSE(IsValidRequestId("a\nb"));
+// TRUSTED_PROXIES applies to gRPC as to HTTP: a trusted peer's x-forwarded-for names the
+// client; an untrusted peer's is ignored.
+TEST(CallRunnerProxyTest, ForwardedForIsTrustedOnlyFromConfiguredProxies) {
+  ManualClock clock;
+  auth::RateLimiter limiter{100, 100, clock};
+  WorkerPool pool{"test-hash", 1, 4};
+  api::Gate gate{api::GateDeps{FakeAuthenticate, &limiter, &limiter}};
+  for (const bool trusted : {true, false}) {
+    std::vector<std::string> proxies;
+    if (trusted) proxies = {"127.0.0.0/8"};
+    TestService service{CallDeps{&gate, nullptr, &pool, proxies}};
+    GrpcServer server{GrpcServerOptions{"127.0.0.1", 0}, [] { return Status::Ok(); }};
+    server.AddService(&service);
+    ASSERT_TRUE(server.Start().ok());
+    auto stub = pb::AuthService::NewStub(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(server.port()), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    c.AddMetadata("x-forwarded-for", "6.6.6.6, 203.0.113.7");
+    pb::TokenPair res;
+    ASSERT_TRUE(stub->Signup(&c, pb::SignupRequest(), &res).ok());
+    EXPECT_EQ(res.user().email(), trusted ? "203.0.113.7" : "127.0.0.1");
+    server.Shutdown(std::chrono::milliseconds(0));
+  }
+  pool.Shutdown();
 }
 
 }  // namespace

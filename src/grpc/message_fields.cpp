@@ -4,16 +4,6 @@
 
 namespace howler::grpcsvc {
 
-Status RequiredField(std::string_view field, const std::string& value, std::size_t max_bytes) {
-  if (value.empty()) return InvalidArgumentError(std::string(field) + " is required");
-  return OptionalField(field, value, max_bytes);
-}
-
-Status OptionalField(std::string_view field, const std::string& value, std::size_t max_bytes) {
-  if (value.size() > max_bytes) return InvalidArgumentError(std::string(field) + " is too long");
-  return Status::Ok();
-}
-
 void SetTimestamp(std::int64_t unix_ms, google::protobuf::Timestamp* out) {
   std::int64_t seconds = unix_ms / 1000;
   std::int64_t millis = unix_ms % 1000;

@@ -1,7 +1,5 @@
-// Field helpers shared by the gRPC services: the request-field rules of the HTTP API
-// (API.md "Conventions": a missing required field is INVALID_ARGUMENT naming the field;
-// proto3 cannot tell an empty string from a missing one, so empty counts as missing) and
-// timestamps as google.protobuf.Timestamp with the API's millisecond precision.
+// Timestamps of the gRPC services as google.protobuf.Timestamp with the API's millisecond
+// precision. (Text field rules are the operations': api/fields.h.)
 // Pure functions; safe from any thread. Internal to src/grpc.
 #pragma once
 
@@ -17,16 +15,6 @@
 #include "common/status.h"
 
 namespace howler::grpcsvc {
-
-// The HTTP API's default length limit for a string field.
-inline constexpr std::size_t kDefaultMaxFieldBytes = 4096;
-
-// "<field> is required" when empty, "<field> is too long" beyond `max_bytes`.
-Status RequiredField(std::string_view field, const std::string& value,
-                     std::size_t max_bytes = kDefaultMaxFieldBytes);
-// "<field> is too long" beyond `max_bytes`; empty is fine.
-Status OptionalField(std::string_view field, const std::string& value,
-                     std::size_t max_bytes = kDefaultMaxFieldBytes);
 
 // Milliseconds since the Unix epoch -> Timestamp (an unset optional leaves `out` unset).
 void SetTimestamp(std::int64_t unix_ms, google::protobuf::Timestamp* out);

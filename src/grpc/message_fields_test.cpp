@@ -5,16 +5,6 @@
 namespace howler::grpcsvc {
 namespace {
 
-TEST(RequiredFieldTest, EmptyIsMissingAndTheFieldIsNamed) {
-  EXPECT_EQ(RequiredField("email", ""), InvalidArgumentError("email is required"));
-  EXPECT_EQ(RequiredField("token", std::string(11, 't'), 10),
-            InvalidArgumentError("token is too long"));
-  EXPECT_TRUE(RequiredField("token", std::string(10, 't'), 10).ok());
-  EXPECT_TRUE(OptionalField("device_name", "").ok());
-  EXPECT_EQ(OptionalField("device_name", std::string(129, 'd'), 128),
-            InvalidArgumentError("device_name is too long"));
-}
-
 TEST(TimestampTest, MillisecondsRoundTrip) {
   for (std::int64_t ms : {0LL, 1LL, 999LL, 1795435595055LL, -1LL, -1001LL}) {
     google::protobuf::Timestamp t;

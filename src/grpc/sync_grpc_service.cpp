@@ -1,5 +1,7 @@
 #include "grpc/sync_grpc_service.h"
 
+#include "api/fields.h"
+#include "api/operations.h"
 #include "common/time_format.h"
 #include "grpc/call_runner.h"
 #include "grpc/message_fields.h"
@@ -14,15 +16,7 @@ namespace {
 
 namespace pb = ::howlerops::v1;
 
-// Every method is authenticated and limited per user, like /api/sync/*; all run inline.
-#define HOWLER_SYNC_METHOD(name) "howlerops.v1.SyncService/" #name
-constexpr CallPolicy kUpload{HOWLER_SYNC_METHOD(Upload), true, RateLimit::kPerUser};
-constexpr CallPolicy kDownload{HOWLER_SYNC_METHOD(Download), true, RateLimit::kPerUser};
-constexpr CallPolicy kListConflicts{HOWLER_SYNC_METHOD(ListConflicts), true, RateLimit::kPerUser};
-constexpr CallPolicy kResolveConflict{HOWLER_SYNC_METHOD(ResolveConflict), true,
-                                      RateLimit::kPerUser};
-constexpr CallPolicy kListDevices{HOWLER_SYNC_METHOD(ListDevices), true, RateLimit::kPerUser};
-#undef HOWLER_SYNC_METHOD
+namespace ops = api::ops;
 
 sync::UploadRequest FromProto(const pb::UploadRequest& in) {
   sync::UploadRequest out;
@@ -124,14 +118,11 @@ Status WrittenItem(const storage::SyncItemRecord& item, google::protobuf::Struct
 
 class SyncGrpcService::Impl final : public pb::SyncService::Service {
  public:
-  explicit Impl(SyncGrpcDeps deps)
-      : sync_(deps.service),
-        calls_(CallDeps{AuthenticatorOf(deps.auth), deps.metrics, nullptr, &deps.user_limiter,
-                        nullptr}) {}
+  Impl(sync::SyncService& service, CallDeps deps) : sync_(service), calls_(std::move(deps)) {}
 
   using Ctx = grpc::ServerContext;
   grpc::Status Upload(Ctx* ctx, const pb::UploadRequest* req, pb::UploadResponse* res) override {
-    return calls_.Run(*ctx, kUpload, [&](const CallInfo& call) -> Status {
+    return calls_.Run(*ctx, ops::kUpload, [&](const CallInfo& call) -> Status {
       HOWLER_ASSIGN_OR_RETURN(auto result, sync_.Upload(call.principal.user_id, FromProto(*req)));
       return ToProto(result, *req, res);
     });
@@ -139,7 +130,7 @@ class SyncGrpcService::Impl final : public pb::SyncService::Service {
 
   grpc::Status Download(Ctx* ctx, const pb::DownloadRequest* req,
                         pb::DownloadResponse* res) override {
-    return calls_.Run(*ctx, kDownload, [&](const CallInfo& call) -> Status {
+    return calls_.Run(*ctx, ops::kDownload, [&](const CallInfo& call) -> Status {
       sync::DownloadRequest in;
       in.device_id = req->device_id();
       if (!req->cursor().empty()) in.cursor = req->cursor();
@@ -155,7 +146,7 @@ class SyncGrpcService::Impl final : public pb::SyncService::Service {
 
   grpc::Status ListConflicts(Ctx* ctx, const pb::ListConflictsRequest*,
                              pb::ListConflictsResponse* res) override {
-    return calls_.Run(*ctx, kListConflicts, [&](const CallInfo& call) -> Status {
+    return calls_.Run(*ctx, ops::kListConflicts, [&](const CallInfo& call) -> Status {
       HOWLER_ASSIGN_OR_RETURN(auto conflicts, sync_.ListConflicts(call.principal.user_id));
       for (const auto& c : conflicts) HOWLER_RETURN_IF_ERROR(ToProto(c, res->add_conflicts()));
       res->set_count(static_cast<int>(conflicts.size()));
@@ -165,9 +156,12 @@ class SyncGrpcService::Impl final : public pb::SyncService::Service {
 
   grpc::Status ResolveConflict(Ctx* ctx, const pb::ResolveConflictRequest* req,
                                pb::ResolveConflictResponse* res) override {
-    return calls_.Run(*ctx, kResolveConflict, [&](const CallInfo& call) -> Status {
-      HOWLER_RETURN_IF_ERROR(RequiredField("conflict_id", req->conflict_id(), 128));
-      HOWLER_RETURN_IF_ERROR(RequiredField("strategy", req->strategy(), 64));
+    return calls_.Run(*ctx, ops::kResolveConflict, [&](const CallInfo& call) -> Status {
+      const api::Operation& op = ops::kResolveConflict;
+      HOWLER_RETURN_IF_ERROR(api::CheckField(op, "conflict_id", req->conflict_id()));
+      HOWLER_RETURN_IF_ERROR(api::CheckField(op, "strategy", req->strategy()));
+      HOWLER_RETURN_IF_ERROR(api::CheckField(op, "chosen_version", req->chosen_version()));
+      HOWLER_RETURN_IF_ERROR(api::CheckField(op, "device_id", req->device_id()));
       sync::ResolveRequest in;
       in.conflict_id = req->conflict_id();
       in.strategy = req->strategy();
@@ -186,7 +180,7 @@ class SyncGrpcService::Impl final : public pb::SyncService::Service {
 
   grpc::Status ListDevices(Ctx* ctx, const pb::ListDevicesRequest*,
                            pb::ListDevicesResponse* res) override {
-    return calls_.Run(*ctx, kListDevices, [&](const CallInfo& call) -> Status {
+    return calls_.Run(*ctx, ops::kListDevices, [&](const CallInfo& call) -> Status {
       HOWLER_ASSIGN_OR_RETURN(auto devices, sync_.ListDevices(call.principal.user_id));
       for (const auto& d : devices) {
         pb::Device* out = res->add_devices();
@@ -207,7 +201,8 @@ class SyncGrpcService::Impl final : public pb::SyncService::Service {
   CallRunner calls_;
 };
 
-SyncGrpcService::SyncGrpcService(SyncGrpcDeps deps) : impl_(std::make_unique<Impl>(deps)) {}
+SyncGrpcService::SyncGrpcService(sync::SyncService& service, CallDeps deps)
+    : impl_(std::make_unique<Impl>(service, std::move(deps))) {}
 
 SyncGrpcService::~SyncGrpcService() = default;
 

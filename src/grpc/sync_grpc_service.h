@@ -1,10 +1,10 @@
 // SyncGrpcService: howlerops.v1.SyncService (proto/howlerops/v1/sync.proto) over
-// sync::SyncService, the class the HTTP handlers call. It only translates messages; every
-// method is authenticated and limited per user (RATE_LIMIT_SYNC_PER_MIN, the same budget
-// as HTTP), applied by CallRunner (call_runner.h).
+// sync::SyncService, the class the HTTP handlers call. It only translates messages; each
+// method's policy (a session, the per-user budget RATE_LIMIT_SYNC_PER_MIN shared with HTTP,
+// field limits) is its operation's declaration (api/operations.h), applied by CallRunner.
 //
 // No gRPC header is included here:
-//   SyncGrpcService sync_grpc({sync, auth, sync_limiter, &metrics});
+//   SyncGrpcService sync_grpc(sync, CallDeps{&gate, &metrics, nullptr, trusted_proxies});
 //   grpc_server.AddService(sync_grpc.service());
 // Thread-safety: calls are answered concurrently; the dependencies and this object must
 // outlive the GrpcServer it is registered with.
@@ -13,15 +13,10 @@
 #include <memory>
 #include <string_view>
 
+#include "grpc/call_deps.h"
+
 namespace grpc {
 class Service;
-}
-namespace howler::auth {
-class AuthService;
-class RateLimiter;
-}  // namespace howler::auth
-namespace howler::metrics {
-class Metrics;
 }
 namespace howler::sync {
 class SyncService;
@@ -29,18 +24,11 @@ class SyncService;
 
 namespace howler::grpcsvc {
 
-struct SyncGrpcDeps {
-  sync::SyncService& service;
-  auth::AuthService& auth;
-  auth::RateLimiter& user_limiter;
-  metrics::Metrics* metrics = nullptr;  // optional
-};
-
 class SyncGrpcService {
  public:
   static constexpr std::string_view kServiceName = "howlerops.v1.SyncService";
 
-  explicit SyncGrpcService(SyncGrpcDeps deps);
+  SyncGrpcService(sync::SyncService& service, CallDeps deps);
   ~SyncGrpcService();
   SyncGrpcService(const SyncGrpcService&) = delete;
   SyncGrpcService& operator=(const SyncGrpcService&) = delete;

@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "api/fields.h"
 #include "common/time_format.h"
 #include "http/responses.h"
 
@@ -37,6 +38,13 @@ Result<std::string> RequiredString(const boost::json::object& o, std::string_vie
   HOWLER_ASSIGN_OR_RETURN(auto s, OptionalString(o, field, max_bytes));
   if (!s || s->empty()) return InvalidArgumentError(std::string(field) + " is required");
   return std::move(*s);
+}
+
+Result<std::string> TextField(const boost::json::object& o, const api::FieldLimit& limit) {
+  HOWLER_ASSIGN_OR_RETURN(auto s, OptionalString(o, limit.name, SIZE_MAX));
+  std::string text = s.value_or("");
+  HOWLER_RETURN_IF_ERROR(api::CheckField(limit, text));
+  return text;
 }
 
 Result<std::optional<bool>> OptionalBool(const boost::json::object& o, std::string_view field) {

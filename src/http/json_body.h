@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/operation.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "http/message.h"
@@ -23,6 +24,11 @@ Result<std::string> RequiredString(const boost::json::object& o, std::string_vie
 Result<std::optional<std::string>> OptionalString(const boost::json::object& o,
                                                   std::string_view field,
                                                   std::size_t max_bytes = 4096);
+// A string field checked against its declared limit (api/fields.h). A missing or null
+// field reads as empty (so a required one is "<field> is required"); another JSON type is
+// "<field> must be a string".
+Result<std::string> TextField(const boost::json::object& o, const api::FieldLimit& limit);
+
 Result<std::optional<bool>> OptionalBool(const boost::json::object& o, std::string_view field);
 
 // A JSON response with the serialized value.

@@ -1,12 +1,12 @@
 #include "http/pipeline.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <array>
 #include <cstring>
 #include <exception>
 
+#include "api/client_address.h"
+#include "api/gate.h"
 #include "common/clock.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -126,7 +126,8 @@ std::optional<Response> CheckParamsText(const Request& req) {
   return std::nullopt;
 }
 
-Response RunGuarded(const SyncHandler& handler, const Request& request) {
+template <typename Handler>
+Response RunGuarded(const Handler& handler, const Request& request) {
   try {
     return handler(request);
   } catch (const std::exception& e) {
@@ -138,75 +139,17 @@ Response RunGuarded(const SyncHandler& handler, const Request& request) {
 
 }  // namespace
 
-bool IsValidRequestId(std::string_view id) {
-  if (id.empty() || id.size() > 128) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
-           c == ':';
-  });
-}
-
-bool AddressMatches(std::string_view ip, std::string_view spec) {
-  std::string_view net = spec;
-  int prefix = -1;
-  if (auto slash = spec.find('/'); slash != std::string_view::npos) {
-    net = spec.substr(0, slash);
-    const std::string bits(spec.substr(slash + 1));
-    if (bits.empty() || bits.size() > 3 || !std::all_of(bits.begin(), bits.end(), ::isdigit)) {
-      return false;
-    }
-    prefix = std::stoi(bits);
-  }
-  std::array<unsigned char, 16> a{}, b{};
-  const std::string ip_s(ip), net_s(net);
-  int family = AF_INET;
-  int len = 4;
-  if (inet_pton(AF_INET, ip_s.c_str(), a.data()) != 1) {
-    family = AF_INET6;
-    len = 16;
-    if (inet_pton(AF_INET6, ip_s.c_str(), a.data()) != 1) return false;
-  }
-  if (inet_pton(family, net_s.c_str(), b.data()) != 1) return false;
-  if (prefix < 0) prefix = len * 8;
-  if (prefix > len * 8) return false;
-  for (int i = 0; i < len && prefix > 0; ++i, prefix -= 8) {
-    const unsigned char mask =
-        prefix >= 8 ? 0xff : static_cast<unsigned char>(0xff << (8 - prefix));
-    if ((a[i] & mask) != (b[i] & mask)) return false;
-  }
-  return true;
-}
-
 Pipeline::Pipeline(PipelineOptions options, const Router& router, WorkerPool& workers,
-                   metrics::Metrics* metrics)
-    : options_(std::move(options)), router_(router), workers_(workers), metrics_(metrics) {}
+                   metrics::Metrics* metrics, OperationDeps operations)
+    : options_(std::move(options)),
+      router_(router),
+      workers_(workers),
+      metrics_(metrics),
+      operations_(operations) {}
 
 bool Pipeline::OriginAllowed(std::string_view origin) const {
   return std::any_of(options_.cors_origins.begin(), options_.cors_origins.end(),
                      [&](const std::string& o) { return o == "*" || o == origin; });
-}
-
-bool Pipeline::IsTrustedProxy(std::string_view ip) const {
-  return std::any_of(options_.trusted_proxies.begin(), options_.trusted_proxies.end(),
-                     [&](const std::string& spec) { return AddressMatches(ip, spec); });
-}
-
-std::string Pipeline::ClientIp(const Request& request) const {
-  if (!IsTrustedProxy(request.peer_ip)) return request.peer_ip;
-  const auto xff = request.headers.Get("X-Forwarded-For");
-  if (!xff) return request.peer_ip;
-  // The right-most address that is not a trusted proxy is the client.
-  std::string_view rest = *xff;
-  while (!rest.empty()) {
-    const size_t comma = rest.rfind(',');
-    const std::string_view candidate =
-        Trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
-    if (candidate.empty()) continue;
-    if (!AddressMatches(candidate, candidate)) break;  // not an address: stop trusting
-    if (!IsTrustedProxy(candidate)) return std::string(candidate);
-  }
-  return request.peer_ip;
 }
 
 void Pipeline::Handle(Request request, Responder done) const {
@@ -217,7 +160,8 @@ void Pipeline::Handle(Request request, Responder done) const {
   request.request_id = (incoming_id && IsValidRequestId(*incoming_id))
                            ? std::string(*incoming_id)
                            : NewUuidV7(std::chrono::system_clock::now());
-  request.client_ip = ClientIp(request);
+  request.client_ip = api::ClientAddress(request.peer_ip, request.headers.Get("X-Forwarded-For"),
+                                         options_.trusted_proxies);
   ex->request = std::make_shared<Request>(std::move(request));
   if (metrics_) metrics_->AddHttpInFlight(1);
 
@@ -243,12 +187,19 @@ void Pipeline::Handle(Request request, Responder done) const {
 
 void Pipeline::Dispatch(std::shared_ptr<Exchange> ex) const {
   const Route& route = *ex->route;
+  if (route.operation != nullptr) {
+    if (operations_.gate == nullptr) {
+      return Finish(ex, ErrorResponse(InternalError("API operation without a gate")));
+    }
+    Status budget = operations_.gate->SpendIpBudget(*route.operation, ex->request->client_ip);
+    if (!budget.ok()) return Finish(ex, ErrorResponse(budget));
+  }
   RunOn run_on = route.run_on;
   if (run_on == RunOn::kRead) run_on = options_.inline_reads ? RunOn::kIoThread : RunOn::kWorker;
   switch (run_on) {
     case RunOn::kRead:
     case RunOn::kIoThread:
-      return Finish(ex, RunGuarded(route.sync, *ex->request));
+      return Finish(ex, Run(*ex));
     case RunOn::kAsync:
       try {
         route.async(ex->request, [this, ex](Response r) { Finish(ex, std::move(r)); });
@@ -256,16 +207,34 @@ void Pipeline::Dispatch(std::shared_ptr<Exchange> ex) const {
         Finish(ex, ErrorResponse(InternalError(std::string("handler threw: ") + e.what())));
       }
       return;
-    case RunOn::kWorker: {
-      const bool queued =
-          workers_.TrySubmit([this, ex] { Finish(ex, RunGuarded(ex->route->sync, *ex->request)); });
-      if (!queued) {
-        Finish(ex,
-               ErrorResponse(UnavailableError("server is busy, retry shortly").WithRetryAfter(1)));
+    case RunOn::kWorker:
+      return Submit(workers_, std::move(ex));
+    case RunOn::kHashPool:
+      if (operations_.hash_pool == nullptr) {
+        return Finish(ex, ErrorResponse(InternalError("hash-pool route without a hash pool")));
       }
-      return;
-    }
+      return Submit(*operations_.hash_pool, std::move(ex));
   }
+}
+
+void Pipeline::Submit(WorkerPool& pool, std::shared_ptr<Exchange> ex) const {
+  const bool queued = pool.TrySubmit([this, ex] { Finish(ex, Run(*ex)); });
+  if (!queued) {
+    Finish(ex, ErrorResponse(UnavailableError("server is busy, retry shortly").WithRetryAfter(1)));
+  }
+}
+
+Response Pipeline::Run(const Exchange& ex) const {
+  const Route& route = *ex.route;
+  const Request& request = *ex.request;
+  if (route.operation == nullptr) return RunGuarded(route.sync, request);
+  return RunGuarded(
+      [&](const Request& r) {
+        auto who = operations_.gate->Authorize(*route.operation, r.headers.Get("Authorization"));
+        if (!who.ok()) return ErrorResponse(who.status());
+        return route.operation_handler(r, *who);
+      },
+      request);
 }
 
 void Pipeline::Finish(const std::shared_ptr<Exchange>& ex, Response r) const {

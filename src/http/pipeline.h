@@ -29,6 +29,9 @@
 namespace howler {
 class WorkerPool;
 }
+namespace howler::api {
+class Gate;
+}
 namespace howler::metrics {
 class Metrics;
 }
@@ -50,11 +53,17 @@ struct PipelineOptions {
   bool access_log = true;
 };
 
+// What API operation routes need (steps 8-10); a listener without operations leaves them null.
+struct OperationDeps {
+  const api::Gate* gate = nullptr;
+  WorkerPool* hash_pool = nullptr;  // runs api::RunOn::kHashPool operations
+};
+
 class Pipeline {
  public:
   // `metrics` may be null (no http_* metrics for this listener).
   Pipeline(PipelineOptions options, const Router& router, WorkerPool& workers,
-           metrics::Metrics* metrics);
+           metrics::Metrics* metrics, OperationDeps operations = {});
 
   // Called on an I/O thread with a parsed request; `done` receives the final response
   // exactly once, possibly from another thread.
@@ -63,21 +72,17 @@ class Pipeline {
  private:
   struct Exchange;
   void Dispatch(std::shared_ptr<Exchange> exchange) const;
+  void Submit(WorkerPool& pool, std::shared_ptr<Exchange> exchange) const;
+  // Steps 10-11 for the exchange's route, on the calling thread.
+  Response Run(const Exchange& exchange) const;
   void Finish(const std::shared_ptr<Exchange>& exchange, Response response) const;
   bool OriginAllowed(std::string_view origin) const;
-  bool IsTrustedProxy(std::string_view ip) const;
-  std::string ClientIp(const Request& request) const;
 
   PipelineOptions options_;
   const Router& router_;
   WorkerPool& workers_;
   metrics::Metrics* metrics_;
+  OperationDeps operations_;
 };
-
-// Whether an X-Request-Id value may be echoed (1-128 of [A-Za-z0-9._:-]).
-bool IsValidRequestId(std::string_view id);
-
-// Whether `ip` lies in `spec` (an address or a CIDR block). Invalid input -> false.
-bool AddressMatches(std::string_view ip, std::string_view spec);
 
 }  // namespace howler::http

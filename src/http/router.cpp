@@ -57,6 +57,27 @@ void Router::AddAsync(std::string method, std::string pattern, AsyncHandler hand
   Insert(Route{std::move(method), std::move(pattern), {}, RunOn::kAsync, {}, std::move(handler)});
 }
 
+void Router::Add(const api::Operation& operation, OperationHandler handler) {
+  Route route;
+  route.method = std::string(operation.http_method);
+  route.pattern = std::string(operation.http_path);
+  switch (operation.run_on) {
+    case api::RunOn::kInlineRead:
+      route.run_on = RunOn::kRead;
+      break;
+    case api::RunOn::kHashPool:
+      route.run_on = RunOn::kHashPool;
+      break;
+    case api::RunOn::kWorker:
+    case api::RunOn::kStream:
+      route.run_on = RunOn::kWorker;
+      break;
+  }
+  route.operation = &operation;
+  route.operation_handler = std::move(handler);
+  Insert(std::move(route));
+}
+
 void Router::Insert(Route route) {
   assert(!route.pattern.empty() && route.pattern[0] == '/');
   route.segments = SplitPath(route.pattern);

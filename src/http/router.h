@@ -1,7 +1,10 @@
 // Router: the routing table of one listener, in one place. Routes are a method plus a
 // path template whose `{name}` segments capture one path segment each.
 //
-// Three kinds of handler say where the work runs:
+// API operations (api/operations.h) are added with Add(operation, handler): the route takes
+// the operation's method, path and policy, which the pipeline applies (pipeline.h) before
+// the handler runs with the admitted caller. Routes outside the API (health, metrics) use
+// the plain forms, whose kind says where the work runs:
 // - Add(): a blocking handler, run on the worker pool (database writes and the like);
 // - AddRead(): a handler that only reads the database: on the I/O thread when the
 //   pipeline says reads are cheap (embedded SQLite: microseconds in-process, cheaper
@@ -20,14 +23,19 @@
 #include <string_view>
 #include <vector>
 
+#include "api/operation.h"
+#include "auth/auth_service.h"
 #include "http/message.h"
 
 namespace howler::http {
 
 using SyncHandler = std::function<Response(const Request&)>;
 using AsyncHandler = std::function<void(std::shared_ptr<Request>, Responder)>;
+// An operation's handler: the request and the caller the pipeline admitted (empty for a
+// public operation). It only translates the wire shape and calls a service.
+using OperationHandler = std::function<Response(const Request&, const auth::Principal&)>;
 
-enum class RunOn { kWorker, kRead, kIoThread, kAsync };
+enum class RunOn { kWorker, kRead, kIoThread, kAsync, kHashPool };
 
 struct Route {
   std::string method;
@@ -36,6 +44,8 @@ struct Route {
   RunOn run_on = RunOn::kWorker;
   SyncHandler sync;
   AsyncHandler async;
+  const api::Operation* operation = nullptr;  // set for API operations (static storage)
+  OperationHandler operation_handler;
 };
 
 struct RouteMatch {
@@ -51,6 +61,8 @@ class Router {
   void AddRead(std::string method, std::string pattern, SyncHandler handler);
   void AddInline(std::string method, std::string pattern, SyncHandler handler);
   void AddAsync(std::string method, std::string pattern, AsyncHandler handler);
+  // An API operation; `operation` must have static storage duration (the table).
+  void Add(const api::Operation& operation, OperationHandler handler);
 
   RouteMatch Find(std::string_view method, std::string_view path) const;
 

@@ -3,9 +3,9 @@
 #include <boost/json/array.hpp>
 #include <charconv>
 
-#include "auth/rate_limiter.h"
+#include "api/fields.h"
+#include "api/operations.h"
 #include "common/time_format.h"
-#include "http/auth_handlers.h"
 #include "http/json_body.h"
 #include "http/responses.h"
 #include "http/sync_json.h"
@@ -15,22 +15,6 @@ namespace howler::http {
 namespace json = boost::json;
 
 namespace {
-
-using Handler = std::function<Response(const Request&, const auth::Principal&)>;
-
-// Authenticates, then throttles per user.
-SyncHandler Guarded(const SyncHttpDeps& deps, Handler handler) {
-  auth::RateLimiter& limiter = deps.user_limiter;
-  return RequireAuth(
-      deps.auth, [&limiter, handler](const Request& req, const auth::Principal& who) {
-        const auto decision = limiter.Allow(who.user_id);
-        if (!decision.allowed) {
-          return ErrorResponse(ResourceExhaustedError("too many sync requests; slow down")
-                                   .WithRetryAfter(decision.retry_after_seconds));
-        }
-        return handler(req, who);
-      });
-}
 
 Response Upload(const SyncHttpDeps& deps, const Request& req, const auth::Principal& who) {
   if (req.body.size() > deps.max_upload_bytes) {
@@ -83,12 +67,23 @@ Response Download(const SyncHttpDeps& deps, const Request& req, const auth::Prin
   return JsonResponse(200, std::move(body));
 }
 
+// The declared limits of a resolve request's text fields.
+Status CheckResolveFields(const sync::ResolveRequest& request) {
+  const api::Operation& op = api::ops::kResolveConflict;
+  HOWLER_RETURN_IF_ERROR(api::CheckField(op, "conflict_id", request.conflict_id));
+  HOWLER_RETURN_IF_ERROR(api::CheckField(op, "strategy", request.strategy));
+  HOWLER_RETURN_IF_ERROR(
+      api::CheckField(op, "chosen_version", request.chosen_version.value_or("")));
+  return api::CheckField(op, "device_id", request.device_id.value_or(""));
+}
+
 Response Resolve(const SyncHttpDeps& deps, const Request& req, const auth::Principal& who) {
   auto body = ParseJsonObject(req);
   if (!body.ok()) return ErrorResponse(body.status());
   auto request = ParseResolveBody(*body);
   if (!request.ok()) return ErrorResponse(request.status());
   request->conflict_id = req.path_params.at("id");
+  if (Status s = CheckResolveFields(*request); !s.ok()) return ErrorResponse(s);
   auto result = deps.service.ResolveConflict(who.user_id, *request);
   if (!result.ok()) return ErrorResponse(result.status());
   return JsonResponse(200, ResolveResultJson(*result));
@@ -97,33 +92,21 @@ Response Resolve(const SyncHttpDeps& deps, const Request& req, const auth::Princ
 }  // namespace
 
 void AddSyncRoutes(Router& router, SyncHttpDeps deps) {
-  const std::string base = "/api/sync";
-  router.Add("POST", base + "/upload",
-             Guarded(deps, [deps](const Request& r, const auth::Principal& p) {
-               return Upload(deps, r, p);
-             }));
-  // Pages run on the worker pool even on the embedded database: a page of 500 items takes
-  // a millisecond or two, too long to hold an I/O thread that other requests share.
-  router.Add("GET", base + "/download",
-             Guarded(deps, [deps](const Request& r, const auth::Principal& p) {
-               return Download(deps, r, p);
-             }));
-  router.Add("GET", base + "/conflicts",
-             Guarded(deps, [deps](const Request&, const auth::Principal& p) {
-               auto conflicts = deps.service.ListConflicts(p.user_id);
-               if (!conflicts.ok()) return ErrorResponse(conflicts.status());
-               return JsonResponse(200, ConflictsJson(*conflicts));
-             }));
-  router.Add("POST", base + "/conflicts/{id}/resolve",
-             Guarded(deps, [deps](const Request& r, const auth::Principal& p) {
-               return Resolve(deps, r, p);
-             }));
-  router.Add("GET", base + "/devices",
-             Guarded(deps, [deps](const Request&, const auth::Principal& p) {
-               auto devices = deps.service.ListDevices(p.user_id);
-               if (!devices.ok()) return ErrorResponse(devices.status());
-               return JsonResponse(200, DevicesJson(*devices));
-             }));
+  namespace ops = api::ops;
+  using P = const auth::Principal&;
+  router.Add(ops::kUpload, [deps](const Request& r, P p) { return Upload(deps, r, p); });
+  router.Add(ops::kDownload, [deps](const Request& r, P p) { return Download(deps, r, p); });
+  router.Add(ops::kListConflicts, [deps](const Request&, P p) {
+    auto conflicts = deps.service.ListConflicts(p.user_id);
+    if (!conflicts.ok()) return ErrorResponse(conflicts.status());
+    return JsonResponse(200, ConflictsJson(*conflicts));
+  });
+  router.Add(ops::kResolveConflict, [deps](const Request& r, P p) { return Resolve(deps, r, p); });
+  router.Add(ops::kListDevices, [deps](const Request&, P p) {
+    auto devices = deps.service.ListDevices(p.user_id);
+    if (!devices.ok()) return ErrorResponse(devices.status());
+    return JsonResponse(200, DevicesJson(*devices));
+  });
 }
 
 }  // namespace howler::http

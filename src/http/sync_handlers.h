@@ -1,17 +1,13 @@
-// The Sync endpoints of API.md (/api/sync/*) over sync::SyncService. Every route needs a
-// bearer token (401) and is throttled per user (RATE_LIMIT_SYNC_PER_MIN, 429 with
-// Retry-After) before any work is done.
+// The Sync operations of API.md (/api/sync/*) over sync::SyncService. Their policy (a
+// session, the per-user budget RATE_LIMIT_SYNC_PER_MIN, the worker pool) is declared in
+// api/operations.h and applied by the pipeline before these handlers run.
 #pragma once
 
 #include <cstdint>
 
-#include "auth/auth_service.h"
 #include "http/router.h"
 #include "sync/sync_service.h"
 
-namespace howler::auth {
-class RateLimiter;
-}
 namespace howler::metrics {
 class Metrics;
 }
@@ -20,8 +16,6 @@ namespace howler::http {
 
 struct SyncHttpDeps {
   sync::SyncService& service;
-  auth::AuthService& auth;
-  auth::RateLimiter& user_limiter;
   std::uint64_t max_upload_bytes;  // SYNC_MAX_UPLOAD_SIZE -> 413
   metrics::Metrics* metrics;       // may be null
 };

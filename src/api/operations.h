@@ -1,0 +1,213 @@
+// The operation table: every operation of the public API, declared once (operation.h says
+// what each column means). Adding an operation is one declaration here, one service method,
+// an HTTP handler and a gRPC method that only translate wire shapes.
+//
+// Sync pages (download) run on the worker pool even on the embedded database: a page of 500
+// items takes a millisecond or two, too long to hold an I/O thread other requests share.
+#pragma once
+
+#include <array>
+
+#include "api/operation.h"
+
+namespace howler::api {
+
+// Text field limits, shared by the operations that take the field.
+inline constexpr std::size_t kDeviceNameMax = 128;
+inline constexpr std::size_t kLoginNameMax = 1024;
+inline constexpr std::size_t kTokenMax = 1024;
+inline constexpr std::size_t kEmailMax = 254;
+inline constexpr std::size_t kIdMax = 128;
+inline constexpr std::size_t kStrategyMax = 64;
+
+inline constexpr FieldLimit kSignupFields[] = {
+    {"username"}, {"email"}, {"password"}, {"device_name", false, kDeviceNameMax}};
+inline constexpr FieldLimit kLoginFields[] = {
+    {"username", true, kLoginNameMax}, {"password"}, {"device_name", false, kDeviceNameMax}};
+inline constexpr FieldLimit kRefreshFields[] = {{"refresh_token", true, kTokenMax}};
+inline constexpr FieldLimit kRevokeSessionFields[] = {{"session_id", true, kIdMax}};
+inline constexpr FieldLimit kChangePasswordFields[] = {{"current_password"}, {"new_password"}};
+inline constexpr FieldLimit kTokenFields[] = {{"token", true, kTokenMax}};
+inline constexpr FieldLimit kRequestResetFields[] = {{"email", true, kEmailMax}};
+inline constexpr FieldLimit kResetPasswordFields[] = {{"token", true, kTokenMax}, {"new_password"}};
+inline constexpr FieldLimit kDeviceFields[] = {{"device_id", true, kIdMax}};
+inline constexpr FieldLimit kResolveFields[] = {{"conflict_id", true, kIdMax},
+                                                {"strategy", true, kStrategyMax},
+                                                {"chosen_version", false, kIdMax},
+                                                {"device_id", false, kIdMax}};
+
+namespace ops {
+
+inline constexpr Operation kSignup{
+    .name = "auth.signup",
+    .http_method = "POST",
+    .http_path = "/api/auth/signup",
+    .grpc_method = "howlerops.v1.AuthService/Signup",
+    .access = Access::kPublic,
+    .budget = Budget::kAuthPerIp,
+    .run_on = RunOn::kHashPool,
+    .fields = kSignupFields,
+    .success_message = "account created; check your email to verify your address"};
+inline constexpr Operation kLogin{.name = "auth.login",
+                                  .http_method = "POST",
+                                  .http_path = "/api/auth/login",
+                                  .grpc_method = "howlerops.v1.AuthService/Login",
+                                  .access = Access::kPublic,
+                                  .budget = Budget::kAuthPerIp,
+                                  .run_on = RunOn::kHashPool,
+                                  .fields = kLoginFields};
+inline constexpr Operation kRefresh{.name = "auth.refresh",
+                                    .http_method = "POST",
+                                    .http_path = "/api/auth/refresh",
+                                    .grpc_method = "howlerops.v1.AuthService/Refresh",
+                                    .access = Access::kPublic,
+                                    .budget = Budget::kAuthPerIp,
+                                    .run_on = RunOn::kWorker,
+                                    .fields = kRefreshFields};
+inline constexpr Operation kLogout{.name = "auth.logout",
+                                   .http_method = "POST",
+                                   .http_path = "/api/auth/logout",
+                                   .grpc_method = "howlerops.v1.AuthService/Logout",
+                                   .access = Access::kSession,
+                                   .budget = Budget::kNone,
+                                   .run_on = RunOn::kWorker};
+inline constexpr Operation kProfile{.name = "auth.profile",
+                                    .http_method = "GET",
+                                    .http_path = "/api/auth/profile",
+                                    .grpc_method = "howlerops.v1.AuthService/GetProfile",
+                                    .access = Access::kSession,
+                                    .budget = Budget::kNone,
+                                    .run_on = RunOn::kInlineRead};
+inline constexpr Operation kMe{.name = "auth.me",
+                               .http_method = "GET",
+                               .http_path = "/api/auth/me",
+                               .access = Access::kSession,
+                               .budget = Budget::kNone,
+                               .run_on = RunOn::kInlineRead};
+inline constexpr Operation kListSessions{.name = "auth.list_sessions",
+                                         .http_method = "GET",
+                                         .http_path = "/api/auth/sessions",
+                                         .grpc_method = "howlerops.v1.AuthService/ListSessions",
+                                         .access = Access::kSession,
+                                         .budget = Budget::kNone,
+                                         .run_on = RunOn::kInlineRead};
+inline constexpr Operation kRevokeSession{.name = "auth.revoke_session",
+                                          .http_method = "DELETE",
+                                          .http_path = "/api/auth/sessions/{id}",
+                                          .grpc_method = "howlerops.v1.AuthService/RevokeSession",
+                                          .access = Access::kSession,
+                                          .budget = Budget::kNone,
+                                          .run_on = RunOn::kWorker,
+                                          .fields = kRevokeSessionFields,
+                                          .success_message = "session revoked"};
+inline constexpr Operation kChangePassword{
+    .name = "auth.change_password",
+    .http_method = "POST",
+    .http_path = "/api/auth/change-password",
+    .grpc_method = "howlerops.v1.AuthService/ChangePassword",
+    .access = Access::kSession,
+    .budget = Budget::kAuthPerIp,
+    .run_on = RunOn::kHashPool,
+    .fields = kChangePasswordFields,
+    .success_message = "password changed; other sessions were signed out"};
+inline constexpr Operation kVerifyEmail{.name = "auth.verify_email",
+                                        .http_method = "POST",
+                                        .http_path = "/api/auth/verify-email",
+                                        .grpc_method = "howlerops.v1.AuthService/VerifyEmail",
+                                        .access = Access::kPublic,
+                                        .budget = Budget::kAuthPerIp,
+                                        .run_on = RunOn::kWorker,
+                                        .fields = kTokenFields,
+                                        .success_message = "email verified"};
+inline constexpr Operation kResendVerification{
+    .name = "auth.resend_verification",
+    .http_method = "POST",
+    .http_path = "/api/auth/resend-verification",
+    .grpc_method = "howlerops.v1.AuthService/ResendVerification",
+    .access = Access::kSession,
+    .budget = Budget::kAuthPerIp,
+    .run_on = RunOn::kWorker,
+    .success_message = "verification email sent"};
+inline constexpr Operation kRequestPasswordReset{
+    .name = "auth.request_password_reset",
+    .http_method = "POST",
+    .http_path = "/api/auth/request-password-reset",
+    .grpc_method = "howlerops.v1.AuthService/RequestPasswordReset",
+    .access = Access::kPublic,
+    .budget = Budget::kAuthPerIp,
+    .run_on = RunOn::kWorker,
+    .fields = kRequestResetFields,
+    .success_message = "If the email exists, a password reset link has been sent"};
+inline constexpr Operation kResetPassword{
+    .name = "auth.reset_password",
+    .http_method = "POST",
+    .http_path = "/api/auth/reset-password",
+    .grpc_method = "howlerops.v1.AuthService/ResetPassword",
+    .access = Access::kPublic,
+    .budget = Budget::kAuthPerIp,
+    .run_on = RunOn::kHashPool,
+    .fields = kResetPasswordFields,
+    .success_message = "password reset; sign in with the new password"};
+inline constexpr Operation kUpload{.name = "sync.upload",
+                                   .http_method = "POST",
+                                   .http_path = "/api/sync/upload",
+                                   .grpc_method = "howlerops.v1.SyncService/Upload",
+                                   .access = Access::kSession,
+                                   .budget = Budget::kSyncPerUser,
+                                   .run_on = RunOn::kWorker,
+                                   .fields = kDeviceFields};
+inline constexpr Operation kDownload{.name = "sync.download",
+                                     .http_method = "GET",
+                                     .http_path = "/api/sync/download",
+                                     .grpc_method = "howlerops.v1.SyncService/Download",
+                                     .access = Access::kSession,
+                                     .budget = Budget::kSyncPerUser,
+                                     .run_on = RunOn::kWorker,
+                                     .fields = kDeviceFields};
+inline constexpr Operation kListConflicts{.name = "sync.list_conflicts",
+                                          .http_method = "GET",
+                                          .http_path = "/api/sync/conflicts",
+                                          .grpc_method = "howlerops.v1.SyncService/ListConflicts",
+                                          .access = Access::kSession,
+                                          .budget = Budget::kSyncPerUser,
+                                          .run_on = RunOn::kWorker};
+inline constexpr Operation kResolveConflict{
+    .name = "sync.resolve_conflict",
+    .http_method = "POST",
+    .http_path = "/api/sync/conflicts/{id}/resolve",
+    .grpc_method = "howlerops.v1.SyncService/ResolveConflict",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kWorker,
+    .fields = kResolveFields};
+inline constexpr Operation kListDevices{.name = "sync.list_devices",
+                                        .http_method = "GET",
+                                        .http_path = "/api/sync/devices",
+                                        .grpc_method = "howlerops.v1.SyncService/ListDevices",
+                                        .access = Access::kSession,
+                                        .budget = Budget::kSyncPerUser,
+                                        .run_on = RunOn::kWorker};
+
+}  // namespace ops
+
+// Every operation, in the order above.
+inline constexpr std::array kAllOperations = {&ops::kSignup,
+                                              &ops::kLogin,
+                                              &ops::kRefresh,
+                                              &ops::kLogout,
+                                              &ops::kProfile,
+                                              &ops::kMe,
+                                              &ops::kListSessions,
+                                              &ops::kRevokeSession,
+                                              &ops::kChangePassword,
+                                              &ops::kVerifyEmail,
+                                              &ops::kResendVerification,
+                                              &ops::kRequestPasswordReset,
+                                              &ops::kResetPassword,
+                                              &ops::kUpload,
+                                              &ops::kDownload,
+                                              &ops::kListConflicts,
+                                              &ops::kResolveConflict,
+                                              &ops::kListDevices};
+
+}  // namespace howler::api
