@@ -6,15 +6,9 @@
 #include <string>
 #include <vector>
 
-namespace howler {
-class WorkerPool;
-}
-namespace howler::api {
-class Gate;
-}
-namespace howler::metrics {
-class Metrics;
-}
+#include "api/gate.h"
+#include "common/worker_pool.h"
+#include "metrics/metrics.h"
 
 namespace howler::grpcsvc {
 

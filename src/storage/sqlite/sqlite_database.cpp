@@ -1,8 +1,10 @@
 #include "storage/sqlite/sqlite_database.h"
 
 #include <mutex>
+#include <span>
 #include <vector>
 
+#include "storage/sqlite/group_commit.h"
 #include "storage/sqlite/sqlite_connection.h"
 #include "storage/sqlite/sqlite_connection_pool.h"
 
@@ -49,11 +51,72 @@ Result<std::vector<ResultSet>> RunBatch(SqliteConnection& connection,
   return results;
 }
 
+void RunEachAlone(SqliteConnection& connection, std::span<const GroupCommit::Batch* const> group,
+                  std::span<GroupCommit::Outcome> out) {
+  for (std::size_t i = 0; i < group.size(); ++i) out[i] = RunBatch(connection, *group[i]);
+}
+
+// One batch inside the group's transaction, between SAVEPOINT and RELEASE. False when the
+// failure ended the whole transaction (SQLite rolls back on some errors, e.g. I/O), so
+// nothing of the group before it is committed either.
+bool RunInSavepoint(SqliteConnection& connection, const GroupCommit::Batch& batch,
+                    GroupCommit::Outcome& out) {
+  Status begin = connection.Run({"SAVEPOINT grouped", {}}).status();
+  if (!begin.ok()) return false;
+  std::vector<ResultSet> results;
+  results.reserve(batch.size());
+  for (const Statement& statement : batch) {
+    auto result = connection.Run(statement);
+    if (!result.ok()) {
+      if (!connection.InTransaction()) return false;
+      const bool undone = connection.Run({"ROLLBACK TO grouped", {}}).ok() &&
+                          connection.Run({"RELEASE grouped", {}}).ok();
+      out = result.status();
+      return undone;
+    }
+    results.push_back(std::move(result).value());
+  }
+  out = std::move(results);
+  return connection.Run({"RELEASE grouped", {}}).ok();
+}
+
+// Commits a group of batches in one transaction, each batch all-or-nothing inside its
+// savepoint. When the transaction itself fails (BEGIN, a failure that ends it, COMMIT),
+// nothing of the group is written and every batch is run again alone, so each still gets
+// its own answer.
+void RunGroup(SqliteConnection& connection, std::span<const GroupCommit::Batch* const> group,
+              std::span<GroupCommit::Outcome> out) {
+  if (group.size() == 1 || !connection.Run({"BEGIN IMMEDIATE", {}}).ok()) {
+    return RunEachAlone(connection, group, out);
+  }
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    if (!RunInSavepoint(connection, *group[i], out[i])) {
+      RollbackIfOpen(connection);
+      return RunEachAlone(connection, group, out);
+    }
+  }
+  if (!connection.Run({"COMMIT", {}}).ok()) {
+    RollbackIfOpen(connection);
+    RunEachAlone(connection, group, out);
+  }
+}
+
+// Batches waiting together are committed together (group_commit.h), at most this many.
+constexpr std::size_t kMaxGroup = 64;
+
 class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(std::unique_ptr<SqliteConnection> writer,
                  std::vector<std::unique_ptr<SqliteConnection>> readers)
-      : writer_(std::move(writer)), readers_(std::move(readers)) {}
+      : writer_(std::move(writer)),
+        readers_(std::move(readers)),
+        group_commit_(
+            [this](std::span<const GroupCommit::Batch* const> group,
+                   std::span<GroupCommit::Outcome> out) {
+              std::lock_guard<std::mutex> lock(writer_mu_);
+              RunGroup(*writer_, group, out);
+            },
+            kMaxGroup) {}
 
   Result<ResultSet> Query(const Statement& statement) override {
     if (!readers_.empty()) {
@@ -72,8 +135,7 @@ class SqliteDatabase final : public Database {
   }
 
   Result<std::vector<ResultSet>> Batch(const std::vector<Statement>& statements) override {
-    std::lock_guard<std::mutex> lock(writer_mu_);
-    return RunBatch(*writer_, statements);
+    return group_commit_.Submit(statements);
   }
 
   Status Ping() override { return Query({"SELECT 1", {}}).status(); }
@@ -84,6 +146,7 @@ class SqliteDatabase final : public Database {
   std::mutex writer_mu_;
   std::unique_ptr<SqliteConnection> writer_;  // guarded by writer_mu_; closed last
   SqliteConnectionPool readers_;
+  GroupCommit group_commit_;  // runs batches on writer_, under writer_mu_
 };
 
 }  // namespace

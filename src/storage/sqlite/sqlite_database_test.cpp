@@ -5,9 +5,11 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <fstream>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "common/temp_dir.h"
 #include "storage/sqlite/sqlite_handles.h"
@@ -148,6 +150,44 @@ TEST_F(SqliteDatabaseTest, WriteLockHeldElsewhereIsUnavailableAfterBusyTimeout) 
   ASSERT_EQ(sqlite3_exec(raw, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
   EXPECT_TRUE(db->Execute({"INSERT INTO t (v) VALUES (4)", {}}).ok());
   EXPECT_EQ(QueryOne(*db, "SELECT COUNT(*) FROM t"), Value(std::int64_t{2}));
+}
+
+// Concurrent batches are committed in groups (group_commit.h): each one still all or
+// nothing, with its own results, whatever the others in its group do.
+TEST_F(SqliteDatabaseTest, ConcurrentBatchesStayAtomicAndKeepTheirOwnResults) {
+  auto db = MustOpen({.path = DbPath()});
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(
+      db->Execute({"CREATE TABLE t (w INTEGER, i INTEGER, tag TEXT, UNIQUE (w, i, tag))", {}})
+          .ok());
+  constexpr int kThreads = 8, kBatches = 60;
+  std::atomic<int> wrong{0}, failed{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kThreads; ++w) {
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < kBatches; ++i) {
+        const bool doomed = i % 7 == 3;  // its second insert repeats the first
+        const std::string second = doomed ? "a" : "b";
+        const std::string sql = "INSERT INTO t (w, i, tag) VALUES (?, ?, ?) RETURNING w, i";
+        auto out = db->Batch({{sql, {std::int64_t{w}, std::int64_t{i}, std::string("a")}},
+                              {sql, {std::int64_t{w}, std::int64_t{i}, second}}});
+        if (doomed) {
+          if (out.ok()) ++wrong;
+          ++failed;
+          continue;
+        }
+        if (!out.ok() || (*out)[1].rows[0][0] != Value(std::int64_t{w}) ||
+            (*out)[1].rows[0][1] != Value(std::int64_t{i})) {
+          ++wrong;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+  const std::int64_t committed = kThreads * kBatches - failed.load();
+  EXPECT_EQ(QueryOne(*db, "SELECT COUNT(*) FROM t"), Value(2 * committed));
+  EXPECT_EQ(QueryOne(*db, "SELECT COUNT(*) FROM t WHERE i % 7 = 3"), Value(std::int64_t{0}));
 }
 
 TEST_F(SqliteDatabaseTest, QueryThatWritesRunsOnTheWriter) {
