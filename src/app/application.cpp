@@ -146,7 +146,8 @@ Status Application::Start() {
   p.auth_grpc = std::make_unique<grpcsvc::AuthGrpcService>(*p.auth, calls);
   p.grpc_server->AddService(p.auth_grpc->service());
   p.grpc_server->AddHealthService(std::string(grpcsvc::AuthGrpcService::kServiceName));
-  p.sync_grpc = std::make_unique<grpcsvc::SyncGrpcService>(*p.sync, calls);
+  p.sync_grpc =
+      std::make_unique<grpcsvc::SyncGrpcService>(*p.sync, calls, options_.sync_max_upload_size);
   p.grpc_server->AddService(p.sync_grpc->service());
   p.grpc_server->AddHealthService(std::string(grpcsvc::SyncGrpcService::kServiceName));
 

@@ -118,12 +118,19 @@ Status WrittenItem(const storage::SyncItemRecord& item, google::protobuf::Struct
 
 class SyncGrpcService::Impl final : public pb::SyncService::Service {
  public:
-  Impl(sync::SyncService& service, CallDeps deps) : sync_(service), calls_(std::move(deps)) {}
+  Impl(sync::SyncService& service, CallDeps deps, std::uint64_t max_upload_bytes)
+      : sync_(service), calls_(std::move(deps)), max_upload_bytes_(max_upload_bytes) {}
 
   using Ctx = grpc::ServerContext;
   grpc::Status Upload(Ctx* ctx, const pb::UploadRequest* req, pb::UploadResponse* res) override {
     return calls_.Run(*ctx, ops::kUpload, [&](const CallInfo& call) -> Status {
-      HOWLER_ASSIGN_OR_RETURN(auto result, sync_.Upload(call.principal.user_id, FromProto(*req)));
+      sync::UploadRequest in = FromProto(*req);
+      if (in.payload_bytes > max_upload_bytes_) {
+        return ResourceExhaustedError("upload is larger than the limit")
+            .WithReason(ApiReason::kPayloadTooLarge);
+      }
+      HOWLER_RETURN_IF_ERROR(api::CheckField(ops::kUpload, "device_id", req->device_id()));
+      HOWLER_ASSIGN_OR_RETURN(auto result, sync_.Upload(call.principal.user_id, in));
       return ToProto(result, *req, res);
     });
   }
@@ -131,6 +138,7 @@ class SyncGrpcService::Impl final : public pb::SyncService::Service {
   grpc::Status Download(Ctx* ctx, const pb::DownloadRequest* req,
                         pb::DownloadResponse* res) override {
     return calls_.Run(*ctx, ops::kDownload, [&](const CallInfo& call) -> Status {
+      HOWLER_RETURN_IF_ERROR(api::CheckField(ops::kDownload, "device_id", req->device_id()));
       sync::DownloadRequest in;
       in.device_id = req->device_id();
       if (!req->cursor().empty()) in.cursor = req->cursor();
@@ -199,10 +207,12 @@ class SyncGrpcService::Impl final : public pb::SyncService::Service {
  private:
   sync::SyncService& sync_;
   CallRunner calls_;
+  const std::uint64_t max_upload_bytes_;
 };
 
-SyncGrpcService::SyncGrpcService(sync::SyncService& service, CallDeps deps)
-    : impl_(std::make_unique<Impl>(service, std::move(deps))) {}
+SyncGrpcService::SyncGrpcService(sync::SyncService& service, CallDeps deps,
+                                 std::uint64_t max_upload_bytes)
+    : impl_(std::make_unique<Impl>(service, std::move(deps), max_upload_bytes)) {}
 
 SyncGrpcService::~SyncGrpcService() = default;
 

@@ -3,13 +3,18 @@
 // method's policy (a session, the per-user budget RATE_LIMIT_SYNC_PER_MIN shared with HTTP,
 // field limits) is its operation's declaration (api/operations.h), applied by CallRunner.
 //
+// An upload message larger than `max_upload_bytes` (SYNC_MAX_UPLOAD_SIZE, the limit HTTP
+// applies to upload bodies) is RESOURCE_EXHAUSTED / PAYLOAD_TOO_LARGE and applies nothing.
+//
 // No gRPC header is included here:
-//   SyncGrpcService sync_grpc(sync, CallDeps{&gate, &metrics, nullptr, trusted_proxies});
+//   SyncGrpcService sync_grpc(sync, CallDeps{&gate, &metrics, nullptr, trusted_proxies},
+//                             options.sync_max_upload_size);
 //   grpc_server.AddService(sync_grpc.service());
 // Thread-safety: calls are answered concurrently; the dependencies and this object must
 // outlive the GrpcServer it is registered with.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string_view>
 
@@ -28,7 +33,7 @@ class SyncGrpcService {
  public:
   static constexpr std::string_view kServiceName = "howlerops.v1.SyncService";
 
-  SyncGrpcService(sync::SyncService& service, CallDeps deps);
+  SyncGrpcService(sync::SyncService& service, CallDeps deps, std::uint64_t max_upload_bytes);
   ~SyncGrpcService();
   SyncGrpcService(const SyncGrpcService&) = delete;
   SyncGrpcService& operator=(const SyncGrpcService&) = delete;

@@ -33,9 +33,9 @@ Response Upload(const SyncHttpDeps& deps, const Request& req, const auth::Princi
 
 Result<sync::DownloadRequest> ParseDownloadQuery(const Request& req) {
   sync::DownloadRequest request;
-  auto device = req.Query("device_id");
-  if (!device || device->empty()) return InvalidArgumentError("device_id is required");
-  request.device_id = std::string(*device);
+  const std::string_view device = req.Query("device_id").value_or("");
+  HOWLER_RETURN_IF_ERROR(api::CheckField(api::ops::kDownload, "device_id", device));
+  request.device_id = std::string(device);
   if (auto cursor = req.Query("cursor"); cursor && !cursor->empty()) {
     request.cursor = std::string(*cursor);
   }

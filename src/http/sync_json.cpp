@@ -6,8 +6,10 @@
 #include <charconv>
 #include <cmath>
 
+#include "api/operations.h"
 #include "common/json_text.h"
 #include "common/time_format.h"
+#include "http/json_body.h"
 #include "sync/item_json.h"
 #include "sync/item_type.h"
 
@@ -160,11 +162,7 @@ void AppendOutcome(std::string& out, const sync::ChangeOutcome& o) {
 
 Result<sync::UploadRequest> ParseUploadBody(const json::object& body, std::size_t max_changes) {
   sync::UploadRequest request;
-  const json::value* device = body.if_contains("device_id");
-  if (device == nullptr || !device->is_string() || device->get_string().empty()) {
-    return InvalidArgumentError("device_id is required");
-  }
-  request.device_id = std::string(device->get_string());
+  HOWLER_ASSIGN_OR_RETURN(request.device_id, TextField(body, api::ops::kUpload.Field("device_id")));
   const json::value* changes = body.if_contains("changes");
   if (changes == nullptr || !changes->is_array()) {
     return InvalidArgumentError("changes is required (an array)");

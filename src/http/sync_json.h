@@ -13,7 +13,8 @@ namespace howler::http {
 // A parsed JSON value as sync's tree (numbers keep their shortest text).
 sync::JsonValue ToSyncJson(const boost::json::value& value);
 
-// The upload body. 400 naming the field for a missing device_id or changes; a change
+// The upload body. 400 naming the field for a device_id outside its declared limits
+// (api::ops::kUpload: required, a string, at most 128 bytes) or missing changes; a change
 // with fields of the wrong type is kept with `problem` set (it is rejected, the others
 // apply). More than `max_changes` changes: 413 before anything else is converted.
 Result<sync::UploadRequest> ParseUploadBody(const boost::json::object& body,
