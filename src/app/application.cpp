@@ -299,7 +299,7 @@ int RunServe(config::Options options) {
   log::Info("file descriptor limit", {{"soft", static_cast<std::int64_t>(descriptors)}});
   Application app(std::move(options));
   if (Status s = app.Start(); !s.ok()) {
-    log::Error("start-up failed", {{"error", s.message()}});
+    log::Error("start-up failed", {{"error", s.ToString()}});
     app.Shutdown();
     return 1;
   }
