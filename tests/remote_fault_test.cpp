@@ -2,7 +2,9 @@
 // remote stopped, slow, answering 500 with a text body, or cutting its answer short (a
 // FaultProxy between server and tursodb injects the last three). In each the server
 // keeps running, /health answers 503 with the failing database check, API requests
-// answer 503 UNAVAILABLE with Retry-After, and it recovers when the remote does. Across
+// answer 503 UNAVAILABLE with Retry-After and the fixed message "database is
+// unavailable" (the cause goes to the log with the request id), and it recovers when the
+// remote does. Across
 // the faults no acknowledged write is lost and none is applied twice: every signup
 // answered 201 exists once afterwards, every other one once or not at all. Also: two
 // servers starting at once against one fresh database apply each migration once, and
@@ -11,15 +13,18 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <future>
 #include <mutex>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "howlerops/v1/auth.grpc.pb.h"
 #include "storage/libsql/libsql_database.h"
 #include "storage/libsql/tursodb_process.h"
 #include "storage/migration_runner.h"
@@ -133,7 +138,22 @@ std::string Metrics(const ServerProcess& server) {
   return HttpGet(server.metrics_url() + "/metrics").body;
 }
 
-// 503 UNAVAILABLE with a positive Retry-After, and a message that names nothing internal.
+// What a client is told when the remote database fails, whatever the failure.
+constexpr std::string_view kUnavailableMessage = "database is unavailable";
+
+// A client-visible message that names nothing internal: no SQL, address, URL path,
+// token, or libcurl's or the remote's own words.
+::testing::AssertionResult RevealsNothing(const std::string& message) {
+  for (const char* leak : {"SELECT", "INSERT", "127.0.0.1", "pipeline", "token", "curl", "onnect",
+                           "HTTP", "timed out", "Timeout", "partial"}) {
+    if (message.find(leak) != std::string::npos) {
+      return ::testing::AssertionFailure() << "message reveals '" << leak << "': " << message;
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// 503 UNAVAILABLE with a positive Retry-After and the fixed message.
 ::testing::AssertionResult IsUnavailable(const ApiResponse& response) {
   ::testing::AssertionResult shape = IsApiError(response, 503, "UNAVAILABLE");
   if (!shape) return shape;
@@ -142,12 +162,24 @@ std::string Metrics(const ServerProcess& server) {
     return ::testing::AssertionFailure() << "503 without a Retry-After: " << response;
   }
   const std::string message = response.Str("message");
-  for (const char* leak : {"SELECT", "INSERT", "127.0.0.1", "pipeline", "token"}) {
-    if (message.find(leak) != std::string::npos) {
-      return ::testing::AssertionFailure() << "message reveals '" << leak << "': " << message;
+  if (message != kUnavailableMessage) {
+    return ::testing::AssertionFailure() << "not the fixed message: " << message;
+  }
+  return RevealsNothing(message);
+}
+
+// Whether one line of `log` names `request_id` and holds every one of `parts`.
+bool LogLineHas(const std::string& log, const std::string& request_id,
+                std::initializer_list<std::string> parts) {
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(request_id) == std::string::npos) continue;
+    if (std::all_of(parts.begin(), parts.end(),
+                    [&](const std::string& p) { return line.find(p) != std::string::npos; })) {
+      return true;
     }
   }
-  return ::testing::AssertionSuccess();
+  return false;
 }
 
 // The string at `path` in a JSON text, or "" when absent.
@@ -290,6 +322,49 @@ TEST_F(RemoteFaultTest, StoppedRemoteAnswers503WithRetryAfterAndRecovers) {
   EXPECT_EQ(api.Login(before, std::string(kTestPassword)).status(), 200);
   EXPECT_EQ(ledger.Signup("after").status(), 201);
   EXPECT_EQ(server.Stop(), 0) << server.Output();  // a clean exit: nothing crashed
+}
+
+// The remote stopped: over HTTP and gRPC the client hears only "database is unavailable"
+// (libcurl's text and the remote's URL are not in it), and the server's log line for that
+// request, found by its request id, holds both.
+TEST_F(RemoteFaultTest, ClientsHearAFixedMessageAndOnlyTheLogNamesTheCause) {
+  ServerProcess server(dir_.path(), RemoteServerConfig(remote_->url()));
+  ASSERT_TRUE(server.ready()) << server.Output();
+  ApiClient api(server.base_url());
+  remote_->Stop();
+
+  const std::string name = UniqueName("fixed");
+  const ApiResponse http = api.Signup(name, name + "@example.com", std::string(kTestPassword),
+                                      {"X-Request-Id: remote-fault-http-1"});
+  EXPECT_TRUE(IsUnavailable(http));
+  EXPECT_EQ(http.Str("message").find(remote_->url()), std::string::npos);
+
+  auto stub = ::howlerops::v1::AuthService::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(server.grpc_port()), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + seconds(30));
+  ctx.AddMetadata("x-request-id", "remote-fault-grpc-1");
+  ::howlerops::v1::SignupRequest request;
+  request.set_username(name + "g");
+  request.set_email(name + "g@example.com");
+  request.set_password(std::string(kTestPassword));
+  ::howlerops::v1::TokenPair reply;
+  const grpc::Status grpc_status = stub->Signup(&ctx, request, &reply);
+  EXPECT_EQ(grpc_status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(grpc_status.error_message(), kUnavailableMessage);
+  EXPECT_TRUE(RevealsNothing(grpc_status.error_message()));
+
+  for (const char* id : {"remote-fault-http-1", "remote-fault-grpc-1"}) {
+    EXPECT_TRUE(Eventually(
+        [&] {
+          return LogLineHas(server.Output(), id, {"libcurl", remote_->url()});
+        },
+        seconds(5)))
+        << id << " has no log line with the cause:\n"
+        << server.Output();
+  }
+  ASSERT_TRUE(remote_->Restart());
+  EXPECT_EQ(server.Stop(), 0) << server.Output();
 }
 
 // With TURSO_REQUEST_TIMEOUT=500ms and a remote that answers 3 s late, requests fail with

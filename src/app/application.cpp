@@ -29,6 +29,7 @@
 #include "http/server.h"
 #include "http/sync_handlers.h"
 #include "metrics/metrics.h"
+#include "storage/auth_store.h"
 #include "storage/metered_database.h"
 #include "storage/migration_runner.h"
 #include "storage/migrations.h"
@@ -52,6 +53,7 @@ struct Application::Parts {
   std::unique_ptr<auth::RefreshTokenCodec> refresh_tokens;
   std::unique_ptr<auth::SessionCache> session_cache;
   std::unique_ptr<auth::RateLimiter> auth_limiter;
+  std::unique_ptr<storage::AuthStore> auth_store;
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<storage::SyncStore> sync_store;
   std::unique_ptr<sync::SyncService> sync;
@@ -245,9 +247,10 @@ Status Application::StartAuth() {
   auth.resend_interval = options_.verification_resend_interval;
   auth.event_retention = options_.auth_event_retention;
   auth.profile_cache_ttl = options_.session_cache_ttl;
+  p.auth_store = std::make_unique<storage::AuthStore>(*p.db);
   p.auth = std::make_unique<auth::AuthService>(
-      auth, auth::AuthDeps{*p.db, *p.hasher, *p.access_tokens, *p.refresh_tokens, *p.session_cache,
-                           *p.mailer, p.clock, &p.metrics, p.workers.get()});
+      auth, auth::AuthDeps{*p.auth_store, *p.hasher, *p.access_tokens, *p.refresh_tokens,
+                           *p.session_cache, *p.mailer, p.clock, &p.metrics, p.workers.get()});
   return Status::Ok();
 }
 
@@ -305,7 +308,7 @@ int RunServe(config::Options options) {
   log::Info("file descriptor limit", {{"soft", static_cast<std::int64_t>(descriptors)}});
   Application app(std::move(options));
   if (Status s = app.Start(); !s.ok()) {
-    log::Error("start-up failed", {{"error", s.message()}});
+    log::Error("start-up failed", {{"error", s.ToString()}});
     app.Shutdown();
     return 1;
   }

@@ -41,14 +41,14 @@ int Migrate() {
   if (!options) return 2;
   auto db = OpenDatabase(*options);
   if (!db.ok()) {
-    log::Error("cannot open database", {{"error", db.status().message()}});
+    log::Error("cannot open database", {{"error", db.status().ToString()}});
     return 1;
   }
   std::vector<std::string> applied;
   Status s = storage::ApplyMigrations(**db, storage::EmbeddedMigrations(),
                                       SystemClock().NowMillis(), &applied);
   if (!s.ok()) {
-    log::Error("migration failed", {{"error", s.message()}});
+    log::Error("migration failed", {{"error", s.ToString()}});
     return 1;
   }
   for (const auto& name : applied) log::Info("migration applied", {{"migration", name}});

@@ -1,29 +1,91 @@
 #include "app/user_commands.h"
 
 #include <iostream>
+#include <memory>
 
 #include "app/database_factory.h"
+#include "auth/access_token.h"
+#include "auth/auth_service.h"
 #include "auth/password_hasher.h"
-#include "auth/validation.h"
+#include "auth/refresh_token.h"
+#include "auth/session_cache.h"
 #include "common/clock.h"
-#include "common/ids.h"
+#include "common/crypto.h"
+#include "common/log.h"
 #include "common/time_format.h"
+#include "email/mailer.h"
+#include "storage/auth_store.h"
 #include "storage/migration_runner.h"
 #include "storage/migrations.h"
-#include "storage/user_store.h"
 
 namespace howler::app {
 namespace {
 
-Result<std::unique_ptr<storage::Database>> OpenMigrated(const config::Options& options) {
-  HOWLER_ASSIGN_OR_RETURN(auto db, OpenDatabase(options));
-  HOWLER_RETURN_IF_ERROR(
-      storage::ApplyMigrations(*db, storage::EmbeddedMigrations(), SystemClock().NowMillis()));
-  return db;
-}
+// Who the audit trail names as the source of an operator's change.
+const auth::ClientInfo kOperator{"", "cli"};
 
+// The operator commands send no email (an account an operator creates gets none): a
+// message reaching this mailer is a bug, so it is logged and refused, never sent.
+class NoEmailMailer final : public email::Mailer {
+ public:
+  bool Send(email::EmailMessage message) override {
+    log::Warn("operator command tried to send an email; not sent",
+              {{"type", email::EmailTypeName(message.type)}});
+    return false;
+  }
+};
+
+// AuthService over the configured database (migrations applied first), as the server
+// builds it, for one command on this thread.
+class OperatorAuth {
+ public:
+  static Result<std::unique_ptr<OperatorAuth>> Open(const config::Options& options) {
+    HOWLER_ASSIGN_OR_RETURN(auto db, OpenDatabase(options));
+    HOWLER_RETURN_IF_ERROR(
+        storage::ApplyMigrations(*db, storage::EmbeddedMigrations(), SystemClock().NowMillis()));
+    return std::unique_ptr<OperatorAuth>(new OperatorAuth(options, std::move(db)));
+  }
+
+  auth::AuthService& service() { return service_; }
+
+ private:
+  OperatorAuth(const config::Options& o, std::unique_ptr<storage::Database> db)
+      : db_(std::move(db)),
+        store_(*db_),
+        hasher_({o.password_hash_memory_kib, o.password_hash_iterations}),
+        access_tokens_(o.jwt_secret, o.jwt_expiration, clock_),
+        refresh_tokens_(HmacSha256(o.jwt_secret, "howlerops refresh token v1")),
+        session_cache_(o.session_cache_ttl, 16, clock_),
+        service_(Options(o), {store_, hasher_, access_tokens_, refresh_tokens_, session_cache_,
+                              mailer_, clock_}) {}
+
+  static auth::AuthOptions Options(const config::Options& o) {
+    auth::AuthOptions a;
+    a.refresh_lifetime = o.jwt_refresh_expiration;
+    a.max_login_attempts = o.max_login_attempts;
+    a.lockout_duration = o.lockout_duration;
+    a.resend_interval = o.verification_resend_interval;
+    a.event_retention = o.auth_event_retention;
+    a.profile_cache_ttl = o.session_cache_ttl;
+    return a;
+  }
+
+  SystemClock clock_;
+  std::unique_ptr<storage::Database> db_;
+  storage::AuthStore store_;
+  auth::PasswordHasher hasher_;
+  auth::AccessTokenService access_tokens_;
+  auth::RefreshTokenCodec refresh_tokens_;
+  auth::SessionCache session_cache_;
+  NoEmailMailer mailer_;
+  auth::AuthService service_;
+};
+
+// The operator's message: the Status message, and its log detail when there is one.
 int Fail(const Status& s) {
-  std::cerr << "howlerops-server: " << s.message() << "\n";
+  std::cerr << "howlerops-server: " << s.message();
+  if (!s.detail().empty()) std::cerr << " (" << s.detail() << ")";
+  std::cerr << "\n";
   return 1;
 }
 
@@ -31,45 +93,22 @@ int Fail(const Status& s) {
 
 int UserCreate(const config::Options& options, const UserCreateArgs& args,
                std::istream& password_in) {
-  if (Status s = auth::ValidateUsername(args.username); !s.ok()) return Fail(s);
-  auto email = auth::NormalizeEmail(args.email);
-  if (!email.ok()) return Fail(email.status());
-  if (args.role != "user" && args.role != "admin") {
-    return Fail(InvalidArgumentError("role must be user or admin"));
-  }
   std::string password;
   std::getline(password_in, password);
   if (!password.empty() && password.back() == '\r') password.pop_back();
-  if (Status s = auth::ValidatePassword(password); !s.ok()) return Fail(s);
-
-  auto db = OpenMigrated(options);
-  if (!db.ok()) return Fail(db.status());
-  auth::PasswordHasher hasher({options.password_hash_memory_kib, options.password_hash_iterations});
-  auto hash = hasher.Hash(password);
-  if (!hash.ok()) return Fail(hash.status());
-  SystemClock clock;
-  storage::UserRecord user;
-  user.id = NewUuidV7(clock.Now());
-  user.username = args.username;
-  user.email = *email;
-  user.password_hash = *hash;
-  user.role = args.role;
-  user.created_at = user.updated_at = clock.NowMillis();
-  if (Status s = (*db)->Execute(storage::UserStore::Insert(user)).status(); !s.ok()) {
-    if (s.code() == StatusCode::kAlreadyExists) {
-      return Fail(AlreadyExistsError("username or email already exists"));
-    }
-    return Fail(s);
-  }
-  std::cout << "created user " << user.id << " (" << user.username << ")\n";
+  auto auth = OperatorAuth::Open(options);
+  if (!auth.ok()) return Fail(auth.status());
+  auto user =
+      (*auth)->service().CreateUser({args.username, args.email, password, args.role}, kOperator);
+  if (!user.ok()) return Fail(user.status());
+  std::cout << "created user " << user->id << " (" << user->username << ")\n";
   return 0;
 }
 
 int UserList(const config::Options& options) {
-  auto db = OpenMigrated(options);
-  if (!db.ok()) return Fail(db.status());
-  storage::UserStore users(**db);
-  auto list = users.List(100000);
+  auto auth = OperatorAuth::Open(options);
+  if (!auth.ok()) return Fail(auth.status());
+  auto list = (*auth)->service().ListUsers(100000);
   if (!list.ok()) return Fail(list.status());
   std::cout << "id\tusername\temail\trole\tverified\tactive\tcreated_at\n";
   for (const auto& u : *list) {
@@ -81,10 +120,9 @@ int UserList(const config::Options& options) {
 }
 
 int UserSetActive(const config::Options& options, const std::string& who, bool active) {
-  auto db = OpenMigrated(options);
-  if (!db.ok()) return Fail(db.status());
-  storage::UserStore users(**db);
-  auto user = users.SetActive(who, active, SystemClock().NowMillis());
+  auto auth = OperatorAuth::Open(options);
+  if (!auth.ok()) return Fail(auth.status());
+  auto user = (*auth)->service().SetUserActive(who, active, kOperator);
   if (!user.ok()) return Fail(user.status());
   std::cout << (active ? "enabled" : "disabled") << " user " << user->id << " (" << user->username
             << ")" << (active ? "" : "; all sessions revoked") << "\n";

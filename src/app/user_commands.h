@@ -1,5 +1,8 @@
 // `howlerops-server user create|list|disable|enable`: operator tasks on accounts without
-// the HTTP API. They open the configured database directly (migrations applied first).
+// the HTTP API. They open the configured database (migrations applied first) and go
+// through auth::AuthService like the API does: the same validation and hashing, and the
+// audit events user_created, user_disabled and user_enabled with user agent "cli".
+// Errors go to stderr (message, and the log detail in parentheses when there is one).
 #pragma once
 
 #include <iosfwd>

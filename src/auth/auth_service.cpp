@@ -12,9 +12,9 @@
 namespace howler::auth {
 namespace {
 
+using storage::AuthEvent;
 using storage::LockoutRecord;
 using storage::SessionRecord;
-using storage::Statement;
 using storage::TokenKind;
 using storage::UserRecord;
 
@@ -53,16 +53,19 @@ std::string StoredUserAgent(const ClientInfo& client) {
   return ToCleanText(client.user_agent, kMaxUserAgentBytes);
 }
 
+// A taken username or email, as both ways of creating an account tell it.
+Status AccountConflict(Status s) {
+  if (s.code() != StatusCode::kAlreadyExists) return s;
+  return AlreadyExistsError("username or email already exists").WithReason(ApiReason::kConflict);
+}
+
 }  // namespace
 
 AuthService::AuthService(AuthOptions options, AuthDeps deps)
     : options_(options),
       deps_(deps),
       lockout_(options.max_login_attempts, options.lockout_duration),
-      users_(deps.db),
-      sessions_(deps.db),
-      attempts_(deps.db),
-      tokens_(deps.db),
+      store_(deps.store),
       verified_tokens_(100000, deps.clock),
       profiles_(options.profile_cache_ttl, 100000, deps.clock) {}
 
@@ -70,13 +73,22 @@ void AuthService::Count(std::string_view method, std::string_view result) const 
   if (deps_.metrics) deps_.metrics->CountAuthAttempt(method, result);
 }
 
-Statement AuthService::Event(std::string_view event, std::string_view user_id,
+AuthEvent AuthService::Event(std::string_view event, std::string_view user_id,
                              std::string_view session_id, const ClientInfo& client,
                              std::int64_t now) const {
-  return storage::AuthEventStore::Insert(
-      NewUuidV7(deps_.clock.Now()),
-      {std::string(event), std::string(user_id), std::string(session_id), StoredIp(client),
-       StoredUserAgent(client), now});
+  return {NewUuidV7(deps_.clock.Now()),
+          std::string(event),
+          std::string(user_id),
+          std::string(session_id),
+          StoredIp(client),
+          StoredUserAgent(client),
+          now};
+}
+
+storage::LoginAttemptRecord AuthService::Attempt(const std::string& account_key,
+                                                 const ClientInfo& client, bool success,
+                                                 std::int64_t now) const {
+  return {NewUuidV7(deps_.clock.Now()), account_key, StoredIp(client), success, now};
 }
 
 SessionRecord AuthService::NewSession(const std::string& user_id, const std::string& device,
@@ -113,46 +125,78 @@ Result<TokenPair> AuthService::IssuePair(UserRecord user, const SessionRecord& s
   return pair;
 }
 
-std::string AuthService::NewEmailToken(TokenKind kind, const std::string& user_id, std::int64_t now,
-                                       std::vector<Statement>& batch) const {
-  const std::string token = Base64UrlEncode(RandomBytes(32));
+std::pair<std::string, storage::EmailTokenRecord> AuthService::NewEmailToken(
+    TokenKind kind, const std::string& user_id, std::int64_t now) const {
+  std::string token = Base64UrlEncode(RandomBytes(32));
   const auto ttl =
       kind == TokenKind::kVerification ? options_.verification_ttl : options_.reset_ttl;
-  batch.push_back(storage::TokenStore::Insert(kind, TokenHash(token), user_id, now, now + Ms(ttl)));
-  return token;
+  storage::EmailTokenRecord record{kind, TokenHash(token), user_id, now, now + Ms(ttl)};
+  return {std::move(token), std::move(record)};
+}
+
+Result<UserRecord> AuthService::NewUser(const std::string& username, const std::string& email_in,
+                                        const std::string& password, std::int64_t now) const {
+  HOWLER_RETURN_IF_ERROR(ValidateUsername(username));
+  HOWLER_ASSIGN_OR_RETURN(std::string email, NormalizeEmail(email_in));
+  HOWLER_RETURN_IF_ERROR(ValidatePassword(password));
+  HOWLER_ASSIGN_OR_RETURN(std::string hash, deps_.hasher.Hash(password));
+  UserRecord user;
+  user.id = NewUuidV7(deps_.clock.Now());
+  user.username = username;
+  user.email = std::move(email);
+  user.password_hash = std::move(hash);
+  user.created_at = user.updated_at = now;
+  return user;
 }
 
 Result<TokenPair> AuthService::Signup(const SignupRequest& req, const ClientInfo& client) {
-  HOWLER_RETURN_IF_ERROR(ValidateUsername(req.username));
-  HOWLER_ASSIGN_OR_RETURN(std::string email, NormalizeEmail(req.email));
-  HOWLER_RETURN_IF_ERROR(ValidatePassword(req.password));
-  HOWLER_ASSIGN_OR_RETURN(std::string hash, deps_.hasher.Hash(req.password));
-
   const std::int64_t now = deps_.clock.NowMillis();
-  UserRecord user;
-  user.id = NewUuidV7(deps_.clock.Now());
-  user.username = req.username;
-  user.email = email;
-  user.password_hash = std::move(hash);
-  user.created_at = user.updated_at = now;
+  HOWLER_ASSIGN_OR_RETURN(UserRecord user, NewUser(req.username, req.email, req.password, now));
   user.last_login_at = now;
   const SessionRecord session = NewSession(user.id, req.device_name, client, now);
-
-  std::vector<Statement> batch = {storage::UserStore::Insert(user),
-                                  storage::SessionStore::Insert(session)};
-  const std::string token = NewEmailToken(TokenKind::kVerification, user.id, now, batch);
-  batch.push_back(Event("signup", user.id, session.id, client, now));
-  if (Status s = deps_.db.Batch(batch).status(); !s.ok()) {
-    if (s.code() == StatusCode::kAlreadyExists) {
-      return AlreadyExistsError("username or email already exists")
-          .WithReason(ApiReason::kConflict);
-    }
-    return s;
-  }
+  auto [token, verification] = NewEmailToken(TokenKind::kVerification, user.id, now);
+  HOWLER_RETURN_IF_ERROR(
+      AccountConflict(store_.CreateAccount({user, session, std::move(verification),
+                                            Event("signup", user.id, session.id, client, now)})));
   deps_.mailer.Send({email::EmailType::kVerification, user.email, user.username, token});
   deps_.mailer.Send({email::EmailType::kWelcome, user.email, user.username, ""});
   Count("signup", "success");
   return IssuePair(std::move(user), session);
+}
+
+Result<UserRecord> AuthService::CreateUser(const CreateUserRequest& req, const ClientInfo& client) {
+  if (req.role != "user" && req.role != "admin") {
+    return InvalidArgumentError("role must be user or admin");
+  }
+  const std::int64_t now = deps_.clock.NowMillis();
+  HOWLER_ASSIGN_OR_RETURN(UserRecord user, NewUser(req.username, req.email, req.password, now));
+  user.role = req.role;
+  HOWLER_RETURN_IF_ERROR(AccountConflict(store_.CreateAccount(
+      {user, std::nullopt, std::nullopt, Event("user_created", user.id, "", client, now)})));
+  user.password_hash.clear();
+  return user;
+}
+
+Result<UserRecord> AuthService::SetUserActive(std::string_view who, bool active,
+                                              const ClientInfo& client) {
+  HOWLER_ASSIGN_OR_RETURN(std::optional<UserRecord> user, store_.FindUserByAnyName(who));
+  if (!user) return NotFoundError("no such user");
+  const std::int64_t now = deps_.clock.NowMillis();
+  const char* event = active ? "user_enabled" : "user_disabled";
+  HOWLER_RETURN_IF_ERROR(
+      store_.SetUserActive(user->id, active, now, Event(event, user->id, "", client, now)));
+  if (!active) deps_.session_cache.MarkUserRevoked(user->id);
+  profiles_.Invalidate(user->id);
+  user->active = active;
+  user->updated_at = now;
+  user->password_hash.clear();
+  return *std::move(user);
+}
+
+Result<std::vector<UserRecord>> AuthService::ListUsers(int limit) {
+  HOWLER_ASSIGN_OR_RETURN(std::vector<UserRecord> users, store_.ListUsers(limit));
+  for (UserRecord& u : users) u.password_hash.clear();
+  return users;
 }
 
 Status AuthService::LoginFailed(const std::string& account_key, const LockoutRecord& state,
@@ -160,13 +204,11 @@ Status AuthService::LoginFailed(const std::string& account_key, const LockoutRec
                                 std::int64_t now) {
   bool locked_now = false;
   const LockoutState next = lockout_.OnFailure(ToState(state), now, &locked_now);
-  std::vector<Statement> batch = {
-      storage::LoginAttemptStore::PutLockout(account_key, ToRecord(next), now),
-      storage::LoginAttemptStore::InsertAttempt(NewUuidV7(deps_.clock.Now()), account_key,
-                                                StoredIp(client), false, now),
-      Event("login_failed", user_id, "", client, now)};
-  if (locked_now) batch.push_back(Event("locked", user_id, "", client, now));
-  HOWLER_RETURN_IF_ERROR(deps_.db.Batch(batch).status());
+  storage::LoginFailure failure{ToRecord(next),
+                                Attempt(account_key, client, false, now),
+                                {Event("login_failed", user_id, "", client, now)}};
+  if (locked_now) failure.events.push_back(Event("locked", user_id, "", client, now));
+  HOWLER_RETURN_IF_ERROR(store_.RecordLoginFailure(failure));
   if (locked_now) {
     if (deps_.metrics) deps_.metrics->CountLockout();
     log::Warn("account locked", {{"user_id", user_id}, {"client_ip", client.ip}});
@@ -183,9 +225,9 @@ Result<TokenPair> AuthService::Login(const LoginRequest& req, const ClientInfo& 
     return Unauthenticated(kBadCredentials);
   }
   const std::string ident = ToLower(req.username);
-  HOWLER_ASSIGN_OR_RETURN(std::optional<UserRecord> user, users_.FindByLogin(ident));
+  HOWLER_ASSIGN_OR_RETURN(std::optional<UserRecord> user, store_.FindUserByLogin(ident));
   const std::string account_key = user ? "user:" + user->id : "login:" + ident;
-  HOWLER_ASSIGN_OR_RETURN(LockoutRecord lock, attempts_.GetLockout(account_key));
+  HOWLER_ASSIGN_OR_RETURN(LockoutRecord lock, store_.GetLockout(account_key));
   const std::int64_t now = deps_.clock.NowMillis();
   int retry_after = 0;
   if (lockout_.IsLocked(ToState(lock), now, &retry_after)) {
@@ -203,21 +245,17 @@ Result<TokenPair> AuthService::Login(const LoginRequest& req, const ClientInfo& 
   if (!ok) return LoginFailed(account_key, lock, user ? user->id : "", client, now);
 
   const SessionRecord session = NewSession(user->id, req.device_name, client, now);
-  std::vector<Statement> batch = {
-      storage::SessionStore::Insert(session), storage::UserStore::UpdateLastLogin(user->id, now),
-      storage::LoginAttemptStore::InsertAttempt(NewUuidV7(deps_.clock.Now()), account_key,
-                                                StoredIp(client), true, now),
-      Event("login", user->id, session.id, client, now)};
+  storage::LoginSuccess login{session, Attempt(account_key, client, true, now), std::nullopt,
+                              std::nullopt, Event("login", user->id, session.id, client, now)};
   if (lock.failures != 0 || lock.lock_count != 0) {
-    batch.push_back(storage::LoginAttemptStore::PutLockout(
-        account_key, ToRecord(lockout_.OnSuccess(ToState(lock))), now));
+    login.lockout = ToRecord(lockout_.OnSuccess(ToState(lock)));
   }
   if (deps_.hasher.NeedsRehash(user->password_hash)) {
     if (auto rehashed = deps_.hasher.Hash(req.password); rehashed.ok()) {
-      batch.push_back(storage::UserStore::UpdatePassword(user->id, *rehashed, now));
+      login.rehashed_password = std::move(rehashed).value();
     }
   }
-  HOWLER_RETURN_IF_ERROR(deps_.db.Batch(batch).status());
+  HOWLER_RETURN_IF_ERROR(store_.RecordLogin(login));
   profiles_.Invalidate(user->id);
   user->last_login_at = now;
   Count("password", "success");
@@ -232,7 +270,7 @@ Result<TokenPair> AuthService::Refresh(std::string_view token, const ClientInfo&
   }
   const std::int64_t now = deps_.clock.NowMillis();
   for (int attempt = 0; attempt < 2; ++attempt) {
-    HOWLER_ASSIGN_OR_RETURN(auto found, sessions_.FindWithUser(parsed->session_id));
+    HOWLER_ASSIGN_OR_RETURN(auto found, store_.FindSessionWithUser(parsed->session_id));
     if (!found || !deps_.refresh_tokens.Matches(*parsed, found->session.refresh_salt) ||
         found->session.revoked_at || found->session.expires_at <= now || !found->user.active) {
       Count("refresh", "failure");
@@ -241,13 +279,12 @@ Result<TokenPair> AuthService::Refresh(std::string_view token, const ClientInfo&
     SessionRecord& s = found->session;
     if (parsed->counter == s.refresh_counter) {
       const std::int64_t expires = now + Ms(options_.refresh_lifetime);
-      HOWLER_ASSIGN_OR_RETURN(
-          auto results,
-          deps_.db.Batch({storage::SessionStore::Rotate(s.id, s.refresh_counter, now, expires,
-                                                        StoredIp(client), StoredUserAgent(client)),
-                          Event("refresh", s.user_id, s.id, client, now)}));
-      if (results[0].rows.empty()) continue;  // another refresh won: re-read, take grace
-      s.refresh_counter = storage::AsInt(results[0].rows[0][0]);
+      HOWLER_ASSIGN_OR_RETURN(std::optional<std::int64_t> counter,
+                              store_.RotateRefresh({s.id, s.refresh_counter, now, expires,
+                                                    StoredIp(client), StoredUserAgent(client)},
+                                                   Event("refresh", s.user_id, s.id, client, now)));
+      if (!counter) continue;  // another refresh won: re-read, take grace
+      s.refresh_counter = *counter;
       s.expires_at = expires;
       Count("refresh", "success");
       return IssuePair(std::move(found->user), s);
@@ -259,9 +296,9 @@ Result<TokenPair> AuthService::Refresh(std::string_view token, const ClientInfo&
     }
     // An older token: someone kept a token that was replaced. End the session.
     HOWLER_RETURN_IF_ERROR(
-        deps_.db
-            .Batch({storage::SessionStore::Revoke(s.id, s.user_id, now, "refresh_reuse"),
-                    Event("refresh_reuse_detected", s.user_id, s.id, client, now)})
+        store_
+            .RevokeSession(s.id, s.user_id, now, "refresh_reuse",
+                           Event("refresh_reuse_detected", s.user_id, s.id, client, now))
             .status());
     deps_.session_cache.MarkRevoked(s.id);
     log::Warn("refresh token reuse detected; session revoked",
@@ -274,15 +311,14 @@ Result<TokenPair> AuthService::Refresh(std::string_view token, const ClientInfo&
 
 Status AuthService::Logout(const Principal& who, bool all_devices, const ClientInfo& client) {
   const std::int64_t now = deps_.clock.NowMillis();
-  std::vector<Statement> batch;
+  const AuthEvent event = Event("logout", who.user_id, who.session_id, client, now);
   if (all_devices) {
-    batch.push_back(storage::SessionStore::RevokeAllForUser(who.user_id, "", now, "logout_all"));
+    HOWLER_RETURN_IF_ERROR(store_.RevokeAllSessions(who.user_id, "", now, "logout_all", event));
+    deps_.session_cache.MarkUserRevoked(who.user_id);
   } else {
-    batch.push_back(storage::SessionStore::Revoke(who.session_id, who.user_id, now, "logout"));
+    HOWLER_RETURN_IF_ERROR(
+        store_.RevokeSession(who.session_id, who.user_id, now, "logout", event).status());
   }
-  batch.push_back(Event("logout", who.user_id, who.session_id, client, now));
-  HOWLER_RETURN_IF_ERROR(deps_.db.Batch(batch).status());
-  if (all_devices) deps_.session_cache.MarkUserRevoked(who.user_id);
   deps_.session_cache.MarkRevoked(who.session_id);
   return Status::Ok();
 }
@@ -299,8 +335,9 @@ Result<Principal> AuthService::Authenticate(std::string_view access_token) {
     case SessionCache::State::kRevoked:
       return Unauthenticated();
     case SessionCache::State::kUnknown: {
-      HOWLER_ASSIGN_OR_RETURN(std::optional<std::string> owner,
-                              sessions_.ActiveOwner(claims->session_id, deps_.clock.NowMillis()));
+      HOWLER_ASSIGN_OR_RETURN(
+          std::optional<std::string> owner,
+          store_.ActiveSessionOwner(claims->session_id, deps_.clock.NowMillis()));
       if (!owner) {
         deps_.session_cache.MarkRevoked(claims->session_id);
         return Unauthenticated();
@@ -322,7 +359,7 @@ Result<UserRecord> AuthService::Profile(const Principal& who) {
     return *std::move(cached);
   }
   const std::uint64_t generation = profiles_.Generation();
-  HOWLER_ASSIGN_OR_RETURN(auto user, users_.FindById(who.user_id));
+  HOWLER_ASSIGN_OR_RETURN(auto user, store_.FindUserById(who.user_id));
   if (!user) return Unauthenticated();
   user->password_hash.clear();
   profiles_.Put(*user, generation);
@@ -331,17 +368,17 @@ Result<UserRecord> AuthService::Profile(const Principal& who) {
 }
 
 Result<std::vector<storage::SessionRecord>> AuthService::ListSessions(const Principal& who) {
-  return sessions_.ListActive(who.user_id, deps_.clock.NowMillis());
+  return store_.ListActiveSessions(who.user_id, deps_.clock.NowMillis());
 }
 
 Status AuthService::RevokeSession(const Principal& who, std::string_view session_id,
                                   const ClientInfo& client) {
   const std::int64_t now = deps_.clock.NowMillis();
   HOWLER_ASSIGN_OR_RETURN(
-      auto results,
-      deps_.db.Batch({storage::SessionStore::Revoke(session_id, who.user_id, now, "revoked"),
-                      Event("session_revoked", who.user_id, session_id, client, now)}));
-  if (results[0].rows.empty()) return NotFoundError("session not found");
+      bool revoked,
+      store_.RevokeSession(session_id, who.user_id, now, "revoked",
+                           Event("session_revoked", who.user_id, session_id, client, now)));
+  if (!revoked) return NotFoundError("session not found");
   deps_.session_cache.MarkRevoked(session_id);
   return Status::Ok();
 }
@@ -352,7 +389,7 @@ Status AuthService::ChangePassword(const Principal& who, std::string_view curren
   if (Status s = ValidatePassword(next); !s.ok()) {
     return InvalidArgumentError("new_password must be 8-1024 bytes of valid UTF-8");
   }
-  HOWLER_ASSIGN_OR_RETURN(auto user, users_.FindById(who.user_id));
+  HOWLER_ASSIGN_OR_RETURN(auto user, store_.FindUserById(who.user_id));
   if (!user || !user->active) return Unauthenticated();
   if (!deps_.hasher.Verify(user->password_hash, current)) {
     Count("password", "failure");
@@ -361,12 +398,8 @@ Status AuthService::ChangePassword(const Principal& who, std::string_view curren
   HOWLER_ASSIGN_OR_RETURN(std::string hash, deps_.hasher.Hash(next));
   const std::int64_t now = deps_.clock.NowMillis();
   HOWLER_RETURN_IF_ERROR(
-      deps_.db
-          .Batch({storage::UserStore::UpdatePassword(who.user_id, hash, now),
-                  storage::SessionStore::RevokeAllForUser(who.user_id, who.session_id, now,
-                                                          "password_changed"),
-                  Event("password_changed", who.user_id, who.session_id, client, now)})
-          .status());
+      store_.ChangePassword(who.user_id, hash, who.session_id, now,
+                            Event("password_changed", who.user_id, who.session_id, client, now)));
   deps_.session_cache.MarkUserRevoked(who.user_id, who.session_id);
   profiles_.Invalidate(who.user_id);
   return Status::Ok();
@@ -376,39 +409,29 @@ Status AuthService::VerifyEmail(std::string_view token, const ClientInfo& client
   const Status invalid = InvalidArgumentError("invalid, expired or already used token");
   if (token.empty() || token.size() > 256) return invalid;
   const std::int64_t now = deps_.clock.NowMillis();
-  const std::string hash = TokenHash(token);
-  std::vector<storage::Value> params = {now};
-  std::string sql =
-      "UPDATE users SET email_verified = 1, updated_at = ? WHERE id = "
-      "(SELECT user_id FROM email_verification_tokens WHERE token_hash = ?) AND ";
-  params.push_back(hash);
-  sql += storage::TokenStore::ConsumedAt(TokenKind::kVerification, hash, now, params);
   HOWLER_ASSIGN_OR_RETURN(
-      auto results,
-      deps_.db.Batch({storage::TokenStore::Consume(TokenKind::kVerification, hash, now),
-                      {sql + " RETURNING id", params}}));
-  if (results[0].rows.empty()) return invalid;
-  const std::string user_id = storage::AsText(results[0].rows[0][0]);
-  profiles_.Invalidate(user_id);
-  (void)deps_.db.Execute(Event("email_verified", user_id, "", client, now));
+      std::optional<std::string> user_id,
+      store_.VerifyEmail(TokenHash(token), now, Event("email_verified", "", "", client, now)));
+  if (!user_id) return invalid;
+  profiles_.Invalidate(*user_id);
   return Status::Ok();
 }
 
 Status AuthService::ResendVerification(const Principal& who) {
-  HOWLER_ASSIGN_OR_RETURN(auto user, users_.FindById(who.user_id));
+  HOWLER_ASSIGN_OR_RETURN(auto user, store_.FindUserById(who.user_id));
   if (!user) return Unauthenticated();
   if (user->email_verified) return InvalidArgumentError("email is already verified");
   const std::int64_t now = deps_.clock.NowMillis();
-  HOWLER_ASSIGN_OR_RETURN(auto latest, tokens_.LatestCreatedAt(TokenKind::kVerification, user->id));
+  HOWLER_ASSIGN_OR_RETURN(auto latest,
+                          store_.LatestTokenCreatedAt(TokenKind::kVerification, user->id));
   if (latest && now - *latest < Ms(options_.resend_interval)) {
     const int wait =
         static_cast<int>((Ms(options_.resend_interval) - (now - *latest) + 999) / 1000);
     return ResourceExhaustedError("a verification email was sent recently; try again later")
         .WithRetryAfter(std::max(1, wait));
   }
-  std::vector<Statement> batch;
-  const std::string token = NewEmailToken(TokenKind::kVerification, user->id, now, batch);
-  HOWLER_RETURN_IF_ERROR(deps_.db.Batch(batch).status());
+  auto [token, verification] = NewEmailToken(TokenKind::kVerification, user->id, now);
+  HOWLER_RETURN_IF_ERROR(store_.AddEmailToken(verification));
   deps_.mailer.Send({email::EmailType::kVerification, user->email, user->username, token});
   return Status::Ok();
 }
@@ -426,25 +449,23 @@ Status AuthService::RequestPasswordReset(std::string_view email_in, const Client
 }
 
 void AuthService::SendPasswordReset(const std::string& email, const ClientInfo& client) {
-  auto user = users_.FindByEmail(email);
+  auto user = store_.FindUserByEmail(email);
   if (!user.ok()) {
-    log::Warn("password reset request dropped", {{"error", user.status().message()}});
+    log::Warn("password reset request dropped", {{"error", user.status().ToString()}});
     return;
   }
   if (!*user || !(*user)->active) return;
   const std::int64_t now = deps_.clock.NowMillis();
-  const std::string token = Base64UrlEncode(RandomBytes(32));
+  auto [token, reset] = NewEmailToken(TokenKind::kPasswordReset, (*user)->id, now);
   // At most one reset email per account per resend interval, whoever asks from where.
-  auto results =
-      deps_.db.Batch({storage::TokenStore::InsertUnlessRecent(
-                          TokenKind::kPasswordReset, TokenHash(token), (*user)->id, now,
-                          now + Ms(options_.reset_ttl), now - Ms(options_.resend_interval) + 1),
-                      Event("reset_requested", (*user)->id, "", client, now)});
-  if (!results.ok()) {
-    log::Warn("password reset request dropped", {{"error", results.status().message()}});
+  auto added =
+      store_.AddResetTokenUnlessRecent(reset, now - Ms(options_.resend_interval) + 1,
+                                       Event("reset_requested", (*user)->id, "", client, now));
+  if (!added.ok()) {
+    log::Warn("password reset request dropped", {{"error", added.status().ToString()}});
     return;
   }
-  if ((*results)[0].rows.empty()) return;  // one was sent recently
+  if (!*added) return;  // one was sent recently
   deps_.mailer.Send({email::EmailType::kPasswordReset, (*user)->email, (*user)->username, token});
 }
 
@@ -457,41 +478,27 @@ Status AuthService::ResetPassword(std::string_view token, std::string_view next,
   }
   const std::int64_t now = deps_.clock.NowMillis();
   const std::string hash = TokenHash(token);
-  HOWLER_ASSIGN_OR_RETURN(auto user_id, tokens_.FindUsable(TokenKind::kPasswordReset, hash, now));
+  HOWLER_ASSIGN_OR_RETURN(auto user_id,
+                          store_.FindUsableToken(TokenKind::kPasswordReset, hash, now));
   if (!user_id) return invalid;
   HOWLER_ASSIGN_OR_RETURN(std::string password_hash, deps_.hasher.Hash(next));
-
-  // Every statement after the first applies only if this request consumed the token.
-  auto guarded = [&](Statement s) {
-    s.sql +=
-        " AND " + storage::TokenStore::ConsumedAt(TokenKind::kPasswordReset, hash, now, s.params);
-    return s;
-  };
-  HOWLER_ASSIGN_OR_RETURN(
-      auto results,
-      deps_.db.Batch(
-          {storage::TokenStore::Consume(TokenKind::kPasswordReset, hash, now),
-           guarded(storage::UserStore::UpdatePassword(*user_id, password_hash, now)),
-           guarded(storage::SessionStore::RevokeAllForUser(*user_id, "", now, "password_reset")),
-           guarded(
-               storage::TokenStore::ConsumeAllForUser(TokenKind::kPasswordReset, *user_id, now))}));
-  if (results[0].rows.empty()) return invalid;
+  HOWLER_ASSIGN_OR_RETURN(bool consumed,
+                          store_.ResetPassword(hash, *user_id, password_hash, now,
+                                               Event("password_reset", *user_id, "", client, now)));
+  if (!consumed) return invalid;
   profiles_.Invalidate(*user_id);
   deps_.session_cache.MarkUserRevoked(*user_id);
-  (void)deps_.db.Execute(Event("password_reset", *user_id, "", client, now));
   return Status::Ok();
 }
 
 Status AuthService::Cleanup() {
   const std::int64_t now = deps_.clock.NowMillis();
-  const std::int64_t week_ago = now - Ms(std::chrono::hours(24 * 7));
-  HOWLER_RETURN_IF_ERROR(sessions_.DeleteEnded(week_ago));
-  HOWLER_RETURN_IF_ERROR(attempts_.DeleteOld(now - Ms(std::chrono::hours(24 * 30)), now));
-  HOWLER_RETURN_IF_ERROR(tokens_.DeleteEnded(now));
-  HOWLER_RETURN_IF_ERROR(
-      deps_.db.Execute(storage::AuthEventStore::DeleteOlderThan(now - Ms(options_.event_retention)))
-          .status());
-  HOWLER_ASSIGN_OR_RETURN(std::int64_t active, sessions_.CountActive(now));
+  HOWLER_RETURN_IF_ERROR(store_.Purge({.sessions_before = now - Ms(std::chrono::hours(24 * 7)),
+                                       .attempts_before = now - Ms(std::chrono::hours(24 * 30)),
+                                       .tokens_before = now,
+                                       .events_before = now - Ms(options_.event_retention),
+                                       .now = now}));
+  HOWLER_ASSIGN_OR_RETURN(std::int64_t active, store_.CountActiveSessions(now));
   if (deps_.metrics) deps_.metrics->SetActiveSessions(static_cast<double>(active));
   return Status::Ok();
 }

@@ -1,8 +1,10 @@
 // AuthService: accounts and sessions (API.md "Auth"), as plain calls returning
-// Result<T>. No HTTP, gRPC or JSON here; both transports call these methods.
+// Result<T>. No HTTP, gRPC, JSON or SQL here; both transports and the operator commands
+// call these methods, and every read and write goes through storage::AuthStore.
 //
-// Calls that hash a password (Signup, Login, ChangePassword, ResetPassword) take tens
-// of milliseconds of CPU: transports run them on the hash pool, never on I/O threads.
+// Calls that hash a password (Signup, CreateUser, Login, ChangePassword, ResetPassword)
+// take tens of milliseconds of CPU: transports run them on the hash pool, never on I/O
+// threads.
 // Every method is thread-safe; the dependencies must outlive the service.
 #pragma once
 
@@ -10,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "auth/access_token.h"
@@ -22,11 +25,7 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "storage/auth_records.h"
-#include "storage/database.h"
-#include "storage/login_attempt_store.h"
-#include "storage/session_store.h"
-#include "storage/token_store.h"
-#include "storage/user_store.h"
+#include "storage/auth_store.h"
 
 namespace howler {
 class WorkerPool;
@@ -90,8 +89,18 @@ struct LoginRequest {
   std::string device_name;
 };
 
+// An account an operator creates (`howlerops-server user create`).
+struct CreateUserRequest {
+  std::string username;
+  std::string email;
+  std::string password;
+  std::string role = "user";  // "user" or "admin"
+};
+
 struct AuthDeps {
-  storage::Database& db;
+  // Every read and write of the auth tables; each transition is one batch with its
+  // audit event (storage/auth_store.h).
+  storage::AuthStore& store;
   const PasswordHasher& hasher;
   const AccessTokenService& access_tokens;
   const RefreshTokenCodec& refresh_tokens;
@@ -109,6 +118,21 @@ class AuthService {
   AuthService(AuthOptions options, AuthDeps deps);
 
   Result<TokenPair> Signup(const SignupRequest& request, const ClientInfo& client);
+  // An operator's account: Signup's rules for username, email and password, a role of
+  // "user" or "admin", the same store path, and a `user_created` event whose user agent
+  // names the source (the CLI passes "cli"). No session and no email; the account starts
+  // unverified. INVALID_ARGUMENT naming the field; ALREADY_EXISTS (reason CONFLICT)
+  // "username or email already exists".
+  Result<storage::UserRecord> CreateUser(const CreateUserRequest& request,
+                                         const ClientInfo& client);
+  // Enables or disables the account with that id, or that username or email in any case,
+  // with a `user_enabled` / `user_disabled` event; disabling ends every session of it (at
+  // once on this instance, within the session cache TTL elsewhere). NOT_FOUND "no such
+  // user". The record returned has no password hash.
+  Result<storage::UserRecord> SetUserActive(std::string_view id_username_or_email, bool active,
+                                            const ClientInfo& client);
+  // Accounts, oldest first, at most `limit`, without password hashes.
+  Result<std::vector<storage::UserRecord>> ListUsers(int limit);
   Result<TokenPair> Login(const LoginRequest& request, const ClientInfo& client);
   Result<TokenPair> Refresh(std::string_view refresh_token, const ClientInfo& client);
   Status Logout(const Principal& who, bool all_devices, const ClientInfo& client);
@@ -146,21 +170,24 @@ class AuthService {
                                     const ClientInfo& client, std::int64_t now) const;
   Status LoginFailed(const std::string& account_key, const storage::LockoutRecord& state,
                      const std::string& user_id, const ClientInfo& client, std::int64_t now);
-  storage::Statement Event(std::string_view event, std::string_view user_id,
+  storage::AuthEvent Event(std::string_view event, std::string_view user_id,
                            std::string_view session_id, const ClientInfo& client,
                            std::int64_t now) const;
+  storage::LoginAttemptRecord Attempt(const std::string& account_key, const ClientInfo& client,
+                                      bool success, std::int64_t now) const;
+  Result<storage::UserRecord> NewUser(const std::string& username, const std::string& email,
+                                      const std::string& password, std::int64_t now) const;
   void SendPasswordReset(const std::string& email, const ClientInfo& client);
-  std::string NewEmailToken(storage::TokenKind kind, const std::string& user_id, std::int64_t now,
-                            std::vector<storage::Statement>& batch) const;
+  // A new random token of `kind` for the user: the token to send, and the record to store.
+  std::pair<std::string, storage::EmailTokenRecord> NewEmailToken(storage::TokenKind kind,
+                                                                  const std::string& user_id,
+                                                                  std::int64_t now) const;
   void Count(std::string_view method, std::string_view result) const;
 
   AuthOptions options_;
   AuthDeps deps_;
   LockoutPolicy lockout_;
-  storage::UserStore users_;
-  storage::SessionStore sessions_;
-  storage::LoginAttemptStore attempts_;
-  storage::TokenStore tokens_;
+  storage::AuthStore& store_;
   VerifiedTokenCache verified_tokens_;
   ProfileCache profiles_;
 };

@@ -40,11 +40,12 @@ class AuthServiceTest : public ::testing::TestWithParam<std::string> {
  protected:
   AuthServiceTest()
       : db_(OpenDb(GetParam())),
+        store_(*db_),
         hasher_({64, 1}),
         tokens_(std::string(40, 's'), std::chrono::minutes(15), clock_),
         refresh_(std::string(32, 'k')),
         cache_(std::chrono::seconds(10), 1000, clock_),
-        service_(Options(), {*db_, hasher_, tokens_, refresh_, cache_, mailer_, clock_}) {}
+        service_(Options(), {store_, hasher_, tokens_, refresh_, cache_, mailer_, clock_}) {}
 
   void SetUp() override {
     if (missing_backend_) FAIL() << "tursodb is not installed (run scripts/setup.sh)";
@@ -71,9 +72,19 @@ class AuthServiceTest : public ::testing::TestWithParam<std::string> {
     return *pair;
   }
 
+  // Audit events named `event` (of `user_id` when given).
+  std::int64_t Events(const std::string& event, const std::string& user_id = "") {
+    auto rows =
+        db_->Query({"SELECT COUNT(*) FROM auth_events WHERE event = ? AND (? = '' OR user_id = ?)",
+                    {event, user_id, user_id}});
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    return rows.ok() ? storage::AsInt(rows->rows.at(0).at(0)) : -1;
+  }
+
   bool missing_backend_ = false;
   ManualClock clock_;
   std::unique_ptr<storage::Database> db_;
+  storage::AuthStore store_;
   PasswordHasher hasher_;
   AccessTokenService tokens_;
   RefreshTokenCodec refresh_;
@@ -278,6 +289,82 @@ TEST_P(AuthServiceTest, DuplicateUsernameInAnotherCaseConflicts) {
   EXPECT_EQ(s.reason(), ApiReason::kConflict);
 }
 
+TEST_P(AuthServiceTest, VerifyEmailAndResetPasswordRecordOneEventEach) {
+  const TokenPair a = SignUp();
+  const std::string verification = mailer_.sent().at(0).token;
+  ASSERT_TRUE(service_.VerifyEmail(verification, client_).ok());
+  EXPECT_FALSE(service_.VerifyEmail(verification, client_).ok());
+  EXPECT_EQ(Events("email_verified", a.user.id), 1);
+  ASSERT_TRUE(service_.RequestPasswordReset("alice@example.com", client_).ok());
+  const std::string reset = mailer_.sent().back().token;
+  ASSERT_TRUE(service_.ResetPassword(reset, "brand new pass", client_).ok());
+  EXPECT_FALSE(service_.ResetPassword(reset, "another pass 2", client_).ok());
+  EXPECT_EQ(Events("password_reset", a.user.id), 1);
+}
+
+TEST_P(AuthServiceTest, OperatorCreatesAnUnverifiedAccountWithAnAuditEvent) {
+  const ClientInfo cli{"", "cli"};
+  auto created =
+      service_.CreateUser({"Ops.User", "Ops@Example.com", "operator password", "admin"}, cli);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(created->username, "Ops.User");
+  EXPECT_EQ(created->email, "ops@example.com");
+  EXPECT_EQ(created->role, "admin");
+  EXPECT_FALSE(created->email_verified);
+  EXPECT_TRUE(created->password_hash.empty());
+  EXPECT_TRUE(mailer_.sent().empty()) << "an operator's account gets no email";
+  auto rows =
+      db_->Query({"SELECT user_agent, session_id FROM auth_events WHERE event = 'user_created' AND "
+                  "user_id = ?",
+                  {created->id}});
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->rows.size(), 1u);
+  EXPECT_EQ(storage::AsText(rows->rows[0][0]), "cli");
+  EXPECT_TRUE(storage::IsNull(rows->rows[0][1]));
+  auto login = service_.Login({"ops@example.com", "operator password", ""}, client_);
+  ASSERT_TRUE(login.ok()) << login.status().ToString();
+  EXPECT_EQ(login->user.role, "admin");
+
+  Status taken =
+      service_.CreateUser({"OPS.USER", "x@example.com", "operator password"}, cli).status();
+  EXPECT_EQ(taken.code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(taken.reason(), ApiReason::kConflict);
+  EXPECT_EQ(taken.message(), "username or email already exists");
+  EXPECT_EQ(service_.CreateUser({"root", "r@example.com", "operator password", "owner"}, cli)
+                .status()
+                .message(),
+            "role must be user or admin");
+  Status weak = service_.CreateUser({"weakling", "w@example.com", "short"}, cli).status();
+  EXPECT_EQ(weak.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(weak.message().find("password"), std::string::npos);
+  EXPECT_EQ(Events("user_created"), 1) << "no event for a refused account";
+}
+
+TEST_P(AuthServiceTest, DisablingAnAccountEndsItsSessionsAtOnce) {
+  const TokenPair a = SignUp();
+  const TokenPair bystander = SignUp("bob");
+  const ClientInfo cli{"", "cli"};
+  auto disabled = service_.SetUserActive("ALICE@example.com", false, cli);
+  ASSERT_TRUE(disabled.ok()) << disabled.status().ToString();
+  EXPECT_EQ(disabled->id, a.user.id);
+  EXPECT_FALSE(disabled->active);
+  EXPECT_FALSE(service_.Authenticate(a.access_token).ok());
+  EXPECT_FALSE(service_.Refresh(a.refresh_token, client_).ok());
+  EXPECT_EQ(service_.Login({"alice", "correct horse", ""}, client_).status().code(),
+            StatusCode::kUnauthenticated);
+  EXPECT_TRUE(service_.Authenticate(bystander.access_token).ok());
+  EXPECT_EQ(Events("user_disabled", a.user.id), 1);
+
+  ASSERT_TRUE(service_.SetUserActive(a.user.id, true, cli).ok());
+  EXPECT_EQ(Events("user_enabled", a.user.id), 1);
+  EXPECT_TRUE(service_.Login({"alice", "correct horse", ""}, client_).ok());
+  EXPECT_EQ(service_.SetUserActive("nobody", false, cli).status().code(), StatusCode::kNotFound);
+  auto listed = service_.ListUsers(10);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 2u);
+  for (const auto& u : *listed) EXPECT_TRUE(u.password_hash.empty());
+}
+
 TEST_P(AuthServiceTest, LogoutAllEndsEverySession) {
   TokenPair a = SignUp();
   auto b = service_.Login({"alice", "correct horse", "phone"}, client_);
@@ -301,11 +388,12 @@ class AuthServiceFaultTest : public ::testing::Test {
   AuthServiceFaultTest()
       : db_(AuthServiceTest_OpenDb()),
         faults_(*db_),
+        store_(faults_),
         hasher_({64, 1}),
         tokens_(std::string(40, 's'), std::chrono::minutes(15), clock_),
         refresh_(std::string(32, 'k')),
         cache_(std::chrono::seconds(10), 1000, clock_),
-        service_(AuthOptions(), {faults_, hasher_, tokens_, refresh_, cache_, mailer_, clock_}) {}
+        service_(AuthOptions(), {store_, hasher_, tokens_, refresh_, cache_, mailer_, clock_}) {}
 
   static std::unique_ptr<storage::Database> AuthServiceTest_OpenDb() {
     auto db = storage::OpenSqliteDatabase({":memory:"});
@@ -314,9 +402,17 @@ class AuthServiceFaultTest : public ::testing::Test {
     return std::move(db).value();
   }
 
+  // The one number `sql` (no parameters) answers, read past the fault injection.
+  std::int64_t CountOf(const std::string& sql) {
+    auto rows = db_->Query({sql, {}});
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    return rows.ok() ? storage::AsInt(rows->rows.at(0).at(0)) : -1;
+  }
+
   ManualClock clock_;
   std::unique_ptr<storage::Database> db_;
   storage::FaultInjectingDatabase faults_;
+  storage::AuthStore store_;
   PasswordHasher hasher_;
   AccessTokenService tokens_;
   RefreshTokenCodec refresh_;
@@ -353,6 +449,37 @@ TEST_F(AuthServiceFaultTest, LoginWithTheDatabaseDownIsUnavailableNotUnauthorize
             StatusCode::kUnavailable);
   faults_.Heal();
   EXPECT_TRUE(service_.Login({"erin", "correct horse", ""}, client_).ok());
+}
+
+// The event is part of the transition's one batch: one database call, and a failed call
+// leaves neither the change nor the event.
+TEST_F(AuthServiceFaultTest, VerifyEmailIsOneBatchWithItsEvent) {
+  ASSERT_TRUE(service_.Signup({"fay", "fay@example.com", "correct horse", ""}, client_).ok());
+  const std::string token = mailer_.sent().at(0).token;
+  faults_.FailNthCall(1, UnavailableError("database down"));
+  EXPECT_EQ(service_.VerifyEmail(token, client_).code(), StatusCode::kUnavailable);
+  EXPECT_EQ(CountOf("SELECT COUNT(*) FROM auth_events WHERE event = 'email_verified'"), 0);
+  EXPECT_EQ(CountOf("SELECT COUNT(*) FROM users WHERE email_verified = 1"), 0);
+  const int before = faults_.calls();
+  ASSERT_TRUE(service_.VerifyEmail(token, client_).ok());
+  EXPECT_EQ(faults_.calls() - before, 1);
+  EXPECT_EQ(CountOf("SELECT COUNT(*) FROM auth_events WHERE event = 'email_verified'"), 1);
+}
+
+TEST_F(AuthServiceFaultTest, ResetPasswordIsOneBatchWithItsEvent) {
+  auto pair = service_.Signup({"gus", "gus@example.com", "correct horse", ""}, client_);
+  ASSERT_TRUE(pair.ok());
+  ASSERT_TRUE(service_.RequestPasswordReset("gus@example.com", client_).ok());
+  const std::string token = mailer_.sent().back().token;
+  faults_.FailNthCall(2, UnavailableError("database down"));  // the lookup passes
+  EXPECT_EQ(service_.ResetPassword(token, "brand new pass", client_).code(),
+            StatusCode::kUnavailable);
+  EXPECT_EQ(CountOf("SELECT COUNT(*) FROM auth_events WHERE event = 'password_reset'"), 0);
+  EXPECT_TRUE(service_.Login({"gus", "correct horse", ""}, client_).ok()) << "nothing changed";
+  const int before = faults_.calls();
+  ASSERT_TRUE(service_.ResetPassword(token, "brand new pass", client_).ok());
+  EXPECT_EQ(faults_.calls() - before, 2) << "the token lookup and one batch";
+  EXPECT_EQ(CountOf("SELECT COUNT(*) FROM auth_events WHERE event = 'password_reset'"), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AuthServiceTest, ::testing::Values("sqlite", "libsql"),

@@ -48,6 +48,11 @@ std::string Status::ToString() const {
     out += ": ";
     out += message_;
   }
+  if (!ok() && !detail_.empty()) {
+    out += " (";
+    out += detail_;
+    out += ")";
+  }
   return out;
 }
 

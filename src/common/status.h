@@ -1,8 +1,10 @@
 // Status: the error vocabulary of the whole server (DESIGN.md section 3).
 //
 // A Status is a gRPC canonical code plus a message that is safe to show a client
-// (never SQL, paths or secrets). A few API errors need more precision than the
-// canonical code gives (410 RESYNC_REQUIRED, 413, 415, 429 ACCOUNT_LOCKED, 405);
+// (never SQL, paths or secrets), and optionally a detail for the log only: what a fixed
+// client message stands for (a remote database's transport error and URL, say). The
+// transports log the detail with the request id and never send it. A few API errors need more
+// precision than the canonical code gives (410 RESYNC_REQUIRED, 413, 415, 429 ACCOUNT_LOCKED, 405);
 // they carry an ApiReason that the HTTP mapping (api_error.h) prefers over the code.
 // Values are cheap to copy and safe to share between threads once built.
 #pragma once
@@ -77,8 +79,19 @@ class [[nodiscard]] Status {
     retry_after_ = seconds;
     return std::move(*this);
   }
+  // Text for the log only; empty when there is none. Never secrets (tokens, passwords).
+  const std::string& detail() const { return detail_; }
+  Status& WithDetail(std::string detail) & {
+    detail_ = std::move(detail);
+    return *this;
+  }
+  Status&& WithDetail(std::string detail) && {
+    detail_ = std::move(detail);
+    return std::move(*this);
+  }
 
-  // "NOT_FOUND: user not found" (for logs and tests).
+  // "NOT_FOUND: user not found", with " (<detail>)" when there is one (for logs and
+  // tests, never for a client).
   std::string ToString() const;
 
   friend bool operator==(const Status& a, const Status& b) {
@@ -90,6 +103,7 @@ class [[nodiscard]] Status {
   std::string message_;
   ApiReason reason_ = ApiReason::kNone;
   std::optional<int> retry_after_;
+  std::string detail_;
 };
 
 inline Status InvalidArgumentError(std::string m) {

@@ -37,6 +37,15 @@ TEST(StatusTest, ToStringJoinsCodeAndMessage) {
   EXPECT_EQ(Status(StatusCode::kInternal, "").ToString(), "INTERNAL");
 }
 
+TEST(StatusTest, DetailIsForTheLogOnly) {
+  Status s = UnavailableError("database is unavailable").WithDetail("Couldn't connect to server");
+  EXPECT_EQ(s.message(), "database is unavailable");
+  EXPECT_EQ(s.detail(), "Couldn't connect to server");
+  EXPECT_EQ(s.ToString(), "UNAVAILABLE: database is unavailable (Couldn't connect to server)");
+  EXPECT_EQ(s, UnavailableError("database is unavailable")) << "equality ignores the detail";
+  EXPECT_TRUE(NotFoundError("x").detail().empty());
+}
+
 TEST(StatusTest, ReasonAndRetryAfterAreCarried) {
   Status s =
       ResourceExhaustedError("locked").WithReason(ApiReason::kAccountLocked).WithRetryAfter(7);

@@ -19,6 +19,8 @@ GrpcError MapStatus(const Status& status) {
   if (api.http_status >= 500 && api.http_status != 503 && status.code() != StatusCode::kCancelled) {
     out.log_detail = status.ToString();
     out.message = "internal error";
+  } else if (!status.detail().empty()) {
+    out.log_detail = status.ToString();  // the message is sent; the detail only logged
   }
   if (out.message.empty()) out.message = std::string(api.code);
   const bool may_retry =

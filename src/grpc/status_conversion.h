@@ -4,7 +4,8 @@
 //   that is too large (ApiReason::kPayloadTooLarge) is RESOURCE_EXHAUSTED;
 // - the message is the Status message, safe to show a client, which names the field for
 //   INVALID_ARGUMENT; codes that are a server fault (HTTP 500: INTERNAL, UNKNOWN, DATA_LOSS)
-//   show "internal error" and keep the original for the log only;
+//   show "internal error" and keep the original for the log only, as any Status::detail()
+//   is (log_detail);
 // - trailing metadata `error-code` carries the API.md code (INVALID_REQUEST, RATE_LIMITED,
 //   ACCOUNT_LOCKED, CONFLICT, ...), and `retry-after` the whole seconds to wait for
 //   RESOURCE_EXHAUSTED and UNAVAILABLE (the Status's value, else 1).

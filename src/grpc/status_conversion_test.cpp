@@ -52,6 +52,16 @@ TEST(MapStatusTest, ServerFaultsHideTheirMessage) {
   EXPECT_TRUE(cancelled.log_detail.empty()) << "the client's choice, not a fault to log";
 }
 
+TEST(MapStatusTest, ADetailIsLoggedAndNeverSent) {
+  const GrpcError e = MapStatus(UnavailableError("database is unavailable")
+                                    .WithDetail("libcurl: Couldn't connect to server"));
+  EXPECT_EQ(e.code, grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(e.message, "database is unavailable");
+  EXPECT_EQ(e.log_detail,
+            "UNAVAILABLE: database is unavailable (libcurl: Couldn't connect to server)");
+  EXPECT_TRUE(MapStatus(UnavailableError("busy")).log_detail.empty());
+}
+
 TEST(MapStatusTest, ReasonsRefineTheApiCode) {
   const GrpcError taken = MapStatus(AlreadyExistsError("taken").WithReason(ApiReason::kConflict));
   EXPECT_EQ(taken.code, grpc::StatusCode::ALREADY_EXISTS);

@@ -20,6 +20,8 @@ Response ErrorResponse(const Status& status) {
   if (api.http_status >= 500 && api.http_status != 503) {
     detail = status.ToString();
     message = "internal error";
+  } else if (!status.detail().empty()) {
+    detail = status.ToString();  // the message is sent; the detail only logged
   }
   if (message.empty()) message = std::string(api.code);
 

@@ -45,15 +45,36 @@ struct LockoutRecord {
   std::int64_t lock_count = 0;
 };
 
-// One audit event: signup, login, login_failed, locked, logout, refresh,
-// refresh_reuse_detected, session_revoked, password_changed, reset_requested,
-// password_reset, email_verified.
+// One audit event: signup, user_created (by an operator), login, login_failed, locked,
+// logout, refresh, refresh_reuse_detected, session_revoked, password_changed,
+// reset_requested, password_reset, email_verified, user_disabled, user_enabled.
 struct AuthEvent {
+  std::string id;  // unique (a UUIDv7)
   std::string event;
   std::string user_id;     // empty when unknown
   std::string session_id;  // empty when none
   std::string ip_address;
   std::string user_agent;
+  std::int64_t at = 0;
+};
+
+enum class TokenKind { kVerification, kPasswordReset };
+
+// A single-use email token, stored only as the hex SHA-256 of the token.
+struct EmailTokenRecord {
+  TokenKind kind = TokenKind::kVerification;
+  std::string token_hash;
+  std::string user_id;
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+};
+
+// One sign-in attempt (login_attempts), kept for the audit and the lockout rules.
+struct LoginAttemptRecord {
+  std::string id;
+  std::string account_key;  // "user:<id>" or "login:<identifier>"
+  std::string ip_address;
+  bool success = false;
   std::int64_t at = 0;
 };
 

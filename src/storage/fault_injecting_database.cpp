@@ -43,14 +43,14 @@ Result<ResultSet> FaultInjectingDatabase::Query(const Statement& statement) {
   if (auto fault = NextFault()) {
     return *std::move(fault);
   }
-  return inner_.Query(statement);
+  return target().Query(statement);
 }
 
 Result<ResultSet> FaultInjectingDatabase::Execute(const Statement& statement) {
   if (auto fault = NextFault()) {
     return *std::move(fault);
   }
-  return inner_.Execute(statement);
+  return target().Execute(statement);
 }
 
 Result<std::vector<ResultSet>> FaultInjectingDatabase::Batch(
@@ -58,14 +58,14 @@ Result<std::vector<ResultSet>> FaultInjectingDatabase::Batch(
   if (auto fault = NextFault()) {
     return *std::move(fault);
   }
-  return inner_.Batch(statements);
+  return target().Batch(statements);
 }
 
 Status FaultInjectingDatabase::Ping() {
   if (auto fault = NextFault()) {
     return *std::move(fault);
   }
-  return inner_.Ping();
+  return target().Ping();
 }
 
 }  // namespace howler::storage

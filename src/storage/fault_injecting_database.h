@@ -2,20 +2,21 @@
 //
 // Every Query, Execute, Batch and Ping counts as one call. A call chosen to fail
 // returns the given Status without reaching the wrapped database; the others are
-// forwarded unchanged. Thread-safe; the wrapped database must outlive the wrapper.
+// forwarded unchanged, and backend() is the target's. Thread-safe; the wrapped database
+// must outlive the wrapper.
 #pragma once
 
 #include <map>
 #include <mutex>
 #include <optional>
 
-#include "storage/database.h"
+#include "storage/database_wrapper.h"
 
 namespace howler::storage {
 
-class FaultInjectingDatabase : public Database {
+class FaultInjectingDatabase : public DatabaseWrapper {
  public:
-  explicit FaultInjectingDatabase(Database& inner) : inner_(inner) {}
+  explicit FaultInjectingDatabase(Database& inner) : DatabaseWrapper(inner) {}
 
   // The n-th call from now (1 = the next one) fails with `status` (not OK). Several
   // scheduled failures may be pending at once.
@@ -31,13 +32,11 @@ class FaultInjectingDatabase : public Database {
   Result<ResultSet> Execute(const Statement& statement) override;
   Result<std::vector<ResultSet>> Batch(const std::vector<Statement>& statements) override;
   Status Ping() override;
-  std::string_view backend() const override { return inner_.backend(); }
 
  private:
   // Counts a call; the Status it must fail with, if any.
   std::optional<Status> NextFault();
 
-  Database& inner_;
   mutable std::mutex mu_;
   int calls_ = 0;
   std::map<int, Status> scheduled_;  // call number -> failure

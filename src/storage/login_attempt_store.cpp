@@ -1,5 +1,7 @@
 #include "storage/login_attempt_store.h"
 
+#include "storage/token_store.h"
+
 namespace howler::storage {
 namespace {
 
@@ -36,12 +38,11 @@ Statement LoginAttemptStore::PutLockout(std::string_view key, const LockoutRecor
       {std::string(key), s.failures, s.window_started_at, s.locked_until, s.lock_count, now}};
 }
 
-Statement LoginAttemptStore::InsertAttempt(std::string_view id, std::string_view key,
-                                           std::string_view ip, bool success, std::int64_t at) {
+Statement LoginAttemptStore::InsertAttempt(const LoginAttemptRecord& a) {
   return {
       "INSERT INTO login_attempts (id, account_key, ip_address, success, attempted_at) "
       "VALUES (?, ?, ?, ?, ?)",
-      {std::string(id), std::string(key), std::string(ip), std::int64_t{success}, at}};
+      {a.id, a.account_key, a.ip_address, std::int64_t{a.success}, a.at}};
 }
 
 Status LoginAttemptStore::DeleteOld(std::int64_t before, std::int64_t now) {
@@ -53,12 +54,22 @@ Status LoginAttemptStore::DeleteOld(std::int64_t before, std::int64_t now) {
       .status();
 }
 
-Statement AuthEventStore::Insert(std::string_view id, const AuthEvent& e) {
+Statement AuthEventStore::Insert(const AuthEvent& e) {
   return {
       "INSERT INTO auth_events (id, user_id, session_id, event, ip_address, user_agent, "
       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      {std::string(id), EmptyAsNull(e.user_id), EmptyAsNull(e.session_id), e.event, e.ip_address,
-       e.user_agent, e.at}};
+      {e.id, EmptyAsNull(e.user_id), EmptyAsNull(e.session_id), e.event, e.ip_address, e.user_agent,
+       e.at}};
+}
+
+Statement AuthEventStore::InsertForUsableToken(TokenKind kind, std::string_view token_hash,
+                                               std::int64_t now, const AuthEvent& e) {
+  return {
+      "INSERT INTO auth_events (id, user_id, session_id, event, ip_address, user_agent, "
+      "created_at) SELECT ?, user_id, ?, ?, ?, ?, ? FROM " +
+          TokenStore::Table(kind) + " WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+      {e.id, EmptyAsNull(e.session_id), e.event, e.ip_address, e.user_agent, e.at,
+       std::string(token_hash), now}};
 }
 
 Statement AuthEventStore::DeleteOlderThan(std::int64_t before) {

@@ -19,8 +19,7 @@ class LoginAttemptStore {
 
   static Statement PutLockout(std::string_view account_key, const LockoutRecord& state,
                               std::int64_t now);
-  static Statement InsertAttempt(std::string_view id, std::string_view account_key,
-                                 std::string_view ip, bool success, std::int64_t at);
+  static Statement InsertAttempt(const LoginAttemptRecord& attempt);
 
   // Removes attempts older than `before`, and lockouts idle since then and unlocked.
   Status DeleteOld(std::int64_t before, std::int64_t now);
@@ -32,7 +31,12 @@ class LoginAttemptStore {
 // Audit trail (auth_events).
 class AuthEventStore {
  public:
-  static Statement Insert(std::string_view id, const AuthEvent& event);
+  static Statement Insert(const AuthEvent& event);
+  // Inserts `event` for the owner of the token of `kind` with `token_hash` (event.user_id
+  // is not used), only while that token is usable at `now` (TokenStore::UsableAt): put
+  // before the Consume of the same batch, it is written exactly when the Consume applies.
+  static Statement InsertForUsableToken(TokenKind kind, std::string_view token_hash,
+                                        std::int64_t now, const AuthEvent& event);
   static Statement DeleteOlderThan(std::int64_t before);
 };
 

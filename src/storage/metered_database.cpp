@@ -29,19 +29,19 @@ auto MeteredDatabase::Timed(std::string_view op, F&& call) {
 }
 
 Result<ResultSet> MeteredDatabase::Query(const Statement& statement) {
-  return Timed("query", [&] { return inner_.Query(statement); });
+  return Timed("query", [&] { return target().Query(statement); });
 }
 
 Result<ResultSet> MeteredDatabase::Execute(const Statement& statement) {
-  return Timed("execute", [&] { return inner_.Execute(statement); });
+  return Timed("execute", [&] { return target().Execute(statement); });
 }
 
 Result<std::vector<ResultSet>> MeteredDatabase::Batch(const std::vector<Statement>& statements) {
-  return Timed("batch", [&] { return inner_.Batch(statements); });
+  return Timed("batch", [&] { return target().Batch(statements); });
 }
 
 Status MeteredDatabase::Ping() {
-  return Timed("ping", [&] { return inner_.Ping(); });
+  return Timed("ping", [&] { return target().Ping(); });
 }
 
 }  // namespace howler::storage

@@ -1,30 +1,23 @@
 #include "storage/token_store.h"
 
 namespace howler::storage {
-namespace {
 
-std::string Table(TokenKind kind) {
+std::string TokenStore::Table(TokenKind kind) {
   return kind == TokenKind::kVerification ? "email_verification_tokens" : "password_reset_tokens";
 }
 
-}  // namespace
-
-Statement TokenStore::Insert(TokenKind kind, std::string_view token_hash, std::string_view user_id,
-                             std::int64_t now, std::int64_t expires_at) {
-  return {"INSERT INTO " + Table(kind) +
+Statement TokenStore::Insert(const EmailTokenRecord& t) {
+  return {"INSERT INTO " + Table(t.kind) +
               " (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-          {std::string(token_hash), std::string(user_id), now, expires_at}};
+          {t.token_hash, t.user_id, t.created_at, t.expires_at}};
 }
 
-Statement TokenStore::InsertUnlessRecent(TokenKind kind, std::string_view token_hash,
-                                         std::string_view user_id, std::int64_t now,
-                                         std::int64_t expires_at, std::int64_t not_since) {
-  return {"INSERT INTO " + Table(kind) +
+Statement TokenStore::InsertUnlessRecent(const EmailTokenRecord& t, std::int64_t not_since) {
+  return {"INSERT INTO " + Table(t.kind) +
               " (token_hash, user_id, created_at, expires_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS "
               "(SELECT 1 FROM " +
-              Table(kind) + " WHERE user_id = ? AND created_at >= ?) RETURNING user_id",
-          {std::string(token_hash), std::string(user_id), now, expires_at, std::string(user_id),
-           not_since}};
+              Table(t.kind) + " WHERE user_id = ? AND created_at >= ?) RETURNING user_id",
+          {t.token_hash, t.user_id, t.created_at, t.expires_at, t.user_id, not_since}};
 }
 
 Statement TokenStore::Consume(TokenKind kind, std::string_view token_hash, std::int64_t now) {
@@ -34,17 +27,19 @@ Statement TokenStore::Consume(TokenKind kind, std::string_view token_hash, std::
           {now, std::string(token_hash), now}};
 }
 
-std::string TokenStore::ConsumedAt(TokenKind kind, std::string_view token_hash, std::int64_t now,
-                                   std::vector<Value>& params) {
+std::string TokenStore::UsableAt(TokenKind kind, std::string_view token_hash, std::int64_t now,
+                                 std::vector<Value>& params) {
   params.push_back(std::string(token_hash));
   params.push_back(now);
-  return "EXISTS (SELECT 1 FROM " + Table(kind) + " WHERE token_hash = ? AND used_at = ?)";
+  return "EXISTS (SELECT 1 FROM " + Table(kind) +
+         " WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?)";
 }
 
-Statement TokenStore::ConsumeAllForUser(TokenKind kind, std::string_view user_id,
-                                        std::int64_t now) {
-  return {"UPDATE " + Table(kind) + " SET used_at = ? WHERE user_id = ? AND used_at IS NULL",
-          {now, std::string(user_id)}};
+Statement TokenStore::ConsumeOthersForUser(TokenKind kind, std::string_view user_id,
+                                           std::string_view except_hash, std::int64_t now) {
+  return {"UPDATE " + Table(kind) +
+              " SET used_at = ? WHERE user_id = ? AND used_at IS NULL AND token_hash <> ?",
+          {now, std::string(user_id), std::string(except_hash)}};
 }
 
 Result<std::optional<std::string>> TokenStore::FindUsable(TokenKind kind,

@@ -4,33 +4,36 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
+#include "storage/auth_records.h"
 #include "storage/database.h"
 
 namespace howler::storage {
-
-enum class TokenKind { kVerification, kPasswordReset };
 
 class TokenStore {
  public:
   explicit TokenStore(Database& db) : db_(db) {}
 
-  static Statement Insert(TokenKind kind, std::string_view token_hash, std::string_view user_id,
-                          std::int64_t now, std::int64_t expires_at);
-  // Inserts only when the user has no token of `kind` created at or after `not_since`
+  // The table that holds tokens of `kind`.
+  static std::string Table(TokenKind kind);
+
+  static Statement Insert(const EmailTokenRecord& token);
+  // Inserts only when the user has no token of its kind created at or after `not_since`
   // (atomic: one statement); RETURNING user_id, so no rows means "sent recently".
-  static Statement InsertUnlessRecent(TokenKind kind, std::string_view token_hash,
-                                      std::string_view user_id, std::int64_t now,
-                                      std::int64_t expires_at, std::int64_t not_since);
+  static Statement InsertUnlessRecent(const EmailTokenRecord& token, std::int64_t not_since);
   // RETURNING user_id when the token was unused and unexpired; marks it used at `now`.
   static Statement Consume(TokenKind kind, std::string_view token_hash, std::int64_t now);
-  // Condition for later statements of the same batch: "the token was consumed at `now`".
-  // Appends its parameters to `params`.
-  static std::string ConsumedAt(TokenKind kind, std::string_view token_hash, std::int64_t now,
-                                std::vector<Value>& params);
-  // Marks every other unused token of the user used.
-  static Statement ConsumeAllForUser(TokenKind kind, std::string_view user_id, std::int64_t now);
+  // Condition "the token is unused and unexpired at `now`", for the statements of a batch
+  // that run before its Consume: inside the batch's write transaction they then apply
+  // exactly when the Consume does. Appends its parameters to `params`.
+  static std::string UsableAt(TokenKind kind, std::string_view token_hash, std::int64_t now,
+                              std::vector<Value>& params);
+  // Marks the user's unused tokens of `kind` other than `except_hash` used.
+  static Statement ConsumeOthersForUser(TokenKind kind, std::string_view user_id,
+                                        std::string_view except_hash, std::int64_t now);
 
   // The user id of a usable token, if any.
   Result<std::optional<std::string>> FindUsable(TokenKind kind, std::string_view token_hash,

@@ -61,6 +61,18 @@ Statement UserStore::UpdatePassword(std::string_view user_id, std::string_view h
           {std::string(hash), at, std::string(user_id)}};
 }
 
+Statement UserStore::UpdateActive(std::string_view user_id, bool active, std::int64_t at) {
+  return {"UPDATE users SET active = ?, updated_at = ? WHERE id = ?",
+          {std::int64_t{active}, at, std::string(user_id)}};
+}
+
+Statement UserStore::MarkEmailVerifiedByToken(std::string_view token_hash, std::int64_t at) {
+  return {
+      "UPDATE users SET email_verified = 1, updated_at = ? WHERE id = "
+      "(SELECT user_id FROM email_verification_tokens WHERE token_hash = ?)",
+      {at, std::string(token_hash)}};
+}
+
 Result<std::optional<UserRecord>> UserStore::FindOne(std::string_view where,
                                                      std::vector<Value> params) {
   static const std::string select = "SELECT " + UserColumns() + " FROM users WHERE ";
@@ -83,6 +95,11 @@ Result<std::optional<UserRecord>> UserStore::FindByEmail(std::string_view email_
   return FindOne("email = ?", {std::string(email_lower)});
 }
 
+Result<std::optional<UserRecord>> UserStore::FindByAnyName(std::string_view who) {
+  const std::string key = Lower(who);
+  return FindOne("id = ? OR username_key = ? OR email = ? LIMIT 1", {std::string(who), key, key});
+}
+
 Result<std::vector<UserRecord>> UserStore::List(int limit) {
   HOWLER_ASSIGN_OR_RETURN(
       ResultSet rs,
@@ -91,25 +108,6 @@ Result<std::vector<UserRecord>> UserStore::List(int limit) {
   std::vector<UserRecord> out;
   for (const Row& r : rs.rows) out.push_back(UserFromRow(r));
   return out;
-}
-
-Result<UserRecord> UserStore::SetActive(std::string_view who, bool active, std::int64_t now) {
-  const std::string key = Lower(who);
-  HOWLER_ASSIGN_OR_RETURN(auto user, FindOne("id = ? OR username_key = ? OR email = ? LIMIT 1",
-                                             {std::string(who), key, key}));
-  if (!user) return NotFoundError("no such user");
-  std::vector<Statement> batch = {{"UPDATE users SET active = ?, updated_at = ? WHERE id = ?",
-                                   {std::int64_t{active}, now, user->id}}};
-  if (!active) {
-    batch.push_back(
-        {"UPDATE sessions SET revoked_at = ?, revoked_reason = 'user_disabled' "
-         "WHERE user_id = ? AND revoked_at IS NULL",
-         {now, user->id}});
-  }
-  HOWLER_RETURN_IF_ERROR(db_.Batch(batch).status());
-  user->active = active;
-  user->updated_at = now;
-  return *user;
 }
 
 }  // namespace howler::storage

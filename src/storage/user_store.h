@@ -1,5 +1,5 @@
-// UserStore: SQL for the users table. Reads run at once; writes that must be atomic
-// with others are returned as Statements for the caller's Batch.
+// UserStore: SQL for the users table. Reads run at once; writes are returned as
+// Statements for AuthStore to put into one Batch with the rest of their transition.
 //
 // Thread-safe (stateless over a thread-safe Database, which must outlive it).
 #pragma once
@@ -28,17 +28,19 @@ class UserStore {
   static Statement UpdateLastLogin(std::string_view user_id, std::int64_t at);
   static Statement UpdatePassword(std::string_view user_id, std::string_view password_hash,
                                   std::int64_t at);
+  static Statement UpdateActive(std::string_view user_id, bool active, std::int64_t at);
+  // Marks verified the user whose verification token has the hash (whether or not the
+  // token is still usable: callers guard it with TokenStore::UsableAt).
+  static Statement MarkEmailVerifiedByToken(std::string_view token_hash, std::int64_t at);
 
   // By lower-cased username or email.
   Result<std::optional<UserRecord>> FindByLogin(std::string_view identifier_lower);
   Result<std::optional<UserRecord>> FindById(std::string_view user_id);
   Result<std::optional<UserRecord>> FindByEmail(std::string_view email_lower);
+  // By id, or by username or email in any case.
+  Result<std::optional<UserRecord>> FindByAnyName(std::string_view id_username_or_email);
   // Oldest first.
   Result<std::vector<UserRecord>> List(int limit);
-  // Sets `active` and, when disabling, revokes every session of the user (one batch).
-  // NOT_FOUND when no user has that id, username or email.
-  Result<UserRecord> SetActive(std::string_view id_username_or_email, bool active,
-                               std::int64_t now);
 
  private:
   Result<std::optional<UserRecord>> FindOne(std::string_view where, std::vector<Value> params);

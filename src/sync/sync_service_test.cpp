@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "storage/database_wrapper.h"
 #include "storage/fault_injecting_database.h"
 #include "storage/libsql/tursodb_database.h"
 #include "storage/migration_runner.h"
@@ -344,22 +345,16 @@ TEST_P(SyncServiceTest, TwoInstancesWritingOneUserLoseNothing) {
 }
 
 // A Database whose Batch calls wait until released, to hold an upload in flight.
-class GateDatabase : public storage::Database {
+class GateDatabase : public storage::DatabaseWrapper {
  public:
-  explicit GateDatabase(storage::Database& inner) : inner_(inner) {}
-  Result<storage::ResultSet> Query(const storage::Statement& s) override { return inner_.Query(s); }
-  Result<storage::ResultSet> Execute(const storage::Statement& s) override {
-    return inner_.Execute(s);
-  }
+  explicit GateDatabase(storage::Database& inner) : DatabaseWrapper(inner) {}
   Result<std::vector<storage::ResultSet>> Batch(const std::vector<storage::Statement>& s) override {
     std::unique_lock lock(mu_);
     ++waiting_;
     changed_.notify_all();
     changed_.wait(lock, [this] { return open_; });
-    return inner_.Batch(s);
+    return target().Batch(s);
   }
-  Status Ping() override { return inner_.Ping(); }
-  std::string_view backend() const override { return inner_.backend(); }
 
   void WaitForWaiters(int n) {
     std::unique_lock lock(mu_);
@@ -372,7 +367,6 @@ class GateDatabase : public storage::Database {
   }
 
  private:
-  storage::Database& inner_;
   std::mutex mu_;
   std::condition_variable changed_;
   int waiting_ = 0;

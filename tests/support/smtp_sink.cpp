@@ -24,9 +24,10 @@ using std::chrono::steady_clock;
 constexpr const char* kPython = "/usr/bin/python3";
 constexpr auto kStartTimeout = std::chrono::seconds(20);
 
-// Beside this file: CMake compiles sources by their absolute paths.
+// Beside this file, found from the source tree compiled in: __FILE__ is relative when
+// ccache rewrites paths under CCACHE_BASEDIR, and tests run in their own build folder.
 fs::path ScriptPath() {
-  return fs::path(__FILE__).replace_filename("smtp_sink.py");
+  return fs::path(HOWLER_SOURCE_DIR) / "tests" / "support" / "smtp_sink.py";
 }
 
 fs::path MakeTempDir() {

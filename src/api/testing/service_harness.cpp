@@ -11,6 +11,7 @@
 #include "auth/refresh_token.h"
 #include "auth/session_cache.h"
 #include "common/temp_dir.h"
+#include "storage/auth_store.h"
 #include "storage/migration_runner.h"
 #include "storage/migrations.h"
 #include "storage/sqlite/sqlite_database.h"
@@ -53,8 +54,9 @@ struct ServiceHarness::Parts {
         session_cache(std::chrono::seconds(10), 1000, clock),
         auth_limiter(options.auth_per_minute, 1000, clock),
         sync_limiter(options.sync_per_minute, 1000, clock),
-        auth(options.auth, auth::AuthDeps{*db, hasher, access_tokens, refresh_tokens, session_cache,
-                                          mailer, clock}),
+        auth_store(*db),
+        auth(options.auth, auth::AuthDeps{auth_store, hasher, access_tokens, refresh_tokens,
+                                          session_cache, mailer, clock}),
         sync_store(*db),
         sync(sync_store, clock, options.sync, nullptr),
         gate(GateDeps{AuthenticatorOf(auth), &auth_limiter, &sync_limiter}),
@@ -72,6 +74,7 @@ struct ServiceHarness::Parts {
   auth::SessionCache session_cache;
   auth::RateLimiter auth_limiter;
   auth::RateLimiter sync_limiter;
+  storage::AuthStore auth_store;
   auth::AuthService auth;
   storage::SyncStore sync_store;
   sync::SyncService sync;

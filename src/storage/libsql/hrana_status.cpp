@@ -49,16 +49,16 @@ Status Busy() {
   return UnavailableError("database busy").WithRetryAfter(1);
 }
 
-Status Unavailable(std::string_view message) {
-  return UnavailableError("database unavailable: " + std::string(message));
-}
-
 bool IsStreamOrServerError(std::string_view code) {
   return StartsWith(code, "STREAM_") || StartsWith(code, "BATON_") || code == "SERVER_ERROR" ||
          code == "BLOCKED" || code == "NAMESPACE_DOESNT_EXIST" || code == "RESPONSE_TOO_LARGE";
 }
 
 }  // namespace
+
+Status RemoteUnavailable(std::string detail) {
+  return UnavailableError(std::string(kRemoteUnavailable)).WithDetail(std::move(detail));
+}
 
 Status HranaErrorStatus(std::string_view code, std::string_view message) {
   const std::optional<int> sqlite_code = TrailingSqliteCode(message);
@@ -73,16 +73,16 @@ Status HranaErrorStatus(std::string_view code, std::string_view message) {
   }
   if (code == "SQLITE_FULL" || StartsWith(code, "SQLITE_IOERR") || code == "SQLITE_CANTOPEN" ||
       primary == 10 || primary == 13 || primary == 14 || IsStreamOrServerError(code)) {
-    return Unavailable(message);
+    return RemoteUnavailable(std::string(message));
   }
   return InternalError("database error: " + std::string(message));
 }
 
-Status HttpFailureStatus(long http_status) {
+Status HttpFailureStatus(long http_status, std::string_view where) {
   const std::string text = "HTTP " + std::to_string(http_status);
   if (http_status >= 500 || http_status == 401 || http_status == 403 || http_status == 404 ||
       http_status == 408 || http_status == 429) {
-    return Unavailable(text);
+    return RemoteUnavailable(where.empty() ? text : text + " from " + std::string(where));
   }
   return InternalError("database error: server refused the request: " + text);
 }

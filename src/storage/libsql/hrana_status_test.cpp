@@ -76,6 +76,9 @@ TEST(HranaStatusTest, StreamAndIoErrorsAreUnavailable) {
     EXPECT_EQ(Code(code, "message"), StatusCode::kUnavailable) << code;
   }
   EXPECT_EQ(Code("EXECUTE_ERROR", "disk I/O error (10)"), StatusCode::kUnavailable);
+  const Status io = HranaErrorStatus("EXECUTE_ERROR", "disk I/O error (10)");
+  EXPECT_EQ(io.message(), "database is unavailable") << "the server's text is not for clients";
+  EXPECT_EQ(io.detail(), "disk I/O error (10)");
 }
 
 TEST(HranaStatusTest, ATrailingNumberThatIsNotACodeIsIgnored) {
@@ -89,7 +92,10 @@ TEST(HranaStatusTest, HttpFailures) {
     EXPECT_EQ(HttpFailureStatus(status).code(), StatusCode::kUnavailable) << status;
   }
   EXPECT_EQ(HttpFailureStatus(400).code(), StatusCode::kInternal);
-  EXPECT_EQ(HttpFailureStatus(503).message(), "database unavailable: HTTP 503");
+  const Status refused = HttpFailureStatus(503, "POST http://db.internal:8080/v2/pipeline");
+  EXPECT_EQ(refused.message(), "database is unavailable");
+  EXPECT_EQ(refused.detail(), "HTTP 503 from POST http://db.internal:8080/v2/pipeline");
+  EXPECT_EQ(HttpFailureStatus(502).detail(), "HTTP 502");
 }
 
 }  // namespace

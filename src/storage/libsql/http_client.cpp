@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "storage/libsql/hrana_status.h"
+
 namespace howler::storage {
 namespace {
 
@@ -23,6 +25,16 @@ struct HeaderListDeleter {
 };
 using HeaderList = std::unique_ptr<curl_slist, HeaderListDeleter>;
 
+// `url` without user information ("user:pass@"), for the log.
+std::string UrlForLog(std::string_view url) {
+  const std::size_t scheme = url.find("://");
+  const std::size_t host = scheme == std::string_view::npos ? 0 : scheme + 3;
+  const std::size_t path = std::min(url.find('/', host), url.size());
+  const std::size_t at = url.substr(0, path).rfind('@');
+  if (at == std::string_view::npos || at < host) return std::string(url);
+  return std::string(url.substr(0, host)) + std::string(url.substr(at + 1));
+}
+
 HeaderList BuildHeaders(const std::string& auth_token, bool has_body) {
   curl_slist* list = nullptr;
   if (!auth_token.empty()) {
@@ -37,8 +49,13 @@ HeaderList BuildHeaders(const std::string& auth_token, bool has_body) {
 
 }  // namespace
 
-HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options)) {
+HttpClient::HttpClient(HttpClientOptions options)
+    : options_(std::move(options)), log_url_(UrlForLog(options_.base_url)) {
   EnsureCurlGlobal();
+}
+
+std::string HttpClient::Describe(std::string_view method, std::string_view path) const {
+  return std::string(method) + " " + log_url_ + std::string(path);
 }
 
 HttpClient::~HttpClient() {
@@ -81,14 +98,17 @@ void HttpClient::Release(void* handle) {
 
 Result<HttpResponse> HttpClient::Perform(std::string_view path, const std::string_view* body) {
   CURL* curl = static_cast<CURL*>(Acquire());
+  const std::string_view method = body != nullptr ? "POST" : "GET";
   if (curl == nullptr) {
-    return UnavailableError("database unavailable: cannot create an HTTP handle");
+    return RemoteUnavailable("libcurl: cannot create a handle for " + Describe(method, path));
   }
   curl_easy_reset(curl);  // keeps the connection cache
   const std::string url = options_.base_url + std::string(path);
   HeaderList headers = BuildHeaders(options_.auth_token, body != nullptr);
   HttpResponse response;
+  char error[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -106,9 +126,11 @@ Result<HttpResponse> HttpClient::Perform(std::string_view path, const std::strin
   CURLcode code = curl_easy_perform(curl);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
   Release(curl);
   if (code != CURLE_OK) {
-    return UnavailableError(std::string("database unreachable: ") + curl_easy_strerror(code));
+    const std::string text = error[0] != '\0' ? error : curl_easy_strerror(code);
+    return RemoteUnavailable("libcurl: " + text + " (" + Describe(method, path) + ")");
   }
   return response;
 }

@@ -7,8 +7,10 @@
 // bodies go with Content-Length. HTTP/2 is used where the server offers it over TLS.
 // TCP connect and total timeouts come from the options.
 //
-// A transport failure (unreachable, timeout, reset) is UNAVAILABLE; any HTTP answer,
-// whatever its status, is a response. Thread-safe.
+// A transport failure (unreachable, timeout, reset) is UNAVAILABLE "database is
+// unavailable" with libcurl's text, the method and the URL (without user information) as
+// its detail, for the log only; any HTTP answer, whatever its status, is a response.
+// Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -46,12 +48,16 @@ class HttpClient {
   Result<HttpResponse> Get(std::string_view path);
   Result<HttpResponse> Post(std::string_view path, std::string_view json_body);
 
+  // "POST <base url><path>" for the log: the URL without user information.
+  std::string Describe(std::string_view method, std::string_view path) const;
+
  private:
   void* Acquire();
   void Release(void* handle);
   Result<HttpResponse> Perform(std::string_view path, const std::string_view* body);
 
   const HttpClientOptions options_;
+  const std::string log_url_;  // base_url without user information
   std::mutex mu_;
   std::condition_variable available_;
   std::vector<void*> idle_;  // CURL* handles, their connections kept alive

@@ -179,8 +179,21 @@ TEST(HttpClientTest, UnreachableServerIsUnavailable) {
   HttpClient client(
       {.base_url = "http://127.0.0.1:" + std::to_string(port), .auth_token = "s3cret-token"});
   auto response = client.Post("/v2/pipeline", "{}");
-  EXPECT_EQ(response.status().code(), StatusCode::kUnavailable);
-  EXPECT_FALSE(Has(response.status().message(), "s3cret-token"));
+  const Status status = response.status();
+  EXPECT_EQ(status.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(status.message(), "database is unavailable");
+  EXPECT_TRUE(Has(status.detail(), "libcurl: ")) << status.detail();
+  EXPECT_TRUE(
+      Has(status.detail(), "POST http://127.0.0.1:" + std::to_string(port) + "/v2/pipeline"))
+      << status.detail();
+  EXPECT_FALSE(Has(status.ToString(), "s3cret-token"));
+}
+
+TEST(HttpClientTest, TheLoggedUrlHasNoUserInformation) {
+  HttpClient client({.base_url = "https://ops:pa55word@db.example.com:8443/base"});
+  EXPECT_EQ(client.Describe("GET", "/v3"), "GET https://db.example.com:8443/base/v3");
+  HttpClient plain({.base_url = "http://127.0.0.1:8080"});
+  EXPECT_EQ(plain.Describe("POST", "/v2/pipeline"), "POST http://127.0.0.1:8080/v2/pipeline");
 }
 
 }  // namespace

@@ -58,13 +58,14 @@ Result<Protocol> ProbeProtocol(HttpClient& http) {
   HOWLER_ASSIGN_OR_RETURN(json::object select, ExecuteRequest({"SELECT 1", {}}));
   HOWLER_ASSIGN_OR_RETURN(HttpResponse response,
                           http.Post("/v2/pipeline", PipelineBody(json::array{select})));
+  const std::string where = http.Describe("POST", "/v2/pipeline");
   if (!IsSuccess(response.status)) {
-    return UnavailableError("database unavailable: the server refused the probe (HTTP " +
-                            std::to_string(response.status) + ")");
+    return RemoteUnavailable("the server refused the probe: HTTP " +
+                             std::to_string(response.status) + " from " + where);
   }
   auto results = ParsePipelineResponse(response.body, 1);
   if (!results.ok()) {
-    return UnavailableError("database unavailable: the server does not speak Hrana");
+    return RemoteUnavailable("the server does not speak Hrana: " + where);
   }
   return Protocol{"/v2/pipeline", false};
 }
@@ -140,12 +141,13 @@ class LibsqlDatabase final : public Database {
     if (!response.ok()) {
       return {response.status(), true};
     }
+    const auto where = [&] { return http_->Describe("POST", protocol_.pipeline_path); };
     if (!IsSuccess(response->status)) {
-      return {HttpFailureStatus(response->status), IsRetryableHttp(response->status)};
+      return {HttpFailureStatus(response->status, where()), IsRetryableHttp(response->status)};
     }
     auto results = ParsePipelineResponse(response->body, 2);
     if (!results.ok()) {
-      return {UnavailableError("database unavailable: incomplete response from the server"), true};
+      return {RemoteUnavailable("incomplete response to " + where()), true};
     }
     return {std::move(results), false};
   }

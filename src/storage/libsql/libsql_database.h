@@ -15,6 +15,8 @@
 //
 // Errors map as in hrana_status.h; a 2xx answer whose body is not a whole pipeline
 // response (cut short or garbled on the way) is UNAVAILABLE, as transport failures are.
+// Every UNAVAILABLE but "database busy" tells clients only "database is unavailable";
+// what failed where (libcurl's text, the HTTP status, the URL) is its Status::detail().
 // Those, and HTTP 502/503/504, are retried for Query and Ping (three attempts, 50 ms then
 // 100 ms apart, within the request timeout); Execute and Batch are never retried: a write
 // may have committed before the failure. Thread-safe; at most max_connections requests

@@ -34,7 +34,10 @@ TEST(LibsqlDatabaseTest, UnreachableServerIsUnavailable) {
   // Port 1 on loopback: nothing listens there.
   auto db = OpenLibsqlDatabase({.url = "http://127.0.0.1:1", .auth_token = "s3cret"});
   EXPECT_EQ(db.status().code(), StatusCode::kUnavailable) << db.status().ToString();
-  EXPECT_EQ(db.status().message().find("s3cret"), std::string::npos);
+  EXPECT_EQ(db.status().message(), "database is unavailable");
+  EXPECT_NE(db.status().detail().find("http://127.0.0.1:1/v3"), std::string::npos)
+      << db.status().detail();
+  EXPECT_EQ(db.status().ToString().find("s3cret"), std::string::npos);
 }
 
 TEST(LibsqlDatabaseTest, TransactionControlOutsideBatchIsRefused) {

@@ -1,24 +1,21 @@
 #include "storage/libsql/tursodb_database.h"
 
 #include "common/temp_dir.h"
+#include "storage/database_wrapper.h"
 #include "storage/libsql/tursodb_process.h"
 #include "storage/sqlite/sqlite_database.h"
 
 namespace howler::storage {
 namespace {
 
-class TursodbDatabase final : public Database {
+// The client of a test server, owning the server and its directory.
+class TursodbDatabase final : public DatabaseWrapper {
  public:
   TursodbDatabase(TempDir dir, std::unique_ptr<TursodbProcess> server, std::unique_ptr<Database> db)
-      : dir_(std::move(dir)), server_(std::move(server)), db_(std::move(db)) {}
-
-  Result<ResultSet> Query(const Statement& s) override { return db_->Query(s); }
-  Result<ResultSet> Execute(const Statement& s) override { return db_->Execute(s); }
-  Result<std::vector<ResultSet>> Batch(const std::vector<Statement>& s) override {
-    return db_->Batch(s);
-  }
-  Status Ping() override { return db_->Ping(); }
-  std::string_view backend() const override { return db_->backend(); }
+      : DatabaseWrapper(*db),
+        dir_(std::move(dir)),
+        server_(std::move(server)),
+        db_(std::move(db)) {}
 
  private:
   TempDir dir_;                             // removed last

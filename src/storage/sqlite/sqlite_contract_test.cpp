@@ -4,13 +4,14 @@
 
 #include "common/temp_dir.h"
 #include "storage/database_contract_test.h"
+#include "storage/database_wrapper.h"
 #include "storage/sqlite/sqlite_database.h"
 
 namespace howler::storage {
 namespace {
 
 // A database file in a temporary directory that lives as long as the database.
-class TempFileDatabase final : public Database {
+class TempFileDatabase final : public DatabaseWrapper {
  public:
   static std::unique_ptr<Database> Open() {
     auto dir = TempDir::Create("howler-contract-");
@@ -27,17 +28,9 @@ class TempFileDatabase final : public Database {
         new TempFileDatabase(std::move(dir).value(), std::move(db).value()));
   }
 
-  Result<ResultSet> Query(const Statement& s) override { return db_->Query(s); }
-  Result<ResultSet> Execute(const Statement& s) override { return db_->Execute(s); }
-  Result<std::vector<ResultSet>> Batch(const std::vector<Statement>& s) override {
-    return db_->Batch(s);
-  }
-  Status Ping() override { return db_->Ping(); }
-  std::string_view backend() const override { return db_->backend(); }
-
  private:
   TempFileDatabase(TempDir dir, std::unique_ptr<Database> db)
-      : dir_(std::move(dir)), db_(std::move(db)) {}
+      : DatabaseWrapper(*db), dir_(std::move(dir)), db_(std::move(db)) {}
 
   TempDir dir_;                   // removed after the database closes
   std::unique_ptr<Database> db_;  // declared last: destroyed first
