@@ -83,6 +83,7 @@ http::ServerOptions ListenerOptions(const config::Options& o, std::string name, 
   s.max_body_bytes = o.max_request_size;
   s.read_timeout = o.http_read_timeout;
   s.idle_timeout = o.http_idle_timeout;
+  s.event_stream_heartbeat = o.sse_heartbeat_interval;
   return s;
 }
 
@@ -128,7 +129,8 @@ Status Application::Start() {
       std::make_unique<http::Pipeline>(internal, p.metrics_router, *p.workers, nullptr);
 
   p.api_server = std::make_unique<http::HttpServer>(
-      ListenerOptions(options_, "api", options_.http_port, options_.http_threads), *p.api_pipeline);
+      ListenerOptions(options_, "api", options_.http_port, options_.http_threads), *p.api_pipeline,
+      &p.metrics);
   p.metrics_server = std::make_unique<http::HttpServer>(
       ListenerOptions(options_, "metrics", options_.metrics_port, 1), *p.metrics_pipeline);
   grpcsvc::GrpcServerOptions grpc_options;

@@ -279,7 +279,8 @@ void Pipeline::Finish(const std::shared_ptr<Exchange>& ex, Response r) const {
     r.headers.Set("Access-Control-Allow-Origin", std::string(*origin));
     r.headers.Add("Vary", "Origin");
   }
-  if (r.body.size() >= options_.compress_min_bytes && !r.headers.Has("Content-Encoding")) {
+  if (r.compressible && r.body.size() >= options_.compress_min_bytes &&
+      !r.headers.Has("Content-Encoding")) {
     if (const auto accept = req.headers.Get("Accept-Encoding"); accept && AcceptsGzip(*accept)) {
       r.body = GzipCompress(r.body);
       r.headers.Set("Content-Encoding", "gzip");

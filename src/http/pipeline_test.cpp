@@ -167,6 +167,31 @@ TEST_F(PipelineTest, CompressesLargeResponsesForClientsThatAcceptGzip) {
   EXPECT_FALSE(Run(Get("/thing/1")).headers.Has("Content-Encoding"));  // small body
 }
 
+TEST_F(PipelineTest, NeverCompressesAnEncodedOrIncompressibleBody) {
+  router_.AddInline("GET", "/encoded", [](const Request&) {
+    Response r;
+    r.body = GzipCompress(std::string(5000, 'e'));
+    r.headers.Set("Content-Encoding", "gzip");
+    return r;
+  });
+  router_.AddInline("GET", "/image", [](const Request&) {
+    Response r;
+    r.body = std::string(5000, '\x89');
+    r.compressible = false;
+    return r;
+  });
+  Request encoded = Get("/encoded");
+  encoded.headers.Set("Accept-Encoding", "gzip");
+  const Response once = Run(std::move(encoded));
+  EXPECT_EQ(once.headers.Get("Content-Encoding"), "gzip");
+  EXPECT_EQ(GzipDecompress(once.body, 1 << 20).value(), std::string(5000, 'e'));
+  Request image = Get("/image");
+  image.headers.Set("Accept-Encoding", "gzip");
+  const Response raw = Run(std::move(image));
+  EXPECT_FALSE(raw.headers.Has("Content-Encoding"));
+  EXPECT_EQ(raw.body, std::string(5000, '\x89'));
+}
+
 TEST_F(PipelineTest, HandlerExceptionsBecomeGeneric500s) {
   Response r = Run(Get("/throws"));
   EXPECT_EQ(r.status, 500);
