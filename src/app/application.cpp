@@ -6,6 +6,7 @@
 #include "app/database_factory.h"
 #include "app/job_runner.h"
 #include "app/process_limits.h"
+#include "app/web_static_files.h"
 #include "auth/access_token.h"
 #include "auth/auth_service.h"
 #include "auth/password_hasher.h"
@@ -26,6 +27,7 @@
 #include "http/pipeline.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/static_files.h"
 #include "http/sync_handlers.h"
 #include "metrics/metrics.h"
 #include "storage/metered_database.h"
@@ -116,6 +118,7 @@ Status Application::Start() {
   StartSync();
   http::AddSyncRoutes(
       p.api_router, {*p.sync, *p.auth, *p.sync_limiter, options_.sync_max_upload_size, &p.metrics});
+  http::AddStaticRoutes(p.api_router, std::make_shared<const http::StaticFiles>(WebStaticFiles()));
 
   http::PipelineOptions api;
   api.cors_origins = options_.cors_origins;

@@ -44,25 +44,6 @@ bool IsJsonContentType(std::string_view value) {
   return EqualsIgnoreCase(media, "application/json");
 }
 
-// Whether Accept-Encoding allows gzip (a "gzip" or "*" token without q=0).
-bool AcceptsGzip(std::string_view accept) {
-  size_t start = 0;
-  while (start < accept.size()) {
-    size_t end = accept.find(',', start);
-    if (end == std::string_view::npos) end = accept.size();
-    const std::string_view item = Trim(accept.substr(start, end - start));
-    const std::string_view coding = Trim(item.substr(0, item.find(';')));
-    if (EqualsIgnoreCase(coding, "gzip") || coding == "*") {
-      const size_t q = item.find("q=");
-      if (q == std::string_view::npos) return true;
-      const std::string_view qv = Trim(item.substr(q + 2));
-      return !(qv == "0" || qv == "0.0" || qv == "0.00" || qv == "0.000");
-    }
-    start = end + 1;
-  }
-  return false;
-}
-
 Response Preflight() {
   Response r;
   r.status = 204;

@@ -1,5 +1,7 @@
 // Router: the routing table of one listener, in one place. Routes are a method plus a
-// path template whose `{name}` segments capture one path segment each.
+// path template whose `{name}` segments capture one path segment each; a last segment
+// `{name*}` captures the rest of the path (one or more segments joined with '/', possibly
+// empty: "/app/{path*}" matches "/app/" and "/app/a/b.js", not "/app").
 //
 // Three kinds of handler say where the work runs:
 // - Add(): a blocking handler, run on the worker pool (database writes and the like);
