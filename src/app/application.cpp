@@ -16,6 +16,7 @@
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "common/log.h"
+#include "common/timer_queue.h"
 #include "common/worker_pool.h"
 #include "email/queued_mailer.h"
 #include "email/transport_factory.h"
@@ -23,6 +24,7 @@
 #include "grpc/grpc_server.h"
 #include "grpc/sync_grpc_service.h"
 #include "http/auth_handlers.h"
+#include "http/diagnostic_handlers.h"
 #include "http/health_handlers.h"
 #include "http/pipeline.h"
 #include "http/router.h"
@@ -57,6 +59,8 @@ struct Application::Parts {
   std::unique_ptr<storage::SyncStore> sync_store;
   std::unique_ptr<sync::SyncService> sync;
   std::unique_ptr<auth::RateLimiter> sync_limiter;
+  // Timers of the diagnostic event streams; outlives the servers (declared before them).
+  std::unique_ptr<TimerQueue> diagnostic_timers;
   http::Router api_router;
   http::Router metrics_router;
   std::unique_ptr<http::Pipeline> api_pipeline;
@@ -119,6 +123,11 @@ Status Application::Start() {
   http::AddSyncRoutes(
       p.api_router, {*p.sync, *p.auth, *p.sync_limiter, options_.sync_max_upload_size, &p.metrics});
   http::AddStaticRoutes(p.api_router, std::make_shared<const http::StaticFiles>(WebStaticFiles()));
+  if (options_.diagnostic_routes) {
+    p.diagnostic_timers = std::make_unique<TimerQueue>("diag-timers", 1024);
+    http::AddDiagnosticRoutes(p.api_router, {*p.auth, *p.diagnostic_timers});
+    log::Warn("diagnostic routes are on (DIAGNOSTIC_ROUTES)");
+  }
 
   http::PipelineOptions api;
   api.cors_origins = options_.cors_origins;
@@ -280,6 +289,7 @@ void Application::Shutdown() {
   }
   if (p.api_server) p.api_server->Stop();
   if (p.metrics_server) p.metrics_server->Stop();
+  if (p.diagnostic_timers) p.diagnostic_timers->Stop();
   if (p.sync) {
     if (Status s = p.sync->FlushDownloads(); !s.ok()) {
       log::Warn("download positions not saved", {{"error", s.ToString()}});

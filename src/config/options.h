@@ -78,6 +78,8 @@ struct Options {
   // Long-lived responses. Event streams write a ": keep-alive" comment after this long
   // without an event.
   milliseconds sse_heartbeat_interval = std::chrono::seconds(15);  // SSE_HEARTBEAT_INTERVAL
+  // The /api/diagnostics/* routes (streamed body, event stream, WebSocket echo).
+  bool diagnostic_routes = false;  // DIAGNOSTIC_ROUTES
 
   // Logging.
   std::string log_level = "info";           // LOG_LEVEL: trace|debug|info|warn|error|critical|off
