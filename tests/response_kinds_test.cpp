@@ -248,6 +248,26 @@ TEST_F(ResponseKindsTest, AWebSocketClosesOnATooLargeOrBinaryMessage) {
   EXPECT_EQ(binary.close_code(), 1003);
 }
 
+TEST_F(ResponseKindsTest, AWebSocketClientThatDoesNotReadIsClosedWith1013) {
+  const double overflows_before = Metric(server(), Ends("websocket", "overflow"));
+  WebSocketClient ws(server().http_port(), "/api/diagnostics/websocket", {Bearer()},
+                     {.receive_buffer = 32 * 1024});
+  ASSERT_EQ(ws.status(), 101);
+  // 300 echoes of 60 KiB wait for a client that reads nothing: more than the 256 messages
+  // or 4 MiB the server queues for it, beyond what the sockets hold.
+  const std::string message(60 * 1024, 'q');
+  for (int i = 0; i < 300; ++i) {
+    if (!ws.SendText(message)) break;  // the server may close before all are sent
+  }
+  while (ws.ReadText()) {
+  }
+  EXPECT_EQ(ws.close_code(), 1013);
+  ws.Close();
+  EXPECT_TRUE(WaitUntil(
+      [&] { return Metric(server(), Ends("websocket", "overflow")) == overflows_before + 1; },
+      seconds(5)));
+}
+
 TEST_F(ResponseKindsTest, StaticFilesRevalidateAndGzipOnlyWhenAccepted) {
   const std::string root = server().base_url();
   const HttpResult plain = HttpGet(root + "/");
