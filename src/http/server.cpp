@@ -626,9 +626,10 @@ class WebSocketSession final : public LiveExchange, public WebSocketPeer {
   bool reader_done_ = false;
 };
 
+// Why the reader ended: the closing handshake completed, the peer broke a limit (too
+// large, not UTF-8), or it vanished or stopped answering pings.
 std::string_view WebSocketEndReason(beast::error_code ec) {
   if (ec == websocket::error::closed) return "complete";
-  if (ec == beast::error::timeout) return "write_timeout";
   if (ec == websocket::error::message_too_big || ec == websocket::error::bad_frame_payload) {
     return "error";
   }
