@@ -26,8 +26,8 @@ enum class Access {
 // guessing tokens is throttled too; a per-user budget after.
 enum class Budget {
   kNone,
-  kAuthPerIp,    // keyed by the client IP
-  kSyncPerUser,  // keyed by the authenticated user id
+  kAuthPerIp,    // keyed by the client IP (RATE_LIMIT_AUTH_PER_MIN)
+  kSyncPerUser,  // keyed by the authenticated user id (RATE_LIMIT_SYNC_PER_MIN)
 };
 
 // Where the handler runs.
@@ -40,8 +40,10 @@ enum class RunOn {
   kWorker,
   // Password hashing: the hash pool over both transports (503 / UNAVAILABLE when full).
   kHashPool,
-  // A long-lived answer (streamed body, server-sent events, WebSocket): the handler runs
-  // on the worker pool and returns the response head; the body is produced afterwards.
+  // A long-lived answer (streamed body, server-sent events, WebSocket): the handler only
+  // sets the answer up (as kInlineRead: it must not block) and returns the response with
+  // its body source or WebSocket handler; the body is produced afterwards (DESIGN.md
+  // "Response kinds").
   kStream,
 };
 

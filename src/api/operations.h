@@ -188,6 +188,27 @@ inline constexpr Operation kListDevices{.name = "sync.list_devices",
                                         .budget = Budget::kSyncPerUser,
                                         .run_on = RunOn::kWorker};
 
+// Diagnostics (registered only with DIAGNOSTIC_ROUTES): one operation per long-lived
+// response kind, for an operator checking that a proxy passes each through.
+inline constexpr Operation kDiagnosticsStream{.name = "diagnostics.stream",
+                                              .http_method = "GET",
+                                              .http_path = "/api/diagnostics/stream",
+                                              .access = Access::kSession,
+                                              .budget = Budget::kSyncPerUser,
+                                              .run_on = RunOn::kStream};
+inline constexpr Operation kDiagnosticsEvents{.name = "diagnostics.events",
+                                              .http_method = "GET",
+                                              .http_path = "/api/diagnostics/events",
+                                              .access = Access::kSession,
+                                              .budget = Budget::kSyncPerUser,
+                                              .run_on = RunOn::kStream};
+inline constexpr Operation kDiagnosticsWebSocket{.name = "diagnostics.websocket",
+                                                 .http_method = "GET",
+                                                 .http_path = "/api/diagnostics/websocket",
+                                                 .access = Access::kSession,
+                                                 .budget = Budget::kSyncPerUser,
+                                                 .run_on = RunOn::kStream};
+
 }  // namespace ops
 
 // Every operation, in the order above.
@@ -208,6 +229,9 @@ inline constexpr std::array kAllOperations = {&ops::kSignup,
                                               &ops::kDownload,
                                               &ops::kListConflicts,
                                               &ops::kResolveConflict,
-                                              &ops::kListDevices};
+                                              &ops::kListDevices,
+                                              &ops::kDiagnosticsStream,
+                                              &ops::kDiagnosticsEvents,
+                                              &ops::kDiagnosticsWebSocket};
 
 }  // namespace howler::api

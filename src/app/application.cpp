@@ -7,6 +7,7 @@
 #include "app/database_factory.h"
 #include "app/job_runner.h"
 #include "app/process_limits.h"
+#include "app/web_static_files.h"
 #include "auth/access_token.h"
 #include "auth/auth_service.h"
 #include "auth/password_hasher.h"
@@ -16,6 +17,7 @@
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "common/log.h"
+#include "common/timer_queue.h"
 #include "common/worker_pool.h"
 #include "email/queued_mailer.h"
 #include "email/transport_factory.h"
@@ -23,10 +25,12 @@
 #include "grpc/grpc_server.h"
 #include "grpc/sync_grpc_service.h"
 #include "http/auth_handlers.h"
+#include "http/diagnostic_handlers.h"
 #include "http/health_handlers.h"
 #include "http/pipeline.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/static_files.h"
 #include "http/sync_handlers.h"
 #include "metrics/metrics.h"
 #include "storage/auth_store.h"
@@ -59,6 +63,8 @@ struct Application::Parts {
   std::unique_ptr<sync::SyncService> sync;
   std::unique_ptr<auth::RateLimiter> sync_limiter;
   std::unique_ptr<api::Gate> gate;  // the policy of every API operation, both transports
+  // Timers of the diagnostic event streams; outlives the servers (declared before them).
+  std::unique_ptr<TimerQueue> diagnostic_timers;
   http::Router api_router;
   http::Router metrics_router;
   std::unique_ptr<http::Pipeline> api_pipeline;
@@ -87,6 +93,7 @@ http::ServerOptions ListenerOptions(const config::Options& o, std::string name, 
   s.max_body_bytes = o.max_request_size;
   s.read_timeout = o.http_read_timeout;
   s.idle_timeout = o.http_idle_timeout;
+  s.event_stream_heartbeat = o.sse_heartbeat_interval;
   return s;
 }
 
@@ -118,6 +125,12 @@ Status Application::Start() {
   http::AddAuthRoutes(p.api_router, *p.auth);
   StartSync();
   http::AddSyncRoutes(p.api_router, {*p.sync, options_.sync_max_upload_size, &p.metrics});
+  http::AddStaticRoutes(p.api_router, std::make_shared<const http::StaticFiles>(WebStaticFiles()));
+  if (options_.diagnostic_routes) {
+    p.diagnostic_timers = std::make_unique<TimerQueue>("diag-timers", 1024);
+    http::AddDiagnosticRoutes(p.api_router, {*p.diagnostic_timers});
+    log::Warn("diagnostic routes are on (DIAGNOSTIC_ROUTES)");
+  }
   p.gate = std::make_unique<api::Gate>(
       api::GateDeps{api::AuthenticatorOf(*p.auth), p.auth_limiter.get(), p.sync_limiter.get()});
 
@@ -135,7 +148,8 @@ Status Application::Start() {
       std::make_unique<http::Pipeline>(internal, p.metrics_router, *p.workers, nullptr);
 
   p.api_server = std::make_unique<http::HttpServer>(
-      ListenerOptions(options_, "api", options_.http_port, options_.http_threads), *p.api_pipeline);
+      ListenerOptions(options_, "api", options_.http_port, options_.http_threads), *p.api_pipeline,
+      &p.metrics);
   p.metrics_server = std::make_unique<http::HttpServer>(
       ListenerOptions(options_, "metrics", options_.metrics_port, 1), *p.metrics_pipeline);
   grpcsvc::GrpcServerOptions grpc_options;
@@ -284,6 +298,7 @@ void Application::Shutdown() {
   }
   if (p.api_server) p.api_server->Stop();
   if (p.metrics_server) p.metrics_server->Stop();
+  if (p.diagnostic_timers) p.diagnostic_timers->Stop();
   if (p.sync) {
     if (Status s = p.sync->FlushDownloads(); !s.ok()) {
       log::Warn("download positions not saved", {{"error", s.ToString()}});

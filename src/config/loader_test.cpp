@@ -199,6 +199,8 @@ TEST_F(LoaderTest, ParsesEveryVariable) {
       {"HTTP_IDLE_TIMEOUT", "2m"},
       {"HTTP_MAX_HEADER_SIZE", "8KiB"},
       {"HTTP_MAX_PIPELINE", "4"},
+      {"SSE_HEARTBEAT_INTERVAL", "5s"},
+      {"DIAGNOSTIC_ROUTES", "true"},
       {"WORKER_THREADS", "5"},
       {"WORKER_QUEUE", "100"},
       {"HASH_QUEUE", "32"},
@@ -250,6 +252,8 @@ TEST_F(LoaderTest, ParsesEveryVariable) {
   EXPECT_EQ(o.http_idle_timeout, minutes(2));
   EXPECT_EQ(o.http_max_header_size, 8u << 10);
   EXPECT_EQ(o.http_max_pipeline, 4u);
+  EXPECT_EQ(o.sse_heartbeat_interval, seconds(5));
+  EXPECT_TRUE(o.diagnostic_routes);
   EXPECT_EQ(o.worker_threads, 5u);
   EXPECT_EQ(o.worker_queue, 100u);
   EXPECT_EQ(o.hash_queue, 32u);
@@ -306,6 +310,8 @@ TEST_F(LoaderTest, EveryErrorNamesItsVariable) {
       {"HTTP_IDLE_TIMEOUT", ""},  // empty: unset, default used (not an error)
       {"HTTP_MAX_HEADER_SIZE", "0KiB"},
       {"HTTP_MAX_PIPELINE", " 4"},
+      {"SSE_HEARTBEAT_INTERVAL", "0s"},
+      {"DIAGNOSTIC_ROUTES", "sometimes"},
       {"WORKER_THREADS", "0"},
       {"WORKER_QUEUE", "+5"},
       {"HASH_QUEUE", "0x10"},
@@ -438,7 +444,7 @@ TEST_F(LoaderTest, DescribeListsEveryVariableOnce) {
     EXPECT_FALSE(value.empty()) << name;
   }
   EXPECT_EQ(described.front().first, "ENVIRONMENT");
-  EXPECT_EQ(names.size(), 54u);
+  EXPECT_EQ(names.size(), 56u);
   const std::map<std::string, std::string> values(described.begin(), described.end());
   EXPECT_EQ(values.at("ENVIRONMENT"), "development");
   EXPECT_EQ(values.at("TURSO_URL"), "file:./data/development.db");
@@ -455,6 +461,8 @@ TEST_F(LoaderTest, DescribeListsEveryVariableOnce) {
   EXPECT_EQ(values.at("RESEND_FROM_EMAIL"), "(unset)");
   EXPECT_EQ(values.at("SERVER_HTTP_PORT"), "8080");
   EXPECT_EQ(values.at("DATA_DIR"), "./data");
+  EXPECT_EQ(values.at("DIAGNOSTIC_ROUTES"), "false");
+  EXPECT_EQ(values.at("SSE_HEARTBEAT_INTERVAL"), "15s");
 }
 
 TEST_F(LoaderTest, DescribeMasksSecrets) {

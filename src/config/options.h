@@ -75,6 +75,12 @@ struct Options {
   std::uint32_t rate_limit_auth_per_min = 20;   // RATE_LIMIT_AUTH_PER_MIN, per client IP
   std::uint32_t rate_limit_sync_per_min = 120;  // RATE_LIMIT_SYNC_PER_MIN, per user
 
+  // Long-lived responses. Event streams write a ": keep-alive" comment after this long
+  // without an event.
+  milliseconds sse_heartbeat_interval = std::chrono::seconds(15);  // SSE_HEARTBEAT_INTERVAL
+  // The /api/diagnostics/* routes (streamed body, event stream, WebSocket echo).
+  bool diagnostic_routes = false;  // DIAGNOSTIC_ROUTES
+
   // Logging.
   std::string log_level = "info";           // LOG_LEVEL: trace|debug|info|warn|error|critical|off
   LogFormat log_format = LogFormat::kText;  // LOG_FORMAT; json by default in production

@@ -399,6 +399,8 @@ std::vector<Variable> BuildVariables() {
       Duration("HTTP_IDLE_TIMEOUT", &Options::http_idle_timeout),
       Size("HTTP_MAX_HEADER_SIZE", &Options::http_max_header_size),
       Count("HTTP_MAX_PIPELINE", &Options::http_max_pipeline),
+      Duration("SSE_HEARTBEAT_INTERVAL", &Options::sse_heartbeat_interval),
+      Bool("DIAGNOSTIC_ROUTES", &Options::diagnostic_routes),
       Count("WORKER_THREADS", &Options::worker_threads, 1, 1024),
       Count("WORKER_QUEUE", &Options::worker_queue),
       Count("HASH_QUEUE", &Options::hash_queue),

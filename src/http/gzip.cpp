@@ -4,12 +4,38 @@
 
 #include <cstring>
 
+#include "http/message.h"
+
 namespace howler::http {
 namespace {
 
 constexpr int kGzipWindowBits = 15 + 16;  // 16: gzip wrapper instead of zlib's
 
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 }  // namespace
+
+bool AcceptsGzip(std::string_view accept) {
+  size_t start = 0;
+  while (start < accept.size()) {
+    size_t end = accept.find(',', start);
+    if (end == std::string_view::npos) end = accept.size();
+    const std::string_view item = Trim(accept.substr(start, end - start));
+    const std::string_view coding = Trim(item.substr(0, item.find(';')));
+    if (EqualsIgnoreCase(coding, "gzip") || coding == "*") {
+      const size_t q = item.find("q=");
+      if (q == std::string_view::npos) return true;
+      const std::string_view qv = Trim(item.substr(q + 2));
+      return !(qv == "0" || qv == "0.0" || qv == "0.00" || qv == "0.000");
+    }
+    start = end + 1;
+  }
+  return false;
+}
 
 std::string GzipCompress(std::string_view data) {
   z_stream zs;

@@ -9,6 +9,9 @@
 
 namespace howler::http {
 
+// Whether an Accept-Encoding value allows gzip (a "gzip" or "*" token without q=0).
+bool AcceptsGzip(std::string_view accept_encoding);
+
 // Compresses `data` into a gzip stream.
 std::string GzipCompress(std::string_view data);
 

@@ -37,5 +37,15 @@ TEST(GzipTest, RejectsCorruptAndTruncatedStreams) {
             StatusCode::kInvalidArgument);
 }
 
+TEST(GzipTest, AcceptEncodingAllowsGzipUnlessRefused) {
+  EXPECT_TRUE(AcceptsGzip("gzip"));
+  EXPECT_TRUE(AcceptsGzip("br, GZIP;q=0.5"));
+  EXPECT_TRUE(AcceptsGzip("*"));
+  EXPECT_FALSE(AcceptsGzip("gzip;q=0"));
+  EXPECT_FALSE(AcceptsGzip("identity"));
+  EXPECT_FALSE(AcceptsGzip("x-gzip, br"));
+  EXPECT_FALSE(AcceptsGzip(""));
+}
+
 }  // namespace
 }  // namespace howler::http

@@ -15,6 +15,9 @@
 
 namespace howler::http {
 
+class BodySource;        // http/body_source.h
+class WebSocketHandler;  // http/websocket.h
+
 // Header fields in arrival order; names compare case-insensitively.
 class Headers {
  public:
@@ -58,12 +61,28 @@ struct Request {
   std::optional<std::string_view> Query(std::string_view name) const;
 };
 
+// What the transport writes after the status line and headers (DESIGN.md "Response
+// kinds"). Only kFixed uses `body`.
+enum class ResponseKind {
+  kFixed,        // `body`, with Content-Length
+  kStream,       // `body_source`, chunked, as it is produced
+  kEventStream,  // `body_source` as text/event-stream, with heartbeat comments while idle;
+                 // ends at once when the server begins to shut down
+  kWebSocket,    // status 101: the connection is handed to `websocket` (see websocket.h)
+};
+
 struct Response {
   int status = 200;
   Headers headers;
   std::string body;
   // Set when the connection must close after this response.
   bool close = false;
+  // False when the pipeline must not gzip `body` (already compressed media, or a handler
+  // that chose the encoding itself).
+  bool compressible = true;
+  ResponseKind kind = ResponseKind::kFixed;
+  std::shared_ptr<BodySource> body_source;      // kStream, kEventStream
+  std::shared_ptr<WebSocketHandler> websocket;  // kWebSocket
   // Internal detail of a failure, written to the log with the request id; never sent.
   std::string log_detail;
 };

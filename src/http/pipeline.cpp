@@ -14,6 +14,7 @@
 #include "common/worker_pool.h"
 #include "http/gzip.h"
 #include "http/responses.h"
+#include "http/websocket.h"
 #include "metrics/metrics.h"
 
 namespace howler::http {
@@ -42,25 +43,6 @@ std::string_view Trim(std::string_view s) {
 bool IsJsonContentType(std::string_view value) {
   const std::string_view media = Trim(value.substr(0, value.find(';')));
   return EqualsIgnoreCase(media, "application/json");
-}
-
-// Whether Accept-Encoding allows gzip (a "gzip" or "*" token without q=0).
-bool AcceptsGzip(std::string_view accept) {
-  size_t start = 0;
-  while (start < accept.size()) {
-    size_t end = accept.find(',', start);
-    if (end == std::string_view::npos) end = accept.size();
-    const std::string_view item = Trim(accept.substr(start, end - start));
-    const std::string_view coding = Trim(item.substr(0, item.find(';')));
-    if (EqualsIgnoreCase(coding, "gzip") || coding == "*") {
-      const size_t q = item.find("q=");
-      if (q == std::string_view::npos) return true;
-      const std::string_view qv = Trim(item.substr(q + 2));
-      return !(qv == "0" || qv == "0.0" || qv == "0.00" || qv == "0.000");
-    }
-    start = end + 1;
-  }
-  return false;
 }
 
 Response Preflight() {
@@ -126,6 +108,28 @@ std::optional<Response> CheckParamsText(const Request& req) {
   return std::nullopt;
 }
 
+// The credentials of a request as an Authorization value: the header, or for a WebSocket
+// upgrade without one (browsers cannot set headers on a WebSocket) the subprotocol entry
+// `bearer.<token>` of Sec-WebSocket-Protocol (the server answers with howlerops.v1 only,
+// so the token is never echoed).
+std::optional<std::string> AuthorizationOf(const Request& request) {
+  if (auto header = request.headers.Get("Authorization")) return std::string(*header);
+  if (!IsWebSocketUpgrade(request)) return std::nullopt;
+  const auto offered = request.headers.Get("Sec-WebSocket-Protocol");
+  if (!offered) return std::nullopt;
+  constexpr std::string_view kPrefix = "bearer.";
+  std::string_view rest = *offered;
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view item = Trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    if (item.size() > kPrefix.size() && item.substr(0, kPrefix.size()) == kPrefix) {
+      return "Bearer " + std::string(item.substr(kPrefix.size()));
+    }
+  }
+  return std::nullopt;
+}
+
 template <typename Handler>
 Response RunGuarded(const Handler& handler, const Request& request) {
   try {
@@ -179,6 +183,12 @@ void Pipeline::Handle(Request request, Responder done) const {
   req.route = match.route->pattern;
   req.path_params = std::move(match.params);
   if (auto rejected = CheckParamsText(req)) return Finish(ex, std::move(*rejected));
+  // Browsers send a WebSocket upgrade to any origin (no CORS preflight): an Origin that
+  // is not allowed is refused before any work.
+  if (const auto origin = req.headers.Get("Origin");
+      origin && IsWebSocketUpgrade(req) && !OriginAllowed(*origin)) {
+    return Finish(ex, ErrorResponse(PermissionDeniedError("origin not allowed")));
+  }
   if (auto rejected = CheckBody(req, options_.max_body_bytes)) {
     return Finish(ex, std::move(*rejected));
   }
@@ -230,7 +240,8 @@ Response Pipeline::Run(const Exchange& ex) const {
   if (route.operation == nullptr) return RunGuarded(route.sync, request);
   return RunGuarded(
       [&](const Request& r) {
-        auto who = operations_.gate->Authorize(*route.operation, r.headers.Get("Authorization"));
+        const std::optional<std::string> authorization = AuthorizationOf(r);
+        auto who = operations_.gate->Authorize(*route.operation, authorization);
         if (!who.ok()) return ErrorResponse(who.status());
         return route.operation_handler(r, *who);
       },
@@ -248,7 +259,8 @@ void Pipeline::Finish(const std::shared_ptr<Exchange>& ex, Response r) const {
     r.headers.Set("Access-Control-Allow-Origin", std::string(*origin));
     r.headers.Add("Vary", "Origin");
   }
-  if (r.body.size() >= options_.compress_min_bytes && !r.headers.Has("Content-Encoding")) {
+  if (r.compressible && r.body.size() >= options_.compress_min_bytes &&
+      !r.headers.Has("Content-Encoding")) {
     if (const auto accept = req.headers.Get("Accept-Encoding"); accept && AcceptsGzip(*accept)) {
       r.body = GzipCompress(r.body);
       r.headers.Set("Content-Encoding", "gzip");

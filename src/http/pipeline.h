@@ -6,7 +6,8 @@
 //   3. access log + metrics  one log line and http_* metrics per request, at completion
 //   4. security headers      nosniff, DENY, no-referrer, Cache-Control: no-store
 //   5. CORS           preflight answered with 204; the allowed origin reflected
-//   6. routing        unknown path 404; wrong method 405 with Allow
+//   6. routing        unknown path 404; wrong method 405 with Allow; a WebSocket upgrade
+//                     from an Origin not in cors_origins 403
 //   7. body checks    size (413), Content-Type application/json (415),
 //                     Content-Encoding gzip decoded within the size limit
 //   8. dispatch       worker pool (503 + Retry-After when its queue is full),

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <thread>
 
+#include "api/gate.h"
 #include "common/worker_pool.h"
 #include "http/gzip.h"
 #include "http/responses.h"
@@ -167,6 +168,31 @@ TEST_F(PipelineTest, CompressesLargeResponsesForClientsThatAcceptGzip) {
   EXPECT_FALSE(Run(Get("/thing/1")).headers.Has("Content-Encoding"));  // small body
 }
 
+TEST_F(PipelineTest, NeverCompressesAnEncodedOrIncompressibleBody) {
+  router_.AddInline("GET", "/encoded", [](const Request&) {
+    Response r;
+    r.body = GzipCompress(std::string(5000, 'e'));
+    r.headers.Set("Content-Encoding", "gzip");
+    return r;
+  });
+  router_.AddInline("GET", "/image", [](const Request&) {
+    Response r;
+    r.body = std::string(5000, '\x89');
+    r.compressible = false;
+    return r;
+  });
+  Request encoded = Get("/encoded");
+  encoded.headers.Set("Accept-Encoding", "gzip");
+  const Response once = Run(std::move(encoded));
+  EXPECT_EQ(once.headers.Get("Content-Encoding"), "gzip");
+  EXPECT_EQ(GzipDecompress(once.body, 1 << 20).value(), std::string(5000, 'e'));
+  Request image = Get("/image");
+  image.headers.Set("Accept-Encoding", "gzip");
+  const Response raw = Run(std::move(image));
+  EXPECT_FALSE(raw.headers.Has("Content-Encoding"));
+  EXPECT_EQ(raw.body, std::string(5000, '\x89'));
+}
+
 TEST_F(PipelineTest, HandlerExceptionsBecomeGeneric500s) {
   Response r = Run(Get("/throws"));
   EXPECT_EQ(r.status, 500);
@@ -283,6 +309,97 @@ TEST(PipelineReadRoutesTest, RunInlineOnlyWhenReadsAreCheap) {
     const Response res = done.get_future().get();
     EXPECT_EQ(res.body == caller.str(), inline_reads) << "inline_reads=" << inline_reads;
   }
+}
+
+}  // namespace
+}  // namespace howler::http
+
+namespace howler::http {
+namespace {
+
+// A session operation answering a WebSocket upgrade, behind a gate whose authenticator
+// knows one token.
+constexpr api::Operation kSocketOp{.name = "test.socket",
+                                   .http_method = "GET",
+                                   .http_path = "/socket",
+                                   .access = api::Access::kSession,
+                                   .run_on = api::RunOn::kStream};
+
+class UpgradePolicyTest : public ::testing::Test {
+ protected:
+  UpgradePolicyTest()
+      : workers_("test", 1, 4),
+        gate_(api::GateDeps{[](std::string_view token) -> Result<auth::Principal> {
+          if (token != "good") return UnauthenticatedError("invalid token");
+          return auth::Principal{"u1", "ann", "user", "s1"};
+        }}) {
+    router_.Add(kSocketOp, [](const Request&, const auth::Principal& who) {
+      return JsonResponse(200, "\"" + who.user_id + "\"");
+    });
+  }
+
+  Response Run(Request req, std::vector<std::string> origins = {"*"}) {
+    PipelineOptions options;
+    options.cors_origins = std::move(origins);
+    Pipeline p(options, router_, workers_, nullptr, OperationDeps{&gate_, nullptr});
+    req.peer_ip = "127.0.0.1";
+    std::promise<Response> promise;
+    p.Handle(std::move(req), [&](Response r) { promise.set_value(std::move(r)); });
+    return promise.get_future().get();
+  }
+
+  static Request Upgrade() {
+    Request r;
+    r.method = "GET";
+    r.path = "/socket";
+    r.headers.Set("Connection", "Upgrade");
+    r.headers.Set("Upgrade", "websocket");
+    r.headers.Set("Sec-WebSocket-Version", "13");
+    r.headers.Set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+    return r;
+  }
+
+  Router router_;
+  WorkerPool workers_;
+  api::Gate gate_;
+};
+
+TEST_F(UpgradePolicyTest, AnUpgradeWithoutAValidSessionIsRefused) {
+  EXPECT_EQ(Run(Upgrade()).status, 401);
+  Request bad = Upgrade();
+  bad.headers.Set("Sec-WebSocket-Protocol", "howlerops.v1, bearer.bad");
+  EXPECT_EQ(Run(std::move(bad)).status, 401);
+}
+
+TEST_F(UpgradePolicyTest, TheBearerMayComeAsASubprotocolEntryOrTheHeader) {
+  Request sub = Upgrade();
+  sub.headers.Set("Sec-WebSocket-Protocol", "howlerops.v1, bearer.good");
+  Response r = Run(std::move(sub));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "\"u1\"");
+  Request header = Upgrade();
+  header.headers.Set("Authorization", "Bearer good");
+  EXPECT_EQ(Run(std::move(header)).status, 200);
+  // Only an upgrade reads the subprotocol: a plain request needs the header.
+  Request plain;
+  plain.method = "GET";
+  plain.path = "/socket";
+  plain.headers.Set("Sec-WebSocket-Protocol", "bearer.good");
+  EXPECT_EQ(Run(std::move(plain)).status, 401);
+}
+
+TEST_F(UpgradePolicyTest, AnUpgradeFromAnOriginNotAllowedIsForbidden) {
+  Request foreign = Upgrade();
+  foreign.headers.Set("Authorization", "Bearer good");
+  foreign.headers.Set("Origin", "https://evil.example");
+  EXPECT_EQ(Run(std::move(foreign), {"https://app.example"}).status, 403);
+  Request allowed = Upgrade();
+  allowed.headers.Set("Authorization", "Bearer good");
+  allowed.headers.Set("Origin", "https://app.example");
+  EXPECT_EQ(Run(std::move(allowed), {"https://app.example"}).status, 200);
+  Request no_origin = Upgrade();  // not a browser
+  no_origin.headers.Set("Authorization", "Bearer good");
+  EXPECT_EQ(Run(std::move(no_origin), {"https://app.example"}).status, 200);
 }
 
 }  // namespace

@@ -23,12 +23,28 @@ bool IsParam(const std::string& segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
+// A last segment `{name*}`: captures the rest of the path.
+bool IsRest(const std::string& segment) {
+  return segment.size() > 3 && segment.front() == '{' && segment.ends_with("*}");
+}
+
+std::string JoinRest(const std::vector<std::string>& parts, size_t from) {
+  std::string out;
+  for (size_t i = from; i < parts.size(); ++i) out += (i == from ? "" : "/") + parts[i];
+  return out;
+}
+
 bool MatchSegments(const Route& route, const std::vector<std::string>& parts,
                    std::map<std::string, std::string>* params) {
-  if (route.segments.size() != parts.size()) return false;
-  for (size_t i = 0; i < parts.size(); ++i) {
+  const bool rest = !route.segments.empty() && IsRest(route.segments.back());
+  if (rest ? parts.size() < route.segments.size() : route.segments.size() != parts.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < route.segments.size(); ++i) {
     const std::string& seg = route.segments[i];
-    if (IsParam(seg)) {
+    if (rest && i + 1 == route.segments.size()) {
+      if (params) (*params)[seg.substr(1, seg.size() - 3)] = JoinRest(parts, i);
+    } else if (IsParam(seg)) {
       if (parts[i].empty()) return false;
       if (params) (*params)[seg.substr(1, seg.size() - 2)] = parts[i];
     } else if (seg != parts[i]) {
@@ -63,13 +79,13 @@ void Router::Add(const api::Operation& operation, OperationHandler handler) {
   route.pattern = std::string(operation.http_path);
   switch (operation.run_on) {
     case api::RunOn::kInlineRead:
+    case api::RunOn::kStream:
       route.run_on = RunOn::kRead;
       break;
     case api::RunOn::kHashPool:
       route.run_on = RunOn::kHashPool;
       break;
     case api::RunOn::kWorker:
-    case api::RunOn::kStream:
       route.run_on = RunOn::kWorker;
       break;
   }

@@ -1,5 +1,7 @@
 // Router: the routing table of one listener, in one place. Routes are a method plus a
-// path template whose `{name}` segments capture one path segment each.
+// path template whose `{name}` segments capture one path segment each; a last segment
+// `{name*}` captures the rest of the path (one or more segments joined with '/', possibly
+// empty: "/app/{path*}" matches "/app/" and "/app/a/b.js", not "/app").
 //
 // API operations (api/operations.h) are added with Add(operation, handler): the route takes
 // the operation's method, path and policy, which the pipeline applies (pipeline.h) before

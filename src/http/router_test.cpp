@@ -50,5 +50,21 @@ TEST(RouterTest, LiteralSegmentWinsOverParameter) {
   EXPECT_EQ(m.route->run_on, RunOn::kIoThread);
 }
 
+TEST(RouterTest, ARestSegmentCapturesTheRemainingPath) {
+  Router r;
+  r.AddInline("GET", "/app/{path*}", Ok);
+  r.AddInline("GET", "/app/health", Ok);
+  auto deep = r.Find("GET", "/app/assets/index-1a2b3c4d.js");
+  ASSERT_NE(deep.route, nullptr);
+  EXPECT_EQ(deep.route->pattern, "/app/{path*}");
+  EXPECT_EQ(deep.params.at("path"), "assets/index-1a2b3c4d.js");
+  auto root = r.Find("GET", "/app/");
+  ASSERT_NE(root.route, nullptr);
+  EXPECT_EQ(root.params.at("path"), "");
+  EXPECT_EQ(r.Find("GET", "/app").route, nullptr);
+  EXPECT_EQ(r.Find("GET", "/app/health").route->pattern, "/app/health");
+  EXPECT_EQ(r.Find("POST", "/app/x").allowed, (std::vector<std::string>{"GET"}));
+}
+
 }  // namespace
 }  // namespace howler::http

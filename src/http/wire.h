@@ -3,6 +3,7 @@
 // the parser has already refused to contain CR or LF.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,23 @@ namespace howler::http {
 // 204 and 304, which carry no body), the Connection header the version needs, and the
 // body. `version` is 10 or 11.
 std::string SerializeResponse(const Response& response, unsigned version, bool keep_alive);
+
+// How the body after a head is delimited.
+enum class BodyFraming {
+  kLength,      // Content-Length: the size of response.body (also for HEAD, which omits it)
+  kChunked,     // Transfer-Encoding: chunked (HTTP/1.1 streams)
+  kUntilClose,  // neither: the body ends when the connection closes (HTTP/1.0 streams)
+};
+
+// The status line and headers of SerializeResponse, ending with the empty line, without
+// the body. With kUntilClose the connection always closes (keep_alive is ignored).
+std::string SerializeHead(const Response& response, unsigned version, bool keep_alive,
+                          BodyFraming framing);
+
+// The line that starts a chunk of `size` bytes in chunked transfer encoding: the size in
+// hex and CRLF. The chunk's data and a CRLF follow; the body ends with kLastChunk.
+std::string ChunkSizeLine(std::size_t size);
+inline constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
 std::string_view ReasonPhrase(int status);
 

@@ -33,6 +33,38 @@ TEST(WireTest, NoContentHasNoBodyOrLength) {
   EXPECT_EQ(wire, "HTTP/1.1 204 No Content\r\nServer: howlerops\r\n\r\n");
 }
 
+TEST(WireTest, HeadOfAFixedResponseKeepsTheBodyLengthWithoutTheBody) {
+  Response r;
+  r.headers.Set("Content-Type", "text/plain");
+  r.body = "hello";
+  const std::string head = SerializeHead(r, 11, true, BodyFraming::kLength);
+  EXPECT_EQ(head,
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nServer: howlerops\r\n"
+            "Content-Length: 5\r\n\r\n");
+  EXPECT_EQ(SerializeResponse(r, 11, true), head + "hello");
+}
+
+TEST(WireTest, StreamedHeadsAreChunkedOrCloseDelimited) {
+  Response r;
+  r.headers.Set("Transfer-Encoding", "gzip");  // ignored: the framing decides
+  r.body = "ignored";
+  const std::string chunked = SerializeHead(r, 11, true, BodyFraming::kChunked);
+  EXPECT_EQ(chunked, "HTTP/1.1 200 OK\r\nServer: howlerops\r\nTransfer-Encoding: chunked\r\n\r\n");
+  const std::string until_close = SerializeHead(r, 10, true, BodyFraming::kUntilClose);
+  EXPECT_EQ(until_close, "HTTP/1.0 200 OK\r\nServer: howlerops\r\n\r\n");
+  EXPECT_NE(SerializeHead(r, 11, true, BodyFraming::kUntilClose).find("Connection: close\r\n"),
+            std::string::npos);
+}
+
+TEST(WireTest, ChunkSizeLinesAreLowerCaseHex) {
+  EXPECT_EQ(ChunkSizeLine(0), "0\r\n");
+  EXPECT_EQ(ChunkSizeLine(10), "a\r\n");
+  EXPECT_EQ(ChunkSizeLine(65536), "10000\r\n");
+  EXPECT_EQ(ChunkSizeLine(0xdeadbeefcafeULL), "deadbeefcafe\r\n");
+  EXPECT_EQ(ReasonPhrase(426), "Upgrade Required");
+  EXPECT_EQ(ReasonPhrase(101), "Switching Protocols");
+}
+
 TEST(WireTest, OnlyPlainChunkedTransferEncodingIsAccepted) {
   EXPECT_TRUE(IsAcceptedTransferEncoding({}));
   EXPECT_TRUE(IsAcceptedTransferEncoding({"chunked"}));

@@ -64,6 +64,9 @@ struct Metrics::Impl {
   ChildCache<Histogram> db_duration_by;
   ChildCache<Counter> db_roundtrips_by;
   ChildCache<Counter> sync_changes_by;
+  ChildCache<Gauge> streams_open_by;
+  ChildCache<Counter> streamed_bytes_by;
+  ChildCache<Counter> websocket_messages_by;
 
   Family<Counter>& http_requests = prometheus::BuildCounter()
                                        .Name("sql_studio_http_requests_total")
@@ -78,6 +81,22 @@ struct Metrics::Impl {
                               .Help("HTTP requests being served")
                               .Register(registry)
                               .Add({});
+  Family<Gauge>& streams_open = prometheus::BuildGauge()
+                                    .Name("sql_studio_http_streams_open")
+                                    .Help("Open streamed bodies, event streams and WebSockets")
+                                    .Register(registry);
+  Family<Counter>& streamed_bytes = prometheus::BuildCounter()
+                                        .Name("sql_studio_http_streamed_bytes_total")
+                                        .Help("Body bytes written by long-lived responses")
+                                        .Register(registry);
+  Family<Counter>& stream_ends = prometheus::BuildCounter()
+                                     .Name("sql_studio_http_stream_ends_total")
+                                     .Help("Long-lived responses ended, by kind and reason")
+                                     .Register(registry);
+  Family<Counter>& websocket_messages = prometheus::BuildCounter()
+                                            .Name("sql_studio_websocket_messages_total")
+                                            .Help("WebSocket text messages by direction")
+                                            .Register(registry);
   Family<Counter>& grpc_requests = prometheus::BuildCounter()
                                        .Name("sql_studio_grpc_requests_total")
                                        .Help("gRPC calls by method and status code")
@@ -194,6 +213,40 @@ void Metrics::ObserveHttpRequest(std::string_view method, std::string_view route
 
 void Metrics::AddHttpInFlight(int delta) {
   impl_->http_in_flight.Increment(delta);
+}
+
+void Metrics::AddOpenStreams(std::string_view kind, int delta) {
+  Impl& m = *impl_;
+  m.streams_open_by
+      .Get(Key({kind}),
+           [&]() -> Gauge& {
+             return m.streams_open.Add({{"kind", S(kind)}});
+           })
+      .Increment(delta);
+}
+
+void Metrics::CountStreamedBytes(std::string_view kind, std::size_t bytes) {
+  Impl& m = *impl_;
+  m.streamed_bytes_by
+      .Get(Key({kind}),
+           [&]() -> Counter& {
+             return m.streamed_bytes.Add({{"kind", S(kind)}});
+           })
+      .Increment(static_cast<double>(bytes));
+}
+
+void Metrics::CountStreamEnd(std::string_view kind, std::string_view reason) {
+  impl_->stream_ends.Add({{"kind", S(kind)}, {"reason", S(reason)}}).Increment();
+}
+
+void Metrics::CountWebSocketMessage(std::string_view direction) {
+  Impl& m = *impl_;
+  m.websocket_messages_by
+      .Get(Key({direction}),
+           [&]() -> Counter& {
+             return m.websocket_messages.Add({{"direction", S(direction)}});
+           })
+      .Increment();
 }
 
 void Metrics::ObserveGrpcRequest(std::string_view method, std::string_view code, double seconds) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,6 +26,16 @@ class Metrics {
   void ObserveHttpRequest(std::string_view method, std::string_view route, int status,
                           double seconds);
   void AddHttpInFlight(int delta);
+
+  // Long-lived HTTP responses (DESIGN.md "Response kinds"). `kind` is
+  // stream|events|websocket; `reason` complete|client_gone|write_timeout|source_failed|
+  // shutdown|overflow|error. Bytes are body bytes written (chunk data, heartbeats, WebSocket
+  // message payloads), not heads or framing.
+  void AddOpenStreams(std::string_view kind, int delta);
+  void CountStreamedBytes(std::string_view kind, std::size_t bytes);
+  void CountStreamEnd(std::string_view kind, std::string_view reason);
+  // WebSocket text messages; `direction` is in|out.
+  void CountWebSocketMessage(std::string_view direction);
 
   // gRPC
   void ObserveGrpcRequest(std::string_view method, std::string_view code, double seconds);

@@ -55,6 +55,26 @@ TEST(MetricsTest, ExportsAuthAndEmailFamilies) {
             std::string::npos);
 }
 
+TEST(MetricsTest, ExportsLongLivedResponseFamilies) {
+  Metrics m;
+  m.AddOpenStreams("events", 1);
+  m.AddOpenStreams("events", 1);
+  m.AddOpenStreams("events", -1);
+  m.CountStreamedBytes("stream", 65536);
+  m.CountStreamedBytes("stream", 10);
+  m.CountStreamEnd("websocket", "shutdown");
+  m.CountWebSocketMessage("in");
+  const std::string text = m.Serialize();
+  EXPECT_NE(text.find("sql_studio_http_streams_open{kind=\"events\"} 1"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("sql_studio_http_streamed_bytes_total{kind=\"stream\"} 65546"),
+            std::string::npos);
+  EXPECT_NE(text.find("sql_studio_http_stream_ends_total{kind=\"websocket\",reason=\"shutdown\"} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("sql_studio_websocket_messages_total{direction=\"in\"} 1"),
+            std::string::npos);
+}
+
 TEST(ProcessStatsTest, ReadsThisProcess) {
   const ProcessStats s = ReadProcessStats();
   EXPECT_GT(s.resident_memory_bytes, 1024 * 1024);
