@@ -18,7 +18,9 @@
 //
 // usage: sync_bench [--rounds N] [--batches N] [--batch N] [--page N] [--passes N]
 //                   [--threads N] [--per-thread N] [--dir PATH] [--no-concurrency]
-//                   [--what-if-count-index] [--what-if-cache-mib N]
+//                   [--what-if-count-index] [--what-if-cache-mib N] [--raw-only]
+// --raw-only measures the raw upload baseline alone and ends with one line
+// "RAW_INSERTS changes_per_s=N" (the median of the rounds), for bench/sync_load.sh.
 // Experiments, not the shipped configuration: --what-if-count-index adds an index on
 // sync_items (user_id, deleted, item_type) to both databases, which makes the quota
 // COUNT(*) of every upload a covering-index scan; --what-if-cache-mib N sets PRAGMA
@@ -67,6 +69,7 @@ struct Config {
   int threads = 16;     // concurrent devices
   int per_thread = 10;  // uploads per device in the concurrency phase
   bool concurrency = true;
+  bool raw_only = false;       // --raw-only: see the usage comment
   bool what_if_index = false;  // --what-if-count-index: see main()
   int what_if_cache_mib = 0;   // --what-if-cache-mib N: see main()
   std::string dir;             // default: a fresh temp dir
@@ -423,6 +426,22 @@ void Concurrency(Service& svc, const std::vector<std::string>& users, const Conf
       Percentile(all, 50), Percentile(all, 90), Percentile(all, 99), Percentile(all, 100));
 }
 
+// The raw upload baseline alone (--raw-only): `cfg.rounds` rounds of `cfg.batches`
+// transactions of `cfg.batch` rows; prints each round and the median as RAW_INSERTS.
+void RawOnly(RawWriter& writer, const std::vector<Row>& rows, const Config& cfg, std::int64_t now) {
+  Spread rate;
+  for (int round = 0, next = 0; round < cfg.rounds; ++round, next += cfg.batches) {
+    auto t0 = Steady::now();
+    for (int b = 0; b < cfg.batches; ++b) {
+      writer.Batch(&rows[static_cast<std::size_t>((next + b) * cfg.batch)], cfg.batch, now);
+    }
+    const double t = Seconds(Steady::now() - t0);
+    rate.Add(static_cast<double>(cfg.batches) * cfg.batch / t);
+    std::printf("  round %d: %.0f changes/s\n", round, rate.v.back());
+  }
+  std::printf("RAW_INSERTS changes_per_s=%.0f\n", rate.Median());
+}
+
 int IntArg(int& i, int argc, char** argv) {
   if (i + 1 >= argc) Die(std::string("missing value for ") + argv[i]);
   return std::atoi(argv[++i]);
@@ -450,6 +469,8 @@ int main(int argc, char** argv) {
       cfg.per_thread = IntArg(i, argc, argv);
     else if (a == "--no-concurrency")
       cfg.concurrency = false;
+    else if (a == "--raw-only")
+      cfg.raw_only = true;
     else if (a == "--what-if-count-index")
       cfg.what_if_index = true;
     else if (a == "--what-if-cache-mib")
@@ -514,6 +535,10 @@ int main(int argc, char** argv) {
     auto parsed = sync::ParseJson(json[static_cast<std::size_t>(i)]);
     sync::SanitizeItemData(sync::ItemType::kSavedQuery, *parsed, {true});  // the stored bytes
     rows.push_back({"raw-q-" + std::to_string(i), sync::SerializeJson(*parsed)});
+  }
+  if (cfg.raw_only) {
+    RawOnly(raw_writer, rows, cfg, svc->clock.NowMillis());
+    return 0;
   }
   std::vector<PreparedBatch> svc_batches, http_batches;
   for (int i = 0; i < per_arm; i += cfg.batch) {
