@@ -9,9 +9,10 @@
 // - An upload is one read batch and one write batch (two round trips on the remote
 //   backend); the write applies all of it or nothing, and the upload is answered only
 //   after it committed. Uploads and resolutions run through one UserWriteRunner: writes
-//   of one user on this instance take turns, so the sequence guard only fails across
+//   of one user on this instance take turns (so the sequence guard only fails across
 //   instances, and then the write is decided again from fresh reads, a bounded number
-//   of times.
+//   of times), and the write batches of different users committing at the same time
+//   share transactions (SyncStore's group commit).
 // - Change ids are remembered per (user, device) until the tombstone retention: a replay
 //   gets `duplicate` with the first outcome and applies nothing.
 // - Every statement is keyed by the caller's user id; another user's items, conflicts

@@ -9,13 +9,14 @@
 //    for the whole run), so on this instance their sequence guards never fail against
 //    each other. Writes of different users do not wait for one another here.
 // 3. Attempts: `attempt` reads, decides and returns the batch to write with the result to
-//    give once it is written. The batch goes to SyncStore::Write, all-or-nothing, and Run
-//    returns only after it committed. A write failing with FAILED_PRECONDITION or
-//    ALREADY_EXISTS means the attempt's reads went stale (another instance moved the
-//    user's sequence, or recorded one of the change ids): back off and attempt again from
-//    fresh reads, at most kMaxAttempts attempts in all, then UNAVAILABLE with Retry-After
-//    1. Any other failure of the write, and any failure the attempt returns itself, ends
-//    the run with that Status.
+//    give once it is written. The batch goes to SyncStore::Write, whose group commit may
+//    put it into one transaction with other users' batches (storage/group_commit.h); it
+//    stays all-or-nothing, and Run returns only after its own commit. A write failing
+//    with FAILED_PRECONDITION or ALREADY_EXISTS means the attempt's reads went stale
+//    (another instance moved the user's sequence, or recorded one of the change ids):
+//    back off and attempt again from fresh reads, at most kMaxAttempts attempts in all,
+//    then UNAVAILABLE with Retry-After 1. Any other failure of the write, and any failure
+//    the attempt returns itself, ends the run with that Status.
 // Thread-safe. The store must outlive the runner; Run blocks its thread.
 #pragma once
 
