@@ -1,6 +1,9 @@
 #include "storage/sqlite/sqlite_database.h"
 
+#include <algorithm>
+#include <cctype>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "storage/sqlite/sqlite_connection.h"
@@ -28,9 +31,12 @@ Result<ResultSet> RunAutocommit(SqliteConnection& connection, const Statement& s
   return result;
 }
 
+// `begin` is "BEGIN IMMEDIATE" on the writer (the write lock at once, so the batch never
+// fails half-way on a busy upgrade) and "BEGIN" on a reader (one snapshot for all reads).
 Result<std::vector<ResultSet>> RunBatch(SqliteConnection& connection,
-                                        const std::vector<Statement>& statements) {
-  HOWLER_RETURN_IF_ERROR(connection.Run({"BEGIN IMMEDIATE", {}}).status());
+                                        const std::vector<Statement>& statements,
+                                        const char* begin) {
+  HOWLER_RETURN_IF_ERROR(connection.Run({begin, {}}).status());
   std::vector<ResultSet> results;
   results.reserve(statements.size());
   for (const Statement& statement : statements) {
@@ -47,6 +53,26 @@ Result<std::vector<ResultSet>> RunBatch(SqliteConnection& connection,
     return commit;
   }
   return results;
+}
+
+// Whether the statement's text starts with SELECT: a batch of only such statements is
+// worth checking on a reader (a write batch then never waits for one).
+bool StartsWithSelect(std::string_view sql) {
+  const std::size_t start = sql.find_first_not_of(" \t\r\n(");
+  if (start == std::string_view::npos || sql.size() - start < 6) return false;
+  std::string word(sql.substr(start, 6));
+  for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return word == "SELECT";
+}
+
+// True when every statement only reads, as the reader prepares (and caches) it; false when
+// one writes or does not prepare there.
+bool AllReadOnly(SqliteConnection& reader, const std::vector<Statement>& statements) {
+  for (const Statement& statement : statements) {
+    Result<bool> read_only = reader.IsReadOnly(statement.sql);
+    if (!read_only.ok() || !*read_only) return false;
+  }
+  return true;
 }
 
 class SqliteDatabase final : public Database {
@@ -72,8 +98,16 @@ class SqliteDatabase final : public Database {
   }
 
   Result<std::vector<ResultSet>> Batch(const std::vector<Statement>& statements) override {
+    if (!readers_.empty() && !statements.empty() &&
+        std::all_of(statements.begin(), statements.end(),
+                    [](const Statement& s) { return StartsWithSelect(s.sql); })) {
+      auto reader = readers_.Acquire();
+      if (AllReadOnly(*reader, statements)) {
+        return RunBatch(*reader, statements, "BEGIN");
+      }
+    }
     std::lock_guard<std::mutex> lock(writer_mu_);
-    return RunBatch(*writer_, statements);
+    return RunBatch(*writer_, statements, "BEGIN IMMEDIATE");
   }
 
   Status Ping() override { return Query({"SELECT 1", {}}).status(); }
