@@ -7,8 +7,11 @@
 //   download: raw C API reads of 500 rows (user_id = ? AND seq > ? ORDER BY seq LIMIT 500,
 //             the same columns) vs SyncService::Download pages of 500, and the same plus
 //             DownloadResultJson
+//   write:    the writer's share alone, on one thread: 16 users' upload write batches
+//             committed one per transaction and 8 per transaction, vs raw inserts
 //   latency:  one 100-change upload while 16 threads upload at once, as 16 devices of one
-//             user (they take turns on the user's lock) and as 16 users
+//             user (they take turns on the user's lock) and as 16 users (whose write
+//             batches share transactions: the mean uploads per transaction is printed)
 //
 // Temp-file databases with migrations applied and the server's PRAGMAs (WAL,
 // synchronous=NORMAL, foreign_keys=ON, temp_store=MEMORY). The arms of each round are
@@ -18,7 +21,9 @@
 //
 // usage: sync_bench [--rounds N] [--batches N] [--batch N] [--page N] [--passes N]
 //                   [--threads N] [--per-thread N] [--dir PATH] [--no-concurrency]
-//                   [--what-if-count-index] [--what-if-cache-mib N]
+//                   [--what-if-count-index] [--what-if-cache-mib N] [--raw-only]
+// --raw-only measures the raw upload baseline alone and ends with one line
+// "RAW_INSERTS changes_per_s=N" (the median of the rounds), for bench/sync_load.sh.
 // Experiments, not the shipped configuration: --what-if-count-index adds an index on
 // sync_items (user_id, deleted, item_type) to both databases, which makes the quota
 // COUNT(*) of every upload a covering-index scan; --what-if-cache-mib N sets PRAGMA
@@ -67,6 +72,7 @@ struct Config {
   int threads = 16;     // concurrent devices
   int per_thread = 10;  // uploads per device in the concurrency phase
   bool concurrency = true;
+  bool raw_only = false;       // --raw-only: see the usage comment
   bool what_if_index = false;  // --what-if-count-index: see main()
   int what_if_cache_mib = 0;   // --what-if-cache-mib N: see main()
   std::string dir;             // default: a fresh temp dir
@@ -410,17 +416,138 @@ void Concurrency(Service& svc, const std::vector<std::string>& users, const Conf
     });
   }
   while (ready.load() < cfg.threads) std::this_thread::yield();
+  const storage::GroupCommit::Stats before = svc.store->group_commit().stats();
   auto t0 = Steady::now();
   go = true;
   for (auto& th : pool) th.join();
   double wall = Seconds(Steady::now() - t0);
+  const storage::GroupCommit::Stats after = svc.store->group_commit().stats();
   std::vector<double> all;
   for (auto& l : lat) all.insert(all.end(), l.begin(), l.end());
   std::printf(
       "  %-28s %3d threads x %d uploads: %8.0f changes/s  latency ms p50 %.2f  p90 %.2f  "
-      "p99 %.2f  max %.2f\n",
+      "p99 %.2f  max %.2f; %.1f uploads per transaction\n",
       label, cfg.threads, cfg.per_thread, static_cast<double>(all.size()) * cfg.batch / wall,
-      Percentile(all, 50), Percentile(all, 90), Percentile(all, 99), Percentile(all, 100));
+      Percentile(all, 50), Percentile(all, 90), Percentile(all, 99), Percentile(all, 100),
+      static_cast<double>(after.batches - before.batches) /
+          static_cast<double>(std::max<std::int64_t>(1, after.groups - before.groups)));
+}
+
+// ---------------------------------------------------------------- write path
+
+// One user of the write-path phase: its id and last sequence number.
+struct WriteUser {
+  std::string id;
+  std::int64_t seq = 0;
+};
+
+// The write batch of an upload of `n` new items (rows[first..]) as PlanUpload builds it:
+// sequence guard, items, change ids, live count, device row.
+std::vector<storage::Statement> UploadBatch(WriteUser& u, const std::vector<Row>& rows,
+                                            std::size_t first, int n, std::int64_t now) {
+  std::vector<storage::SyncItemRecord> items;
+  std::vector<std::pair<std::string, std::string>> outcomes;
+  const std::int64_t expected = u.seq;
+  for (int i = 0; i < n; ++i) {
+    storage::SyncItemRecord item;
+    item.item_type = "saved_query";
+    item.item_id = rows[first + static_cast<std::size_t>(i)].item_id;
+    item.data = rows[first + static_cast<std::size_t>(i)].data;
+    item.sync_version = 1;
+    item.device_id = "dev";
+    item.seq = ++u.seq;
+    item.created_at = item.updated_at = now;
+    outcomes.emplace_back("chg-" + item.item_id, R"({"status":"applied","sync_version":1})");
+    items.push_back(std::move(item));
+  }
+  std::vector<storage::Statement> batch = storage::SyncStore::GuardSequence(u.id, expected, u.seq);
+  auto append = [&batch](std::vector<storage::Statement> more) {
+    for (auto& s : more) batch.push_back(std::move(s));
+  };
+  append(storage::SyncStore::UpsertItems(u.id, items));
+  append(storage::SyncStore::InsertChangeIds(u.id, "dev", outcomes, now));
+  batch.push_back(storage::SyncStore::AddLiveCount(u.id, "saved_query", n));
+  batch.push_back(storage::SyncStore::RecordUpload(u.id, "dev", now, n));
+  return batch;
+}
+
+// The writer's share of uploads, on one thread: the write batches of `users` users'
+// uploads committed one per transaction, and `group` per transaction (as GroupCommit does
+// with concurrent uploads), against raw inserts of as many rows in transactions of one
+// upload's size; arms interleaved per round, batches built before the clock starts.
+void WritePath(Service& svc, RawDb& raw, const std::vector<Row>& rows, const Config& cfg,
+               std::int64_t now) {
+  constexpr int kUsers = 16;
+  constexpr int kGroup = 8;
+  const int rounds = std::min(cfg.rounds, static_cast<int>(rows.size()) / (kUsers * cfg.batch));
+  std::vector<WriteUser> alone, grouped;
+  for (int u = 0; u < kUsers; ++u) {
+    alone.push_back({"wp-alone-" + std::to_string(u)});
+    grouped.push_back({"wp-group-" + std::to_string(u)});
+    AddUser(*svc.raw, alone.back().id);
+    AddUser(*svc.raw, grouped.back().id);
+  }
+  raw.Exec(
+      "INSERT INTO users (id, username, username_key, email, password_hash, tier, "
+      "created_at, updated_at) VALUES ('raw-wp', 'raw-wp', 'raw-wp', 'raw-wp@x', 'x', "
+      "'free', 0, 0)");
+  RawWriter raw_writer(raw, "raw-wp", "dev");
+  Spread s_raw, s_alone, s_group, r_alone, r_group;
+  for (int round = 0; round < rounds; ++round) {
+    const std::size_t first = static_cast<std::size_t>(round * cfg.batch);
+    std::vector<std::vector<storage::Statement>> singles, groups(kUsers / kGroup);
+    for (int u = 0; u < kUsers; ++u) {
+      singles.push_back(UploadBatch(alone[u], rows, first, cfg.batch, now));
+      for (auto& st : UploadBatch(grouped[u], rows, first, cfg.batch, now)) {
+        groups[static_cast<std::size_t>(u / kGroup)].push_back(std::move(st));
+      }
+    }
+    double t[3];
+    auto arm = [&](int which) {
+      auto t0 = Steady::now();
+      if (which == 0) {
+        for (int u = 0; u < kUsers; ++u) {
+          raw_writer.Batch(&rows[static_cast<std::size_t>((round * kUsers + u) * cfg.batch)],
+                           cfg.batch, now);
+        }
+      } else {
+        for (const auto& batch : which == 1 ? singles : groups) {
+          Check(svc.raw->Batch(batch).status(), "write path");
+        }
+      }
+      t[which] = Seconds(Steady::now() - t0);
+    };
+    for (int w = 0; w < 3; ++w) arm(round % 2 == 0 ? w : 2 - w);
+    const double n = static_cast<double>(kUsers) * cfg.batch;
+    s_raw.Add(n / t[0]);
+    s_alone.Add(n / t[1]);
+    s_group.Add(n / t[2]);
+    r_alone.Add(t[0] / t[1]);
+    r_group.Add(t[0] / t[2]);
+  }
+  std::printf("\n== write path: %d users' %d-change upload batches, one thread, %d rounds\n",
+              kUsers, cfg.batch, rounds);
+  PrintSpread("raw SQLite inserts (one upload per txn)", s_raw);
+  PrintSpread("upload batches, one per transaction", s_alone);
+  PrintSpread("upload batches, 8 per transaction", s_group);
+  std::printf("  ratio one per transaction/raw: median %.2f; 8 per transaction/raw: median %.2f\n",
+              r_alone.Median(), r_group.Median());
+}
+
+// The raw upload baseline alone (--raw-only): `cfg.rounds` rounds of `cfg.batches`
+// transactions of `cfg.batch` rows; prints each round and the median as RAW_INSERTS.
+void RawOnly(RawWriter& writer, const std::vector<Row>& rows, const Config& cfg, std::int64_t now) {
+  Spread rate;
+  for (int round = 0, next = 0; round < cfg.rounds; ++round, next += cfg.batches) {
+    auto t0 = Steady::now();
+    for (int b = 0; b < cfg.batches; ++b) {
+      writer.Batch(&rows[static_cast<std::size_t>((next + b) * cfg.batch)], cfg.batch, now);
+    }
+    const double t = Seconds(Steady::now() - t0);
+    rate.Add(static_cast<double>(cfg.batches) * cfg.batch / t);
+    std::printf("  round %d: %.0f changes/s\n", round, rate.v.back());
+  }
+  std::printf("RAW_INSERTS changes_per_s=%.0f\n", rate.Median());
 }
 
 int IntArg(int& i, int argc, char** argv) {
@@ -450,6 +577,8 @@ int main(int argc, char** argv) {
       cfg.per_thread = IntArg(i, argc, argv);
     else if (a == "--no-concurrency")
       cfg.concurrency = false;
+    else if (a == "--raw-only")
+      cfg.raw_only = true;
     else if (a == "--what-if-count-index")
       cfg.what_if_index = true;
     else if (a == "--what-if-cache-mib")
@@ -514,6 +643,10 @@ int main(int argc, char** argv) {
     auto parsed = sync::ParseJson(json[static_cast<std::size_t>(i)]);
     sync::SanitizeItemData(sync::ItemType::kSavedQuery, *parsed, {true});  // the stored bytes
     rows.push_back({"raw-q-" + std::to_string(i), sync::SerializeJson(*parsed)});
+  }
+  if (cfg.raw_only) {
+    RawOnly(raw_writer, rows, cfg, svc->clock.NowMillis());
+    return 0;
   }
   std::vector<PreparedBatch> svc_batches, http_batches;
   for (int i = 0; i < per_arm; i += cfg.batch) {
@@ -629,6 +762,8 @@ int main(int argc, char** argv) {
         "quota COUNT(*) %.2f ms (same COUNT raw: %.2f ms)\n",
         per_arm, read_ms, count_ms, raw_ms);
   }
+
+  WritePath(*svc, raw, rows, cfg, now);
 
   // ------------------------------------------------------------ download
   std::printf("\n== download, pages of %d, %d items per pass, %d passes per arm\n", cfg.page,

@@ -3,7 +3,11 @@
 # backend on a temp file. Every wrk run is bounded in time; the server is always stopped.
 #   1. 16 concurrent devices of ONE user (their uploads take turns on the user's lock),
 #      each POSTing 100-change uploads of new saved queries: changes/s, latency p50/p99
-#   2. the same with 16 users, one device each
+#   2. one user uploading alone on one connection (the single-user latency reference),
+#      then the same 100-change uploads from 16 users, one device each, with raw SQLite
+#      inserts (bench/sync_bench --raw-only: BEGIN; 100 prepared INSERTs; COMMIT, on a
+#      temp file) measured right before and after the 16-user run: the 16 users' changes/s
+#      are printed as a ratio of the mean of those two raw figures
 #   3. fairness: phase 1 again, while one other user uploads on one connection and a
 #      client polls /health: their latencies next to the 16 devices'
 #   4. download in 500-change pages: one client walking the cursor chain, then 4
@@ -12,18 +16,22 @@
 # With 16 devices of one user, the server admits 4 writes of that user at a time and
 # answers the rest 503 with Retry-After (counted as failed; wrk does not retry), so the
 # latency percentiles of phases 1 and 3 include those quick 503s; phase 2 has none.
-# The in-process figures against raw SQLite are bench/sync_bench.cpp.
+# The last line, SUMMARY, repeats the figures of phase 2. The in-process figures against
+# raw SQLite are bench/sync_bench.cpp.
 #
 # usage: bench/sync_load.sh [server binary, default build/release/src/app/howlerops-server]
 #                           [seconds per wrk run, default 8]
+#                           [sync_bench binary, default build/release/bench/sync_bench]
 set -euo pipefail
 BIN=${1:-build/release/src/app/howlerops-server}
 DURATION=${2:-8}
+RAW_BENCH=${3:-build/release/bench/sync_bench}
 THREADS=${SYNC_LOAD_DEVICES:-16}
 BATCH=100
 PAGE=500
 HERE=$(cd "$(dirname "$0")" && pwd)
 [ -x "$BIN" ] || { echo "no server binary at $BIN" >&2; exit 1; }
+[ -x "$RAW_BENCH" ] || { echo "no sync_bench binary at $RAW_BENCH" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is required" >&2; exit 1; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -93,11 +101,11 @@ print(f"50% {q(50):.3f}ms\n99% {q(99):.3f}ms\nmax {lat[-1]:.3f}ms\nn {len(lat)}"
 PY
 }
 
-upload_run() {  # label tokens-file prefix
-  local label=$1 tokens=$2 prefix=$3 out="$WORK/$3.txt" cpu0 cpu1
+upload_run() {  # label tokens-file prefix [connections, default THREADS]
+  local label=$1 tokens=$2 prefix=$3 conns=${4:-$THREADS} out="$WORK/$3.txt" cpu0 cpu1
   cpu0=$(cpu_seconds)
   SYNC_TOKENS=$(cat "$tokens") SYNC_DEVICES=$DEVICES SYNC_BATCH=$BATCH SYNC_PREFIX=$prefix \
-    wrk -t"$THREADS" -c"$THREADS" -d"${DURATION}s" --timeout 30s -s "$HERE/lua/sync_upload.lua" \
+    wrk -t"$conns" -c"$conns" -d"${DURATION}s" --timeout 30s -s "$HERE/lua/sync_upload.lua" \
     "$BASE" >"$out"
   cpu1=$(cpu_seconds)
   local ok failed secs
@@ -114,12 +122,29 @@ upload_run "one user, $THREADS devices" "$WORK/owner_tokens" owner
 STORED=$(items_of "$(cat "$WORK/owner_token")")
 echo "   stored for the user afterwards (GET /devices changes_uploaded): $STORED"
 
-echo "== 2. $THREADS users, one device each (/health polled: the CPU is as busy, the I/O threads are free)"
+raw_inserts() {  # the raw baseline on a temp file: prints changes/s
+  "$RAW_BENCH" --raw-only --rounds 5 --batches 50 --batch $BATCH --no-concurrency \
+    --dir "$(mktemp -d "$WORK/raw.XXXX")" | sed -n 's/^RAW_INSERTS changes_per_s=//p'
+}
+
+echo "== 2. one user alone on one connection, then $THREADS users, one device each"
+cut -d, -f2 "$WORK/user_tokens" >"$WORK/single_token"
+upload_run "one user alone (1 connection)" "$WORK/single_token" single 1
+RAW0=$(raw_inserts)
+echo "raw SQLite inserts before the $THREADS users (sync_bench --raw-only): $RAW0 changes/s"
 health_probe "$DURATION" "$WORK/health_users.txt" &
 PROBE=$!
 upload_run "$THREADS users" "$WORK/user_tokens" users
 wait "$PROBE"
+RAW1=$(raw_inserts)
+echo "raw SQLite inserts after the $THREADS users: $RAW1 changes/s"
 echo "/health meanwhile: p50 $(p50_ms <"$WORK/health_users.txt") ms  p99 $(p99_ms <"$WORK/health_users.txt") ms"
+USERS_RATE=$(awk -v o="$(field ok "$WORK/users.txt")" -v s="$(field seconds "$WORK/users.txt")" \
+  -v b=$BATCH 'BEGIN {printf "%.0f", o*b/s}')
+SUMMARY="$THREADS users: $USERS_RATE changes/s = $(awk -v u="$USERS_RATE" -v a="$RAW0" -v b="$RAW1" \
+  'BEGIN {printf "%.2f", u/((a+b)/2)}') x raw inserts ($RAW0, $RAW1 changes/s);"
+SUMMARY="$SUMMARY one user alone: p50 $(field p50_ms "$WORK/single.txt") ms, p99 $(field p99_ms "$WORK/single.txt") ms"
+echo "$SUMMARY"
 
 echo "== 3. fairness: $THREADS devices of one user again, with one other user uploading and /health polled"
 health_probe "$DURATION" "$WORK/health1.txt" &
@@ -184,3 +209,4 @@ SYNC_TOKENS=$(cut -d, -f1 "$WORK/user_tokens") SYNC_DEVICES=solo SYNC_BATCH=$BAT
   wrk -t1 -c1 -d3s --timeout 30s -s "$HERE/lua/sync_upload.lua" "$BASE" >"$WORK/alone.txt"
 echo "the other user's uploads alone (1 connection): $(field ok "$WORK/alone.txt") ok;" \
   "latency ms p50 $(field p50_ms "$WORK/alone.txt")  p99 $(field p99_ms "$WORK/alone.txt")"
+echo "SUMMARY $SUMMARY"

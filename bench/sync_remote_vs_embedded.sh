@@ -18,8 +18,13 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() {
+  # The servers start inside a process substitution, whose PIDS+= the shell never sees:
+  # their pids are in $WORK/*.pid.
+  for file in "$WORK"/*.pid; do [ -f "$file" ] && PIDS+=("$(cat "$file")"); done
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  done
   rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
@@ -38,7 +43,7 @@ start_server() {  # name, database url -> prints "http_port metrics_port"
     RATE_LIMIT_AUTH_PER_MIN=100000 RATE_LIMIT_SYNC_PER_MIN=100000000 \
     SYNC_DEVICE_FLUSH_INTERVAL=1h \
     SYNC_QUOTA_FREE=saved_queries=100000000 exec "$ROOT/$BIN" serve >"$WORK/$1.log" 2>&1) &
-  PIDS+=("$!")
+  echo "$!" >"$WORK/$1.pid"
   for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$http/ready" >/dev/null 2>&1 && break; sleep 0.1; done
   curl -fs "http://127.0.0.1:$http/ready" >/dev/null || { cat "$WORK/$1.log" >&2; exit 1; }
   echo "$http $metrics"

@@ -1,5 +1,6 @@
 #include "storage/fault_injecting_database.h"
 
+#include <algorithm>
 #include <cassert>
 
 namespace howler::storage {
@@ -16,10 +17,20 @@ void FaultInjectingDatabase::FailAllCalls(Status status) {
   fail_all_ = std::move(status);
 }
 
+void FaultInjectingDatabase::FailCallsWhere(std::function<bool(const Statement&)> matches,
+                                            Status status) {
+  assert(matches && !status.ok());
+  std::lock_guard<std::mutex> lock(mu_);
+  matches_ = std::move(matches);
+  matching_fault_ = std::move(status);
+}
+
 void FaultInjectingDatabase::Heal() {
   std::lock_guard<std::mutex> lock(mu_);
   scheduled_.clear();
   fail_all_.reset();
+  matches_ = nullptr;
+  matching_fault_.reset();
 }
 
 int FaultInjectingDatabase::calls() const {
@@ -27,7 +38,7 @@ int FaultInjectingDatabase::calls() const {
   return calls_;
 }
 
-std::optional<Status> FaultInjectingDatabase::NextFault() {
+std::optional<Status> FaultInjectingDatabase::NextFault(std::span<const Statement> statements) {
   std::lock_guard<std::mutex> lock(mu_);
   ++calls_;
   auto it = scheduled_.find(calls_);
@@ -36,18 +47,21 @@ std::optional<Status> FaultInjectingDatabase::NextFault() {
     scheduled_.erase(it);
     return status;
   }
+  if (matching_fault_ && std::any_of(statements.begin(), statements.end(), matches_)) {
+    return matching_fault_;
+  }
   return fail_all_;
 }
 
 Result<ResultSet> FaultInjectingDatabase::Query(const Statement& statement) {
-  if (auto fault = NextFault()) {
+  if (auto fault = NextFault(std::span(&statement, 1))) {
     return *std::move(fault);
   }
   return target().Query(statement);
 }
 
 Result<ResultSet> FaultInjectingDatabase::Execute(const Statement& statement) {
-  if (auto fault = NextFault()) {
+  if (auto fault = NextFault(std::span(&statement, 1))) {
     return *std::move(fault);
   }
   return target().Execute(statement);
@@ -55,7 +69,7 @@ Result<ResultSet> FaultInjectingDatabase::Execute(const Statement& statement) {
 
 Result<std::vector<ResultSet>> FaultInjectingDatabase::Batch(
     const std::vector<Statement>& statements) {
-  if (auto fault = NextFault()) {
+  if (auto fault = NextFault(statements)) {
     return *std::move(fault);
   }
   return target().Batch(statements);

@@ -1,14 +1,16 @@
 // FaultInjectingDatabase: a Database decorator for tests that makes chosen calls fail.
 //
-// Every Query, Execute, Batch and Ping counts as one call. A call chosen to fail
-// returns the given Status without reaching the wrapped database; the others are
-// forwarded unchanged, and backend() is the target's. Thread-safe; the wrapped database
-// must outlive the wrapper.
+// Every Query, Execute, Batch and Ping counts as one call. A call chosen to fail (by its
+// number, or by a statement it carries) returns the given Status without reaching the
+// wrapped database; the others are forwarded unchanged. Thread-safe; the wrapped
+// database must outlive the wrapper.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <span>
 
 #include "storage/database_wrapper.h"
 
@@ -23,6 +25,10 @@ class FaultInjectingDatabase : public DatabaseWrapper {
   void FailNthCall(int n, Status status);
   // Every call fails with `status` (not OK) until Heal().
   void FailAllCalls(Status status);
+  // Every Query, Execute or Batch call with a statement for which `matches` is true
+  // fails with `status` (not OK) until Heal(): for example the writes of one user only.
+  // `matches` runs on the calling threads and must be thread-safe.
+  void FailCallsWhere(std::function<bool(const Statement&)> matches, Status status);
   // Cancels every scheduled and permanent failure.
   void Heal();
   // Calls made so far, failed ones included.
@@ -34,13 +40,15 @@ class FaultInjectingDatabase : public DatabaseWrapper {
   Status Ping() override;
 
  private:
-  // Counts a call; the Status it must fail with, if any.
-  std::optional<Status> NextFault();
+  // Counts a call carrying `statements`; the Status it must fail with, if any.
+  std::optional<Status> NextFault(std::span<const Statement> statements = {});
 
   mutable std::mutex mu_;
   int calls_ = 0;
   std::map<int, Status> scheduled_;  // call number -> failure
   std::optional<Status> fail_all_;
+  std::function<bool(const Statement&)> matches_;  // with matching_fault_
+  std::optional<Status> matching_fault_;
 };
 
 }  // namespace howler::storage

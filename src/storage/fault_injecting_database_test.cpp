@@ -84,6 +84,25 @@ TEST(FaultInjectingDatabaseTest, FailAllCallsUntilHealed) {
   EXPECT_EQ(inner.reached, 1);
 }
 
+TEST(FaultInjectingDatabaseTest, FailCallsWhereAStatementMatchesUntilHealed) {
+  CountingDatabase inner;
+  FaultInjectingDatabase db(inner);
+  db.FailCallsWhere(
+      [](const Statement& s) { return !s.params.empty() && s.params[0] == Value("carol"); },
+      InternalError("carol's"));
+  const Statement carol{"INSERT INTO t VALUES (?)", {std::string("carol")}};
+  const Statement dave{"INSERT INTO t VALUES (?)", {std::string("dave")}};
+  EXPECT_EQ(db.Batch({dave, carol}).status(), InternalError("carol's"));
+  EXPECT_EQ(db.Execute(carol).status(), InternalError("carol's"));
+  EXPECT_EQ(db.Query(carol).status(), InternalError("carol's"));
+  EXPECT_TRUE(db.Batch({dave, dave}).ok());
+  EXPECT_TRUE(db.Ping().ok());
+  EXPECT_EQ(inner.reached, 2);
+  db.Heal();
+  EXPECT_TRUE(db.Batch({carol}).ok());
+  EXPECT_EQ(db.calls(), 6);
+}
+
 TEST(FaultInjectingDatabaseTest, HealCancelsScheduledFaults) {
   CountingDatabase inner;
   FaultInjectingDatabase db(inner);

@@ -11,6 +11,9 @@
 // a batch that passes the guard runs against exactly the state its reads saw, and
 // sequence numbers are assigned in commit order on both backends.
 //
+// Write() goes through a GroupCommit (storage/group_commit.h): batches written by
+// several threads at once may share one transaction, each still all-or-nothing.
+//
 // Thread-safe; the Database must outlive it.
 #pragma once
 
@@ -23,6 +26,7 @@
 #include <vector>
 
 #include "storage/database.h"
+#include "storage/group_commit.h"
 #include "storage/sync_records.h"
 
 namespace howler::storage {
@@ -64,7 +68,8 @@ struct DeviceDownload {
 
 class SyncStore {
  public:
-  explicit SyncStore(Database& db) : db_(db) {}
+  explicit SyncStore(Database& db, GroupCommitOptions group_commit = {})
+      : db_(db), commits_(db, group_commit) {}
 
   Result<UploadState> ReadUploadState(std::string_view user_id, std::string_view device_id,
                                       const std::vector<ItemKey>& keys,
@@ -98,8 +103,11 @@ class SyncStore {
   static Statement MarkResolved(std::string_view user_id, std::string_view conflict_id,
                                 std::int64_t now, std::string_view resolution);
 
-  // Runs the statements as one all-or-nothing batch.
-  Status Write(const std::vector<Statement>& statements) { return db_.Batch(statements).status(); }
+  // Commits the statements as one all-or-nothing batch, possibly in one transaction with
+  // batches other threads write meanwhile; returns once its own fate is known.
+  Status Write(std::vector<Statement> statements) { return commits_.Commit(std::move(statements)); }
+  // The group commit behind Write (its queue and counts, for tests and benchmarks).
+  const GroupCommit& group_commit() const { return commits_; }
   // Upserts the download positions (never moving one backwards).
   Status RecordDownloads(std::span<const DeviceDownload> downloads);
   // Purges tombstones deleted before `before` (raising each user's purged_seq), change
@@ -108,6 +116,7 @@ class SyncStore {
 
  private:
   Database& db_;
+  GroupCommit commits_;
 };
 
 }  // namespace howler::storage

@@ -1,5 +1,6 @@
 // SyncService::ResolveConflict: applies one of API.md's three strategies as a new
-// versioned change (or two, for keep_both), atomically with marking the conflict resolved.
+// versioned change (or two, for keep_both), atomically with marking the conflict resolved;
+// written through the UserWriteRunner like uploads.
 #include "common/ids.h"
 #include "common/time_format.h"
 #include "metrics/metrics.h"
@@ -8,8 +9,6 @@
 
 namespace howler::sync {
 namespace {
-
-constexpr int kMaxAttempts = 8;
 
 Status ValidateResolve(const ResolveRequest& r) {
   if (r.strategy != "last_write_wins" && r.strategy != "keep_both" && r.strategy != "user_choice") {
@@ -70,33 +69,16 @@ Result<ResolveResult> SyncService::ResolveConflict(std::string_view user_id,
     SanitizeItemData(ItemType::kConnection, merged, {});
     merged_text = SerializeJson(merged);
   }
-  WriteSlot slot(*this, user_id);
-  if (!slot.status().ok()) {
-    CountOperation("resolve", slot.status());
-    return slot.status();
-  }
-  std::lock_guard lock(UserLock(user_id));
-  for (int attempt = 0;; ++attempt) {
-    bool retry = false;
-    Result<ResolveResult> result = ResolveOnce(user_id, request, merged_text, &retry);
-    if (!retry) {
-      CountOperation("resolve", result.status());
-      if (result.ok() && metrics_ != nullptr) metrics_->CountSyncConflict(request.strategy);
-      return result;
-    }
-    if (attempt + 1 == kMaxAttempts) {
-      Status busy = UnavailableError("sync is busy for this account, try again").WithRetryAfter(1);
-      CountOperation("resolve", busy);
-      return busy;
-    }
-    BackOff(attempt);
-  }
+  Result<ResolveResult> result = writes_.Run<ResolveResult>(
+      user_id, [&] { return PlanResolve(user_id, request, merged_text); });
+  CountOperation("resolve", result.status());
+  if (result.ok() && metrics_ != nullptr) metrics_->CountSyncConflict(request.strategy);
+  return result;
 }
 
-Result<ResolveResult> SyncService::ResolveOnce(std::string_view user_id,
-                                               const ResolveRequest& request,
-                                               const std::optional<std::string>& merged_text,
-                                               bool* retry) {
+Result<SyncService::Plan<ResolveResult>> SyncService::PlanResolve(
+    std::string_view user_id, const ResolveRequest& request,
+    const std::optional<std::string>& merged_text) {
   HOWLER_ASSIGN_OR_RETURN(storage::ResolveState state,
                           store_.ReadResolveState(user_id, request.conflict_id));
   if (!state.conflict) return NotFoundError("conflict not found");
@@ -148,12 +130,6 @@ Result<ResolveResult> SyncService::ResolveOnce(std::string_view user_id,
     batch.push_back(storage::SyncStore::AddLiveCount(user_id, c.item_type, live_delta));
   }
   batch.push_back(storage::SyncStore::MarkResolved(user_id, c.id, now, request.strategy));
-  Status written = store_.Write(batch);
-  if (written.code() == StatusCode::kFailedPrecondition) {
-    *retry = true;
-    return written;
-  }
-  HOWLER_RETURN_IF_ERROR(written);
 
   result.resolved_at = FromUnixMillis(now);
   result.item = std::move(item);
@@ -161,7 +137,7 @@ Result<ResolveResult> SyncService::ResolveOnce(std::string_view user_id,
                    : chosen == Chosen::kMerged ? "Saved the merged version"
                    : chosen == Chosen::kLocal  ? "Kept your version"
                                                : "Kept the server version";
-  return result;
+  return Plan<ResolveResult>{std::move(batch), std::move(result)};
 }
 
 }  // namespace howler::sync

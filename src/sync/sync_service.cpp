@@ -3,9 +3,6 @@
 #include "sync/sync_service.h"
 
 #include <algorithm>
-#include <functional>
-#include <random>
-#include <thread>
 
 #include "common/log.h"
 #include "common/time_format.h"
@@ -16,47 +13,15 @@ namespace howler::sync {
 
 SyncService::SyncService(storage::SyncStore& store, const Clock& clock, SyncOptions options,
                          metrics::Metrics* metrics)
-    : store_(store), clock_(clock), options_(std::move(options)), metrics_(metrics) {}
-
-SyncService::WriteSlot::WriteSlot(SyncService& service, std::string_view user_id)
-    : service_(service), user_id_(user_id) {
-  std::lock_guard lock(service_.writers_mu_);
-  int& count = service_.writers_[user_id_];
-  acquired_ = count < service_.options_.max_writes_per_user;
-  if (acquired_) {
-    ++count;
-  } else if (count == 0) {
-    service_.writers_.erase(user_id_);
-  }
-}
-
-SyncService::WriteSlot::~WriteSlot() {
-  if (!acquired_) return;
-  std::lock_guard lock(service_.writers_mu_);
-  auto it = service_.writers_.find(user_id_);
-  if (--it->second == 0) service_.writers_.erase(it);
-}
-
-Status SyncService::WriteSlot::status() const {
-  if (acquired_) return Status::Ok();
-  return UnavailableError("too many sync writes for this account at once, retry shortly")
-      .WithRetryAfter(1);
-}
-
-std::mutex& SyncService::UserLock(std::string_view user_id) {
-  return user_locks_[std::hash<std::string_view>{}(user_id) % user_locks_.size()];
-}
+    : store_(store),
+      clock_(clock),
+      options_(std::move(options)),
+      metrics_(metrics),
+      writes_(store, options_.max_writes_per_user) {}
 
 void SyncService::CountOperation(std::string_view operation, const Status& status) {
   if (metrics_ == nullptr) return;
   metrics_->CountSyncOperation(operation, status.ok() ? "ok" : StatusCodeName(status.code()));
-}
-
-void BackOff(int attempt) {
-  thread_local std::minstd_rand random(std::random_device{}());
-  const int base_ms = 1 << std::min(attempt, 5);
-  std::uniform_int_distribution<int> jitter(0, base_ms);
-  std::this_thread::sleep_for(std::chrono::milliseconds(base_ms + jitter(random)));
 }
 
 Status CheckDeviceId(std::string_view device_id) {

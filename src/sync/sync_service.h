@@ -7,10 +7,12 @@
 //   sequence number inside the same atomic batch as the write (SyncStore's sequence
 //   guard), so commit order equals sequence order and a download cursor never skips one.
 // - An upload is one read batch and one write batch (two round trips on the remote
-//   backend); the write applies all of it or nothing. When another writer moved the
-//   user's sequence in between, the upload is decided again from fresh reads (bounded
-//   attempts, then UNAVAILABLE). Uploads of one user on this instance take turns on a
-//   striped lock, so such retries only happen across instances.
+//   backend); the write applies all of it or nothing, and the upload is answered only
+//   after it committed. Uploads and resolutions run through one UserWriteRunner: writes
+//   of one user on this instance take turns (so the sequence guard only fails across
+//   instances, and then the write is decided again from fresh reads, a bounded number
+//   of times), and the write batches of different users committing at the same time
+//   share transactions (SyncStore's group commit).
 // - Change ids are remembered per (user, device) until the tombstone retention: a replay
 //   gets `duplicate` with the first outcome and applies nothing.
 // - Every statement is keyed by the caller's user id; another user's items, conflicts
@@ -18,11 +20,8 @@
 // Thread-safe: call from any thread. Store, clock and metrics must outlive it.
 #pragma once
 
-#include <array>
 #include <chrono>
 #include <cstdint>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +33,7 @@
 #include "sync/download_tracker.h"
 #include "sync/json_value.h"
 #include "sync/quota.h"
+#include "sync/user_write_runner.h"
 
 namespace howler::metrics {
 class Metrics;
@@ -51,7 +51,7 @@ struct SyncOptions {
   int max_page = 1000;
   int max_conflicts_listed = 1000;
   // Uploads and resolutions of one user running or waiting on this instance at once; more
-  // get UNAVAILABLE with Retry-After, so one user's devices cannot hold every worker.
+  // get UNAVAILABLE with Retry-After (UserWriteRunner).
   int max_writes_per_user = 4;
 };
 
@@ -160,13 +160,18 @@ class SyncService {
   struct Prepared;
 
  private:
-  class WriteSlot;
-  std::mutex& UserLock(std::string_view user_id);
+  template <typename T>
+  using Plan = UserWriteRunner::Plan<T>;
+
   std::vector<Prepared> Prepare(const UploadRequest& request) const;
-  Result<UploadResult> UploadOnce(std::string_view user_id, const UploadRequest& request,
-                                  const std::vector<Prepared>& prepared, bool* retry);
-  Result<ResolveResult> ResolveOnce(std::string_view user_id, const ResolveRequest& request,
-                                    const std::optional<std::string>& merged_text, bool* retry);
+  // One attempt of an upload or a resolution (UserWriteRunner): fresh reads, the outcome
+  // decided on them, and the batch that writes it.
+  Result<Plan<UploadResult>> PlanUpload(std::string_view user_id, const UploadRequest& request,
+                                        const std::vector<Prepared>& prepared);
+  Result<Plan<ResolveResult>> PlanResolve(std::string_view user_id, const ResolveRequest& request,
+                                          const std::optional<std::string>& merged_text);
+  // Counts and the message of an upload whose batch was written.
+  void FinishUpload(UploadResult& result);
   void CountOperation(std::string_view operation, const Status& status);
 
   storage::SyncStore& store_;
@@ -174,29 +179,7 @@ class SyncService {
   const SyncOptions options_;
   metrics::Metrics* metrics_;
   DownloadTracker downloads_;
-  std::array<std::mutex, 64> user_locks_;
-  std::mutex writers_mu_;
-  std::map<std::string, int, std::less<>> writers_;  // user id -> writes in progress
+  UserWriteRunner writes_;
 };
-
-// Admission of one write of a user (see SyncOptions::max_writes_per_user): status() is OK
-// when admitted; the slot is given back on destruction.
-class SyncService::WriteSlot {
- public:
-  WriteSlot(SyncService& service, std::string_view user_id);
-  ~WriteSlot();
-  WriteSlot(const WriteSlot&) = delete;
-  WriteSlot& operator=(const WriteSlot&) = delete;
-  Status status() const;
-
- private:
-  SyncService& service_;
-  std::string user_id_;
-  bool acquired_ = false;
-};
-
-// Sleeps a little before retry `attempt` + 1 (a few ms, growing, with jitter), so that
-// instances racing for one user's sequence do not collide again at once.
-void BackOff(int attempt);
 
 }  // namespace howler::sync

@@ -398,6 +398,151 @@ TEST_P(SyncServiceTest, OneUsersWritesAreCappedPerInstance) {
           .ok());
 }
 
+// A Database that holds the first write batch (one starting with the sequence guard)
+// until Open(), and counts the write batches that go on to the wrapped database.
+class FirstWriteGate : public storage::Database {
+ public:
+  explicit FirstWriteGate(storage::Database& inner) : inner_(inner) {}
+  Result<storage::ResultSet> Query(const storage::Statement& s) override { return inner_.Query(s); }
+  Result<storage::ResultSet> Execute(const storage::Statement& s) override {
+    return inner_.Execute(s);
+  }
+  Result<std::vector<storage::ResultSet>> Batch(const std::vector<storage::Statement>& s) override {
+    if (!s.empty() && s[0].sql.rfind("INSERT INTO sync_state", 0) == 0) {
+      std::unique_lock lock(mu_);
+      if (!held_) {
+        held_ = true;
+        changed_.notify_all();
+        changed_.wait(lock, [this] { return open_; });
+      }
+      ++writes_;
+    }
+    return inner_.Batch(s);
+  }
+  Status Ping() override { return inner_.Ping(); }
+  std::string_view backend() const override { return inner_.backend(); }
+
+  void WaitUntilHolding() {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [this] { return held_; });
+  }
+  void Open() {
+    std::lock_guard lock(mu_);
+    open_ = true;
+    changed_.notify_all();
+  }
+  int writes() {
+    std::lock_guard lock(mu_);
+    return writes_;
+  }
+
+ private:
+  storage::Database& inner_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  bool held_ = false;
+  bool open_ = false;
+  int writes_ = 0;
+};
+
+// One instance whose first write is held, so that the uploads started next are committed
+// together as one group once it is let go.
+class GroupedUploadsTest : public SyncServiceTest {
+ protected:
+  GroupedUploadsTest()
+      : gate_(faults_), gated_store_(gate_), grouped_(gated_store_, clock_, Options(), nullptr) {}
+
+  void SetUp() override {
+    SyncServiceTest::SetUp();
+    if (HasFatalFailure()) return;
+    AddUser("carol");
+    AddUser("dave");
+  }
+
+  // Starts one upload per user, in order: the first is held in the database, each later
+  // one is started once the one before it has queued behind it. Open() lets them go.
+  void Start(const std::vector<std::pair<std::string, std::vector<ChangeInput>>>& uploads) {
+    results_.resize(uploads.size(), Status(InternalError("not run")));
+    for (std::size_t i = 0; i < uploads.size(); ++i) {
+      threads_.emplace_back([this, i, uploads] {
+        results_[i] = grouped_.Upload(uploads[i].first, {"d1", uploads[i].second, 0});
+      });
+      if (i == 0) gate_.WaitUntilHolding();
+      for (int n = 0; n < 30000 && gated_store_.group_commit().queued() < i + 1; ++n) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+      EXPECT_EQ(gated_store_.group_commit().queued(), i + 1) << "upload " << i << " queued";
+    }
+  }
+  void Finish() {
+    gate_.Open();
+    for (std::thread& t : threads_) t.join();
+  }
+
+  FirstWriteGate gate_;
+  storage::SyncStore gated_store_;
+  SyncService grouped_;
+  std::vector<std::thread> threads_;
+  std::vector<Result<UploadResult>> results_;
+};
+
+TEST_P(GroupedUploadsTest, OneFailingBatchOfAGroupFailsOnlyItsOwnUpload) {
+  faults_.FailCallsWhere(
+      [](const storage::Statement& s) {
+        return s.sql.rfind("INSERT INTO sync_items", 0) == 0 &&
+               s.params.at(0) == storage::Value("carol");
+      },
+      InternalError("database error"));
+  auto create = [](const std::string& item) {
+    return std::vector<ChangeInput>{Change("c-" + item, "connection", item, "create", 0, "{}"),
+                                    Change("h-" + item, "query_history", item, "create", 0, "{}")};
+  };
+  Start({{"alice", create("a")},
+         {"bob", create("b")},
+         {"carol", create("c")},
+         {"dave", create("d")}});
+  Finish();
+  for (std::size_t i : {0u, 1u, 3u}) {
+    ASSERT_TRUE(results_[i].ok()) << i << ": " << results_[i].status().ToString();
+    EXPECT_EQ(results_[i]->applied, 2) << i;
+  }
+  EXPECT_EQ(results_[2].status(), InternalError("database error")) << "only carol's upload";
+  EXPECT_EQ(gate_.writes(), 5) << "alice's alone; bob, carol, dave as one; then each alone";
+  EXPECT_EQ(gated_store_.group_commit().stats().split_groups, 1);
+  faults_.Heal();
+  for (const char* user : {"alice", "bob", "dave"}) {
+    DownloadResult d = Download(user);
+    EXPECT_EQ(d.items.size(), 2u) << user;
+    EXPECT_EQ(d.cursor.seq, 2) << user;
+  }
+  DownloadResult carol = Download("carol");
+  EXPECT_TRUE(carol.items.empty()) << "nothing of carol's batch stayed";
+  EXPECT_EQ(carol.cursor.seq, 0);
+  EXPECT_TRUE(store_.ListDevices("carol")->empty()) << "nor its device row";
+}
+
+TEST_P(GroupedUploadsTest, TheSequenceGuardCatchesAChangeMadeWhileTheGroupWaited) {
+  Upload("alice", "d1", {Change("c1", "saved_query", "q1", "create", 0, R"({"name":"a"})")});
+  Start({{"dave", {Change("c1", "connection", "x", "create", 0, "{}")}},
+         {"alice", {Change("c2", "saved_query", "q1", "update", 1, R"({"name":"group"})")}},
+         {"bob", {Change("c1", "connection", "x", "create", 0, "{}")}}});
+  // Another instance updates q1 while alice's batch, decided on version 1, waits.
+  UploadResult other = Upload(
+      "alice", "d2", {Change("c9", "saved_query", "q1", "update", 1, R"({"name":"other"})")});
+  ASSERT_EQ(other.results[0].status, OutcomeStatus::kApplied);
+  Finish();
+  for (const auto& r : results_) ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(results_[1]->results[0].status, OutcomeStatus::kConflict)
+      << "decided again from fresh reads";
+  EXPECT_EQ(results_[1]->conflicts.at(0).remote.data, R"({"name":"other"})");
+  EXPECT_EQ(results_[2]->results[0].status, OutcomeStatus::kApplied);
+  EXPECT_EQ(gated_store_.group_commit().stats().split_groups, 1);
+  DownloadResult d = Download("alice");
+  ASSERT_EQ(d.items.size(), 1u);
+  EXPECT_EQ(d.items[0].data, R"({"name":"other"})");
+  EXPECT_EQ(d.cursor.seq, 2) << "the create and the other update; a conflict takes no number";
+}
+
 TEST_P(ResolveTest, ResolveIsUnavailableWhileTheUsersWriteSlotsAreTaken) {
   const std::string id = MakeConflict();
   GateDatabase gate(*db_);
@@ -548,6 +693,8 @@ TEST_P(FlushDownloadsTest, AnUnavailableDatabaseKeepsEveryPositionForTheNextFlus
 INSTANTIATE_TEST_SUITE_P(Backends, SyncServiceTest, ::testing::Values("sqlite", "libsql"),
                          [](const auto& info) { return info.param; });
 INSTANTIATE_TEST_SUITE_P(Backends, ResolveTest, ::testing::Values("sqlite", "libsql"),
+                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, GroupedUploadsTest, ::testing::Values("sqlite", "libsql"),
                          [](const auto& info) { return info.param; });
 INSTANTIATE_TEST_SUITE_P(Backends, FlushDownloadsTest, ::testing::Values("sqlite", "libsql"),
                          [](const auto& info) { return info.param; });

@@ -1,5 +1,5 @@
-// SyncService::Upload: validation and sanitizing (Prepare), then the decide-and-write
-// step (UploadOnce) under the user's lock, retried when the sequence guard fails.
+// SyncService::Upload: validation and sanitizing (Prepare), then attempts of reading and
+// deciding (PlanUpload) whose batch the UserWriteRunner writes, retrying stale ones.
 #include <map>
 #include <set>
 
@@ -26,7 +26,6 @@ struct SyncService::Prepared {
 namespace {
 
 constexpr std::size_t kMaxIdBytes = 256;
-constexpr int kMaxAttempts = 8;
 
 std::string ValidateIds(const ChangeInput& c) {
   if (!c.problem.empty()) return c.problem;
@@ -286,31 +285,16 @@ Result<UploadResult> SyncService::Upload(std::string_view user_id, const UploadR
     CountOperation("upload", invalid);
     return invalid;
   }
-  std::vector<Prepared> prepared = Prepare(request);
-  WriteSlot slot(*this, user_id);
-  if (!slot.status().ok()) {
-    CountOperation("upload", slot.status());
-    return slot.status();
-  }
-  std::lock_guard lock(UserLock(user_id));
-  for (int attempt = 0;; ++attempt) {
-    bool retry = false;
-    Result<UploadResult> result = UploadOnce(user_id, request, prepared, &retry);
-    if (!retry) {
-      CountOperation("upload", result.status());
-      return result;
-    }
-    if (attempt + 1 == kMaxAttempts) {
-      Status busy = UnavailableError("sync is busy for this account, try again").WithRetryAfter(1);
-      CountOperation("upload", busy);
-      return busy;
-    }
-    BackOff(attempt);
-  }
+  const std::vector<Prepared> prepared = Prepare(request);
+  Result<UploadResult> result =
+      writes_.Run<UploadResult>(user_id, [&] { return PlanUpload(user_id, request, prepared); });
+  if (result.ok()) FinishUpload(*result);
+  CountOperation("upload", result.status());
+  return result;
 }
 
-Result<UploadResult> SyncService::UploadOnce(std::string_view user_id, const UploadRequest& request,
-                                             const std::vector<Prepared>& prepared, bool* retry) {
+Result<SyncService::Plan<UploadResult>> SyncService::PlanUpload(
+    std::string_view user_id, const UploadRequest& request, const std::vector<Prepared>& prepared) {
   std::vector<storage::ItemKey> keys;
   std::vector<std::string> change_ids;
   for (std::size_t i = 0; i < prepared.size(); ++i) {
@@ -324,18 +308,13 @@ Result<UploadResult> SyncService::UploadOnce(std::string_view user_id, const Upl
   const QuotaLimits& quota = options_.quotas.For(state.tier);
   UploadPlan plan(std::move(state), quota, request.device_id, now);
   for (std::size_t i = 0; i < prepared.size(); ++i) plan.Add(i, request.changes[i], prepared[i]);
+  Plan<UploadResult> out;
+  if (!prepared.empty()) out.batch = plan.Batch(user_id);
+  out.result = plan.TakeResult();
+  return out;
+}
 
-  if (!prepared.empty()) {
-    Status written = store_.Write(plan.Batch(user_id));
-    if (written.code() == StatusCode::kFailedPrecondition ||
-        written.code() == StatusCode::kAlreadyExists) {
-      *retry = true;
-      return written;
-    }
-    HOWLER_RETURN_IF_ERROR(written);
-  }
-  UploadResult result = plan.TakeResult();
-
+void SyncService::FinishUpload(UploadResult& result) {
   for (const ChangeOutcome& o : result.results) {
     if (o.status == OutcomeStatus::kRejected) ++result.rejected;
     if (metrics_ != nullptr) {
@@ -351,7 +330,6 @@ Result<UploadResult> SyncService::UploadOnce(std::string_view user_id, const Upl
   result.message = "Synced " + std::to_string(result.applied) + " items, " +
                    std::to_string(result.conflicts.size()) + " conflicts, " +
                    std::to_string(result.rejected) + " rejected";
-  return result;
 }
 
 }  // namespace howler::sync

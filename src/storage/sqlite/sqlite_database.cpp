@@ -1,10 +1,11 @@
 #include "storage/sqlite/sqlite_database.h"
 
+#include <algorithm>
+#include <cctype>
 #include <mutex>
-#include <span>
+#include <string>
 #include <vector>
 
-#include "storage/sqlite/group_commit.h"
 #include "storage/sqlite/sqlite_connection.h"
 #include "storage/sqlite/sqlite_connection_pool.h"
 
@@ -30,9 +31,12 @@ Result<ResultSet> RunAutocommit(SqliteConnection& connection, const Statement& s
   return result;
 }
 
+// `begin` is "BEGIN IMMEDIATE" on the writer (the write lock at once, so the batch never
+// fails half-way on a busy upgrade) and "BEGIN" on a reader (one snapshot for all reads).
 Result<std::vector<ResultSet>> RunBatch(SqliteConnection& connection,
-                                        const std::vector<Statement>& statements) {
-  HOWLER_RETURN_IF_ERROR(connection.Run({"BEGIN IMMEDIATE", {}}).status());
+                                        const std::vector<Statement>& statements,
+                                        const char* begin) {
+  HOWLER_RETURN_IF_ERROR(connection.Run({begin, {}}).status());
   std::vector<ResultSet> results;
   results.reserve(statements.size());
   for (const Statement& statement : statements) {
@@ -51,72 +55,31 @@ Result<std::vector<ResultSet>> RunBatch(SqliteConnection& connection,
   return results;
 }
 
-void RunEachAlone(SqliteConnection& connection, std::span<const GroupCommit::Batch* const> group,
-                  std::span<GroupCommit::Outcome> out) {
-  for (std::size_t i = 0; i < group.size(); ++i) out[i] = RunBatch(connection, *group[i]);
+// Whether the statement's text starts with SELECT: a batch of only such statements is
+// worth checking on a reader (a write batch then never waits for one).
+bool StartsWithSelect(std::string_view sql) {
+  const std::size_t start = sql.find_first_not_of(" \t\r\n(");
+  if (start == std::string_view::npos || sql.size() - start < 6) return false;
+  std::string word(sql.substr(start, 6));
+  for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return word == "SELECT";
 }
 
-// One batch inside the group's transaction, between SAVEPOINT and RELEASE. False when the
-// failure ended the whole transaction (SQLite rolls back on some errors, e.g. I/O), so
-// nothing of the group before it is committed either.
-bool RunInSavepoint(SqliteConnection& connection, const GroupCommit::Batch& batch,
-                    GroupCommit::Outcome& out) {
-  Status begin = connection.Run({"SAVEPOINT grouped", {}}).status();
-  if (!begin.ok()) return false;
-  std::vector<ResultSet> results;
-  results.reserve(batch.size());
-  for (const Statement& statement : batch) {
-    auto result = connection.Run(statement);
-    if (!result.ok()) {
-      if (!connection.InTransaction()) return false;
-      const bool undone = connection.Run({"ROLLBACK TO grouped", {}}).ok() &&
-                          connection.Run({"RELEASE grouped", {}}).ok();
-      out = result.status();
-      return undone;
-    }
-    results.push_back(std::move(result).value());
+// True when every statement only reads, as the reader prepares (and caches) it; false when
+// one writes or does not prepare there.
+bool AllReadOnly(SqliteConnection& reader, const std::vector<Statement>& statements) {
+  for (const Statement& statement : statements) {
+    Result<bool> read_only = reader.IsReadOnly(statement.sql);
+    if (!read_only.ok() || !*read_only) return false;
   }
-  out = std::move(results);
-  return connection.Run({"RELEASE grouped", {}}).ok();
+  return true;
 }
-
-// Commits a group of batches in one transaction, each batch all-or-nothing inside its
-// savepoint. When the transaction itself fails (BEGIN, a failure that ends it, COMMIT),
-// nothing of the group is written and every batch is run again alone, so each still gets
-// its own answer.
-void RunGroup(SqliteConnection& connection, std::span<const GroupCommit::Batch* const> group,
-              std::span<GroupCommit::Outcome> out) {
-  if (group.size() == 1 || !connection.Run({"BEGIN IMMEDIATE", {}}).ok()) {
-    return RunEachAlone(connection, group, out);
-  }
-  for (std::size_t i = 0; i < group.size(); ++i) {
-    if (!RunInSavepoint(connection, *group[i], out[i])) {
-      RollbackIfOpen(connection);
-      return RunEachAlone(connection, group, out);
-    }
-  }
-  if (!connection.Run({"COMMIT", {}}).ok()) {
-    RollbackIfOpen(connection);
-    RunEachAlone(connection, group, out);
-  }
-}
-
-// Batches waiting together are committed together (group_commit.h), at most this many.
-constexpr std::size_t kMaxGroup = 64;
 
 class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(std::unique_ptr<SqliteConnection> writer,
                  std::vector<std::unique_ptr<SqliteConnection>> readers)
-      : writer_(std::move(writer)),
-        readers_(std::move(readers)),
-        group_commit_(
-            [this](std::span<const GroupCommit::Batch* const> group,
-                   std::span<GroupCommit::Outcome> out) {
-              std::lock_guard<std::mutex> lock(writer_mu_);
-              RunGroup(*writer_, group, out);
-            },
-            kMaxGroup) {}
+      : writer_(std::move(writer)), readers_(std::move(readers)) {}
 
   Result<ResultSet> Query(const Statement& statement) override {
     if (!readers_.empty()) {
@@ -135,7 +98,16 @@ class SqliteDatabase final : public Database {
   }
 
   Result<std::vector<ResultSet>> Batch(const std::vector<Statement>& statements) override {
-    return group_commit_.Submit(statements);
+    if (!readers_.empty() && !statements.empty() &&
+        std::all_of(statements.begin(), statements.end(),
+                    [](const Statement& s) { return StartsWithSelect(s.sql); })) {
+      auto reader = readers_.Acquire();
+      if (AllReadOnly(*reader, statements)) {
+        return RunBatch(*reader, statements, "BEGIN");
+      }
+    }
+    std::lock_guard<std::mutex> lock(writer_mu_);
+    return RunBatch(*writer_, statements, "BEGIN IMMEDIATE");
   }
 
   Status Ping() override { return Query({"SELECT 1", {}}).status(); }
@@ -146,7 +118,6 @@ class SqliteDatabase final : public Database {
   std::mutex writer_mu_;
   std::unique_ptr<SqliteConnection> writer_;  // guarded by writer_mu_; closed last
   SqliteConnectionPool readers_;
-  GroupCommit group_commit_;  // runs batches on writer_, under writer_mu_
 };
 
 }  // namespace

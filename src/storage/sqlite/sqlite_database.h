@@ -2,13 +2,14 @@
 //
 // A file database runs in WAL mode with one writer connection, guarded by a mutex, for
 // Execute, Batch and any statement that writes, and a pool of read-only connections
-// for Query, so reads proceed while a write is in progress. ":memory:" uses one
-// connection for everything (each connection would otherwise see its own database).
-// Batch is BEGIN IMMEDIATE ... COMMIT on the writer, rolled back on any failure.
-// Transactions never outlive a call: a lone BEGIN sent through Query or Execute is
-// rolled back and refused. Every connection has foreign_keys=ON, synchronous=NORMAL
-// (FULL when asked), temp_store=MEMORY, busy_timeout, and caches up to 64 prepared
-// statements. Errors map as described in sqlite_status.h. Thread-safe.
+// for Query and read-only batches, so reads proceed while a write is in progress. ":memory:" uses
+// one connection for everything (each connection would otherwise see its own database). Batch is
+// BEGIN IMMEDIATE ... COMMIT on the writer, rolled back on any failure; a batch of only reads
+// (every statement a SELECT that SQLite calls read-only) is BEGIN ... COMMIT on a reader instead,
+// one snapshot that neither waits for nor holds up the writer. Transactions never outlive a call: a
+// lone BEGIN sent through Query or Execute is rolled back and refused. Every connection has
+// foreign_keys=ON, synchronous=NORMAL (FULL when asked), temp_store=MEMORY, busy_timeout, and
+// caches up to 64 prepared statements. Errors map as described in sqlite_status.h. Thread-safe.
 #pragma once
 
 #include <chrono>

@@ -152,8 +152,7 @@ TEST_F(SqliteDatabaseTest, WriteLockHeldElsewhereIsUnavailableAfterBusyTimeout) 
   EXPECT_EQ(QueryOne(*db, "SELECT COUNT(*) FROM t"), Value(std::int64_t{2}));
 }
 
-// Concurrent batches are committed in groups (group_commit.h): each one still all or
-// nothing, with its own results, whatever the others in its group do.
+// Concurrent batches on the one writer: each one all or nothing, with its own results.
 TEST_F(SqliteDatabaseTest, ConcurrentBatchesStayAtomicAndKeepTheirOwnResults) {
   auto db = MustOpen({.path = DbPath()});
   ASSERT_NE(db, nullptr);
@@ -188,6 +187,43 @@ TEST_F(SqliteDatabaseTest, ConcurrentBatchesStayAtomicAndKeepTheirOwnResults) {
   const std::int64_t committed = kThreads * kBatches - failed.load();
   EXPECT_EQ(QueryOne(*db, "SELECT COUNT(*) FROM t"), Value(2 * committed));
   EXPECT_EQ(QueryOne(*db, "SELECT COUNT(*) FROM t WHERE i % 7 = 3"), Value(std::int64_t{0}));
+}
+
+TEST_F(SqliteDatabaseTest, ReadOnlyBatchRunsOnAReaderWhileTheWriteLockIsHeld) {
+  auto db = MustOpen({.path = DbPath(), .busy_timeout = std::chrono::milliseconds(50)});
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->Execute({"CREATE TABLE t (v INTEGER)", {}}).ok());
+  ASSERT_TRUE(db->Execute({"INSERT INTO t (v) VALUES (1)", {}}).ok());
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(DbPath().c_str(), &raw), SQLITE_OK);
+  SqliteHandle other(raw);
+  ASSERT_EQ(sqlite3_exec(raw, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw, "INSERT INTO t (v) VALUES (2)", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+
+  // On the writer, BEGIN IMMEDIATE would wait for the lock and fail after busy_timeout.
+  auto reads = db->Batch({{"SELECT COUNT(*) FROM t", {}}, {" select MAX(v) FROM t", {}}});
+  ASSERT_TRUE(reads.ok()) << reads.status().ToString();
+  EXPECT_EQ((*reads)[0].rows[0][0], Value(std::int64_t{1})) << "the committed snapshot";
+  EXPECT_EQ((*reads)[1].rows[0][0], Value(std::int64_t{1}));
+  // A batch with a write (even after reads) still goes to the writer.
+  auto mixed = db->Batch({{"SELECT COUNT(*) FROM t", {}}, {"INSERT INTO t (v) VALUES (3)", {}}});
+  EXPECT_EQ(mixed.status().code(), StatusCode::kUnavailable) << mixed.status().ToString();
+  ASSERT_EQ(sqlite3_exec(raw, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  auto after = db->Batch({{"SELECT COUNT(*) FROM t", {}}});
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ((*after)[0].rows[0][0], Value(std::int64_t{2}));
+}
+
+TEST_F(SqliteDatabaseTest, AReadOnlyBatchTheReadersCannotPrepareRunsOnTheWriter) {
+  auto db = MustOpen({.path = DbPath()});
+  ASSERT_NE(db, nullptr);
+  // A temporary table exists on the writer connection only.
+  ASSERT_TRUE(db->Execute({"CREATE TEMP TABLE scratch (v INTEGER)", {}}).ok());
+  ASSERT_TRUE(db->Execute({"INSERT INTO scratch (v) VALUES (7)", {}}).ok());
+  auto reads = db->Batch({{"SELECT v FROM scratch", {}}});
+  ASSERT_TRUE(reads.ok()) << reads.status().ToString();
+  EXPECT_EQ((*reads)[0].rows[0][0], Value(std::int64_t{7}));
 }
 
 TEST_F(SqliteDatabaseTest, QueryThatWritesRunsOnTheWriter) {
