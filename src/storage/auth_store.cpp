@@ -28,7 +28,7 @@ std::optional<std::string> ConsumedBy(const std::vector<ResultSet>& results) {
 }  // namespace
 
 AuthStore::AuthStore(Database& db)
-    : db_(db), users_(db), sessions_(db), attempts_(db), tokens_(db) {}
+    : db_(db), writes_(db), users_(db), sessions_(db), attempts_(db), tokens_(db) {}
 
 Result<std::optional<UserRecord>> AuthStore::FindUserByLogin(std::string_view identifier_lower) {
   return users_.FindByLogin(identifier_lower);
@@ -88,7 +88,7 @@ Status AuthStore::CreateAccount(const NewAccount& a) {
   if (a.session) batch.push_back(SessionStore::Insert(*a.session));
   if (a.verification) batch.push_back(TokenStore::Insert(*a.verification));
   batch.push_back(AuthEventStore::Insert(a.event));
-  return db_.Batch(batch).status();
+  return writes_.Run(batch).status();
 }
 
 Status AuthStore::RecordLogin(const LoginSuccess& l) {
@@ -102,7 +102,7 @@ Status AuthStore::RecordLogin(const LoginSuccess& l) {
     batch.push_back(
         UserStore::UpdatePassword(l.session.user_id, *l.rehashed_password, l.attempt.at));
   }
-  return db_.Batch(batch).status();
+  return writes_.Run(batch).status();
 }
 
 Status AuthStore::RecordLoginFailure(const LoginFailure& f) {
@@ -110,15 +110,16 @@ Status AuthStore::RecordLoginFailure(const LoginFailure& f) {
       LoginAttemptStore::PutLockout(f.attempt.account_key, f.lockout, f.attempt.at),
       LoginAttemptStore::InsertAttempt(f.attempt)};
   for (const AuthEvent& event : f.events) batch.push_back(AuthEventStore::Insert(event));
-  return db_.Batch(batch).status();
+  return writes_.Run(batch).status();
 }
 
 Result<std::optional<std::int64_t>> AuthStore::RotateRefresh(const SessionRotation& r,
                                                              const AuthEvent& event) {
-  HOWLER_ASSIGN_OR_RETURN(std::vector<ResultSet> results,
-                          db_.Batch({SessionStore::Rotate(r.session_id, r.expected_counter, r.at,
-                                                          r.expires_at, r.ip_address, r.user_agent),
-                                     AuthEventStore::Insert(event)}));
+  HOWLER_ASSIGN_OR_RETURN(
+      std::vector<ResultSet> results,
+      writes_.Run({SessionStore::Rotate(r.session_id, r.expected_counter, r.at, r.expires_at,
+                                        r.ip_address, r.user_agent),
+                   AuthEventStore::Insert(event)}));
   if (FirstRows(results).empty()) return std::optional<std::int64_t>();
   return std::optional<std::int64_t>(AsInt(FirstRows(results)[0][0]));
 }
@@ -127,8 +128,8 @@ Result<bool> AuthStore::RevokeSession(std::string_view session_id, std::string_v
                                       std::int64_t now, std::string_view reason,
                                       const AuthEvent& event) {
   HOWLER_ASSIGN_OR_RETURN(std::vector<ResultSet> results,
-                          db_.Batch({SessionStore::Revoke(session_id, user_id, now, reason),
-                                     AuthEventStore::Insert(event)}));
+                          writes_.Run({SessionStore::Revoke(session_id, user_id, now, reason),
+                                       AuthEventStore::Insert(event)}));
   return !FirstRows(results).empty();
 }
 
@@ -157,7 +158,7 @@ Result<std::optional<std::string>> AuthStore::VerifyEmail(std::string_view token
   constexpr TokenKind kind = TokenKind::kVerification;
   HOWLER_ASSIGN_OR_RETURN(
       std::vector<ResultSet> results,
-      db_.Batch(
+      writes_.Run(
           {IfUsable(UserStore::MarkEmailVerifiedByToken(token_hash, now), kind, token_hash, now),
            AuthEventStore::InsertForUsableToken(kind, token_hash, now, event),
            TokenStore::Consume(kind, token_hash, now)}));
@@ -165,14 +166,14 @@ Result<std::optional<std::string>> AuthStore::VerifyEmail(std::string_view token
 }
 
 Status AuthStore::AddEmailToken(const EmailTokenRecord& token) {
-  return db_.Batch({TokenStore::Insert(token)}).status();
+  return writes_.Run({TokenStore::Insert(token)}).status();
 }
 
 Result<bool> AuthStore::AddResetTokenUnlessRecent(const EmailTokenRecord& token,
                                                   std::int64_t not_since, const AuthEvent& event) {
-  HOWLER_ASSIGN_OR_RETURN(
-      std::vector<ResultSet> results,
-      db_.Batch({TokenStore::InsertUnlessRecent(token, not_since), AuthEventStore::Insert(event)}));
+  HOWLER_ASSIGN_OR_RETURN(std::vector<ResultSet> results,
+                          writes_.Run({TokenStore::InsertUnlessRecent(token, not_since),
+                                       AuthEventStore::Insert(event)}));
   return !FirstRows(results).empty();
 }
 
@@ -183,11 +184,11 @@ Result<bool> AuthStore::ResetPassword(std::string_view token_hash, std::string_v
   auto guarded = [&](Statement s) { return IfUsable(std::move(s), kind, token_hash, now); };
   HOWLER_ASSIGN_OR_RETURN(
       std::vector<ResultSet> results,
-      db_.Batch({guarded(UserStore::UpdatePassword(user_id, password_hash, now)),
-                 guarded(SessionStore::RevokeAllForUser(user_id, "", now, "password_reset")),
-                 guarded(TokenStore::ConsumeOthersForUser(kind, user_id, token_hash, now)),
-                 AuthEventStore::InsertForUsableToken(kind, token_hash, now, event),
-                 TokenStore::Consume(kind, token_hash, now)}));
+      writes_.Run({guarded(UserStore::UpdatePassword(user_id, password_hash, now)),
+                   guarded(SessionStore::RevokeAllForUser(user_id, "", now, "password_reset")),
+                   guarded(TokenStore::ConsumeOthersForUser(kind, user_id, token_hash, now)),
+                   AuthEventStore::InsertForUsableToken(kind, token_hash, now, event),
+                   TokenStore::Consume(kind, token_hash, now)}));
   return ConsumedBy(results).has_value();
 }
 
@@ -196,7 +197,7 @@ Status AuthStore::SetUserActive(std::string_view user_id, bool active, std::int6
   std::vector<Statement> batch = {UserStore::UpdateActive(user_id, active, now)};
   if (!active) batch.push_back(SessionStore::RevokeAllForUser(user_id, "", now, "user_disabled"));
   batch.push_back(AuthEventStore::Insert(event));
-  return db_.Batch(batch).status();
+  return writes_.Run(batch).status();
 }
 
 Status AuthStore::Purge(const AuthPurge& p) {

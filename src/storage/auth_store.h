@@ -21,6 +21,7 @@
 
 #include "storage/auth_records.h"
 #include "storage/database.h"
+#include "storage/group_commit.h"
 #include "storage/login_attempt_store.h"
 #include "storage/session_store.h"
 #include "storage/token_store.h"
@@ -154,6 +155,9 @@ class AuthStore {
 
  private:
   Database& db_;
+  // Every transition's batch goes through it: concurrent transitions (refreshes, logins
+  // of many clients) share one transaction, each still all-or-nothing (group_commit.h).
+  GroupCommit writes_;
   UserStore users_;
   SessionStore sessions_;
   LoginAttemptStore attempts_;

@@ -31,7 +31,7 @@ std::size_t EstimatedBytes(const std::vector<Statement>& statements) {
 struct GroupCommit::Writer {
   std::vector<Statement> statements;
   std::size_t bytes = 0;
-  Status status;
+  Result<std::vector<ResultSet>> outcome = InternalError("batch not committed");
   bool done = false;           // guarded by mu_: status is final
   std::condition_variable cv;  // signalled when done, or when it became the front
 };
@@ -39,7 +39,11 @@ struct GroupCommit::Writer {
 GroupCommit::GroupCommit(Database& db, GroupCommitOptions options) : db_(db), options_(options) {}
 
 Status GroupCommit::Commit(std::vector<Statement> statements) {
-  if (statements.empty()) return Status::Ok();
+  return Run(std::move(statements)).status();
+}
+
+Result<std::vector<ResultSet>> GroupCommit::Run(std::vector<Statement> statements) {
+  if (statements.empty()) return std::vector<ResultSet>();
   Writer self;
   self.bytes = EstimatedBytes(statements);
   self.statements = std::move(statements);
@@ -47,7 +51,7 @@ Status GroupCommit::Commit(std::vector<Statement> statements) {
   std::unique_lock lock(mu_);
   queue_.push_back(&self);
   self.cv.wait(lock, [&] { return self.done || queue_.front() == &self; });
-  if (self.done) return self.status;  // a leader committed it
+  if (self.done) return std::move(self.outcome);  // a leader committed it
 
   const std::vector<Writer*> group = TakeGroup();
   lock.unlock();
@@ -61,7 +65,7 @@ Status GroupCommit::Commit(std::vector<Statement> statements) {
     if (member != &self) member->cv.notify_one();
   }
   if (!queue_.empty()) queue_.front()->cv.notify_one();  // the next leader
-  return self.status;
+  return std::move(self.outcome);
 }
 
 std::vector<GroupCommit::Writer*> GroupCommit::TakeGroup() const {
@@ -85,13 +89,23 @@ void GroupCommit::CommitGroup(const std::vector<Writer*>& group) {
   for (Writer* member : group) {
     std::move(member->statements.begin(), member->statements.end(), std::back_inserter(all));
   }
-  const Status status = db_.Batch(all).status();
+  Result<std::vector<ResultSet>> results = db_.Batch(all);
   auto next = all.begin();
   for (Writer* member : group) {
     for (Statement& s : member->statements) s = std::move(*next++);
   }
-  if (status.ok() || status.code() == StatusCode::kUnavailable) {
-    for (Writer* member : group) member->status = status;
+  if (results.ok()) {  // each member takes the results of its own statements, in order
+    auto result = results->begin();
+    for (Writer* member : group) {
+      const auto end = result + static_cast<std::ptrdiff_t>(member->statements.size());
+      member->outcome =
+          std::vector<ResultSet>(std::make_move_iterator(result), std::make_move_iterator(end));
+      result = end;
+    }
+    return;
+  }
+  if (results.status().code() == StatusCode::kUnavailable) {
+    for (Writer* member : group) member->outcome = results.status();
     return;
   }
   {
@@ -102,7 +116,7 @@ void GroupCommit::CommitGroup(const std::vector<Writer*>& group) {
 }
 
 void GroupCommit::CommitAlone(Writer& writer) {
-  writer.status = db_.Batch(writer.statements).status();
+  writer.outcome = db_.Batch(writer.statements);
 }
 
 std::size_t GroupCommit::queued() const {

@@ -59,6 +59,9 @@ class GroupCommit {
   // Commits `statements` all-or-nothing (see the class comment); an empty batch is OK at
   // once. Returns the batch's own Status.
   Status Commit(std::vector<Statement> statements);
+  // Commit, returning the batch's own results (one ResultSet per statement, as
+  // Database::Batch) when it committed.
+  Result<std::vector<ResultSet>> Run(std::vector<Statement> statements);
 
   // Batches queued, the group being committed included.
   std::size_t queued() const;

@@ -144,6 +144,35 @@ TEST_P(GroupCommitTest, BatchesArrivingDuringACommitShareTheNextTransaction) {
   EXPECT_EQ(stats.split_groups, 0);
 }
 
+// Run hands every member the results of its own statements, in a group as alone.
+TEST_P(GroupCommitTest, EachMemberOfAGroupGetsItsOwnResults) {
+  FirstBatchGate gate(*db_);
+  GroupCommit commits(gate);
+  auto returning = [](const std::string& k) {
+    return Statement{"INSERT INTO gc_rows (k) VALUES (?) RETURNING k", {k}};
+  };
+  std::vector<std::vector<Statement>> batches = {
+      {returning("a")}, {returning("b1"), returning("b2")}, {returning("c")}};
+  std::vector<Result<std::vector<ResultSet>>> outcomes(batches.size(), InternalError("not run"));
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < batches.size(); ++i) {
+    threads.emplace_back([&, i] { outcomes[i] = commits.Run(std::move(batches[i])); });
+    if (i == 0) gate.WaitUntilHolding();
+    ASSERT_TRUE(WaitUntil([&] { return commits.queued() == i + 1; })) << "batch " << i;
+  }
+  gate.Open();
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(gate.sizes(), (std::vector<std::size_t>{1, 3})) << "b and c went together";
+  const std::vector<std::vector<std::string>> expected = {{"a"}, {"b1", "b2"}, {"c"}};
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    ASSERT_TRUE(outcomes[i].ok()) << outcomes[i].status().ToString();
+    ASSERT_EQ(outcomes[i]->size(), expected[i].size()) << "batch " << i;
+    for (std::size_t j = 0; j < expected[i].size(); ++j) {
+      EXPECT_EQ(AsText((*outcomes[i])[j].rows.at(0)[0]), expected[i][j]);
+    }
+  }
+}
+
 TEST_P(GroupCommitTest, AFailingBatchIsRolledBackWholeAndHoldsBackNoOther) {
   FirstBatchGate gate(*db_);
   GroupCommit commits(gate);
