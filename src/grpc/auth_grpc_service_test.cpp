@@ -385,12 +385,7 @@ TEST_F(AuthGrpcServiceTest, AFullHashPoolIsUnavailableWithRetryAfter) {
 
 class AuthGrpcBudgetTest : public AuthGrpcServiceTest {
  protected:
-  static HarnessOptions TwoPerMinute() {
-    HarnessOptions o;
-    o.auth_per_minute = 2;
-    return o;
-  }
-  AuthGrpcBudgetTest() : AuthGrpcServiceTest(TwoPerMinute()) {}
+  AuthGrpcBudgetTest() : AuthGrpcServiceTest(HarnessOptions::WithAuthBudget(2)) {}
 };
 
 TEST_F(AuthGrpcBudgetTest, PublicMethodsSpendThePerIpBudget) {

@@ -431,12 +431,7 @@ TEST_F(AuthHandlersTest, ResetPasswordWithTheMailedTokenEndsEverySession) {
 
 class AuthBudgetTest : public AuthHandlersTest {
  protected:
-  static HarnessOptions TwoPerMinute() {
-    HarnessOptions o;
-    o.auth_per_minute = 2;
-    return o;
-  }
-  AuthBudgetTest() : AuthHandlersTest(TwoPerMinute()) {}
+  AuthBudgetTest() : AuthHandlersTest(HarnessOptions::WithAuthBudget(2)) {}
   Request From(Request r, std::string ip) {
     r.peer_ip = std::move(ip);
     return r;

@@ -44,6 +44,13 @@ struct HarnessOptions {
   std::size_t hash_queue = 4;
   auth::AuthOptions auth;
   sync::SyncOptions sync;
+
+  // Defaults, with the per-IP auth budget at `per_minute` (tests that spend it).
+  static HarnessOptions WithAuthBudget(std::uint32_t per_minute) {
+    HarnessOptions o;
+    o.auth_per_minute = per_minute;
+    return o;
+  }
 };
 
 // A signed-up user and the token pair of its first session.
