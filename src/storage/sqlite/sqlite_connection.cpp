@@ -176,6 +176,23 @@ bool SqliteConnection::InTransaction() const {
   return sqlite3_get_autocommit(db_.get()) == 0;
 }
 
+void SqliteConnection::SetCommitHook(std::function<void(int wal_pages)> hook) {
+  commit_hook_ = std::move(hook);
+  sqlite3_wal_hook(
+      db_.get(),
+      [](void* self, sqlite3*, const char*, int pages) {
+        static_cast<SqliteConnection*>(self)->commit_hook_(pages);
+        return SQLITE_OK;
+      },
+      this);
+}
+
+Status SqliteConnection::CheckpointPassive() {
+  const int rc =
+      sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  return rc == SQLITE_OK ? Status::Ok() : Error(rc);
+}
+
 Result<sqlite3_stmt*> SqliteConnection::Prepare(std::string_view sql) {
   if (sqlite3_stmt* cached = cache_.Find(sql)) {
     return cached;

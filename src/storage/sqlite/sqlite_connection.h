@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,6 +42,13 @@ class SqliteConnection {
   // True while a transaction is open.
   bool InTransaction() const;
 
+  // Called after each commit on this connection with the WAL's size in pages, on the
+  // committing thread; replaces SQLite's automatic checkpoint (wal_checkpointer.h).
+  void SetCommitHook(std::function<void(int wal_pages)> hook);
+  // A PASSIVE checkpoint: copies what it can from the WAL into the database without
+  // waiting for readers or writers. UNAVAILABLE/INTERNAL on failure.
+  Status CheckpointPassive();
+
  private:
   SqliteConnection(SqliteHandle db, std::size_t cache_size)
       : db_(std::move(db)), cache_(cache_size) {}
@@ -49,7 +57,8 @@ class SqliteConnection {
   Status ApplyPragmas(const SqliteConnectionOptions& options);
   Status Error(int code) const;
 
-  SqliteHandle db_;       // declared first: closed after the cached statements
+  SqliteHandle db_;  // declared first: closed after the cached statements
+  std::function<void(int)> commit_hook_;
   StatementCache cache_;  // finalized before the connection closes
 };
 

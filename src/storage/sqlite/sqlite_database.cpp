@@ -8,6 +8,7 @@
 
 #include "storage/sqlite/sqlite_connection.h"
 #include "storage/sqlite/sqlite_connection_pool.h"
+#include "storage/sqlite/wal_checkpointer.h"
 
 namespace howler::storage {
 namespace {
@@ -78,8 +79,14 @@ bool AllReadOnly(SqliteConnection& reader, const std::vector<Statement>& stateme
 class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(std::unique_ptr<SqliteConnection> writer,
-                 std::vector<std::unique_ptr<SqliteConnection>> readers)
-      : writer_(std::move(writer)), readers_(std::move(readers)) {}
+                 std::vector<std::unique_ptr<SqliteConnection>> readers,
+                 std::unique_ptr<SqliteConnection> checkpointing)
+      : writer_(std::move(writer)), readers_(std::move(readers)) {
+    if (checkpointing) {
+      checkpointer_ = std::make_unique<WalCheckpointer>(std::move(checkpointing), *writer_);
+      writer_->SetCommitHook([this](int pages) { checkpointer_->Notify(pages); });
+    }
+  }
 
   Result<ResultSet> Query(const Statement& statement) override {
     if (!readers_.empty()) {
@@ -118,6 +125,8 @@ class SqliteDatabase final : public Database {
   std::mutex writer_mu_;
   std::unique_ptr<SqliteConnection> writer_;  // guarded by writer_mu_; closed last
   SqliteConnectionPool readers_;
+  // File databases: checkpoints off the commit path; stopped before the connections close.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
 };
 
 }  // namespace
@@ -139,8 +148,15 @@ Result<std::unique_ptr<Database>> OpenSqliteDatabase(const SqliteOptions& option
     HOWLER_ASSIGN_OR_RETURN(auto reader, SqliteConnection::Open(options.path, connection_options));
     readers.push_back(std::move(reader));
   }
-  return std::unique_ptr<Database>(
-      std::make_unique<SqliteDatabase>(std::move(writer), std::move(readers)));
+  std::unique_ptr<SqliteConnection> checkpointing;
+  if (!memory) {
+    connection_options.read_only = false;
+    connection_options.wal = false;  // the writer switched the file to WAL already
+    HOWLER_ASSIGN_OR_RETURN(checkpointing,
+                            SqliteConnection::Open(options.path, connection_options));
+  }
+  return std::unique_ptr<Database>(std::make_unique<SqliteDatabase>(
+      std::move(writer), std::move(readers), std::move(checkpointing)));
 }
 
 std::string SqlitePathFromUrl(std::string_view url) {
