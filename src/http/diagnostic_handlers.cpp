@@ -5,9 +5,9 @@
 #include <mutex>
 #include <string>
 
+#include "api/operations.h"
 #include "auth/auth_service.h"
 #include "common/timer_queue.h"
-#include "api/operations.h"
 #include "http/event_stream.h"
 #include "http/responses.h"
 #include "http/websocket.h"
@@ -177,12 +177,10 @@ void AddDiagnosticRoutes(Router& router, DiagnosticDeps deps) {
   using P = const auth::Principal&;
   auto in_use = std::make_shared<std::atomic<int>>(0);
   TimerQueue& timers = deps.timers;
-  router.Add(ops::kDiagnosticsStream,
-             [in_use](const Request& r, P) { return Stream(r, in_use); });
+  router.Add(ops::kDiagnosticsStream, [in_use](const Request& r, P) { return Stream(r, in_use); });
   router.Add(ops::kDiagnosticsEvents,
              [in_use, &timers](const Request& r, P) { return Events(r, timers, in_use); });
-  router.Add(ops::kDiagnosticsWebSocket,
-             [in_use](const Request& r, P) { return Echo(r, in_use); });
+  router.Add(ops::kDiagnosticsWebSocket, [in_use](const Request& r, P) { return Echo(r, in_use); });
 }
 
 }  // namespace howler::http

@@ -69,8 +69,9 @@ TEST(MetricsTest, ExportsLongLivedResponseFamilies) {
       << text;
   EXPECT_NE(text.find("sql_studio_http_streamed_bytes_total{kind=\"stream\"} 65546"),
             std::string::npos);
-  EXPECT_NE(text.find("sql_studio_http_stream_ends_total{kind=\"websocket\",reason=\"shutdown\"} 1"),
-            std::string::npos);
+  EXPECT_NE(
+      text.find("sql_studio_http_stream_ends_total{kind=\"websocket\",reason=\"shutdown\"} 1"),
+      std::string::npos);
   EXPECT_NE(text.find("sql_studio_websocket_messages_total{direction=\"in\"} 1"),
             std::string::npos);
 }
