@@ -111,9 +111,9 @@ std::optional<Response> CheckParamsText(const Request& req) {
 // The credentials of a request as an Authorization value: the header, or for a WebSocket
 // upgrade without one (browsers cannot set headers on a WebSocket) the subprotocol entry
 // `bearer.<token>` of Sec-WebSocket-Protocol (the server answers with howlerops.v1 only,
-// so the token is never echoed).
-std::optional<std::string> AuthorizationOf(const Request& request) {
-  if (auto header = request.headers.Get("Authorization")) return std::string(*header);
+// so the token is never echoed). `holder` keeps the text of the subprotocol form.
+std::optional<std::string_view> AuthorizationOf(const Request& request, std::string& holder) {
+  if (auto header = request.headers.Get("Authorization")) return header;
   if (!IsWebSocketUpgrade(request)) return std::nullopt;
   const auto offered = request.headers.Get("Sec-WebSocket-Protocol");
   if (!offered) return std::nullopt;
@@ -124,7 +124,8 @@ std::optional<std::string> AuthorizationOf(const Request& request) {
     const std::string_view item = Trim(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     if (item.size() > kPrefix.size() && item.substr(0, kPrefix.size()) == kPrefix) {
-      return "Bearer " + std::string(item.substr(kPrefix.size()));
+      holder = "Bearer " + std::string(item.substr(kPrefix.size()));
+      return std::string_view(holder);
     }
   }
   return std::nullopt;
@@ -240,8 +241,8 @@ Response Pipeline::Run(const Exchange& ex) const {
   if (route.operation == nullptr) return RunGuarded(route.sync, request);
   return RunGuarded(
       [&](const Request& r) {
-        const std::optional<std::string> authorization = AuthorizationOf(r);
-        auto who = operations_.gate->Authorize(*route.operation, authorization);
+        std::string holder;
+        auto who = operations_.gate->Authorize(*route.operation, AuthorizationOf(r, holder));
         if (!who.ok()) return ErrorResponse(who.status());
         return route.operation_handler(r, *who);
       },
