@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include "api/gate.h"
+#include "app/auth_config.h"
 #include "app/build_info.h"
 #include "app/database_factory.h"
 #include "app/job_runner.h"
@@ -15,7 +16,6 @@
 #include "auth/refresh_token.h"
 #include "auth/session_cache.h"
 #include "common/clock.h"
-#include "common/crypto.h"
 #include "common/log.h"
 #include "common/timer_queue.h"
 #include "common/worker_pool.h"
@@ -247,24 +247,17 @@ Status Application::StartAuth() {
   p.hash_pool = std::make_unique<WorkerPool>("hash", hash_threads, options_.hash_queue);
   p.access_tokens = std::make_unique<auth::AccessTokenService>(options_.jwt_secret,
                                                                options_.jwt_expiration, p.clock);
-  p.refresh_tokens = std::make_unique<auth::RefreshTokenCodec>(
-      HmacSha256(options_.jwt_secret, "howlerops refresh token v1"));
+  p.refresh_tokens = std::make_unique<auth::RefreshTokenCodec>(RefreshTokenKey(options_));
   p.session_cache =
       std::make_unique<auth::SessionCache>(options_.session_cache_ttl, 100000, p.clock);
   p.auth_limiter =
       std::make_unique<auth::RateLimiter>(options_.rate_limit_auth_per_min, 100000, p.clock);
 
-  auth::AuthOptions auth;
-  auth.refresh_lifetime = options_.jwt_refresh_expiration;
-  auth.max_login_attempts = options_.max_login_attempts;
-  auth.lockout_duration = options_.lockout_duration;
-  auth.resend_interval = options_.verification_resend_interval;
-  auth.event_retention = options_.auth_event_retention;
-  auth.profile_cache_ttl = options_.session_cache_ttl;
   p.auth_store = std::make_unique<storage::AuthStore>(*p.db);
   p.auth = std::make_unique<auth::AuthService>(
-      auth, auth::AuthDeps{*p.auth_store, *p.hasher, *p.access_tokens, *p.refresh_tokens,
-                           *p.session_cache, *p.mailer, p.clock, &p.metrics, p.workers.get()});
+      AuthOptionsFrom(options_),
+      auth::AuthDeps{*p.auth_store, *p.hasher, *p.access_tokens, *p.refresh_tokens,
+                     *p.session_cache, *p.mailer, p.clock, &p.metrics, p.workers.get()});
   return Status::Ok();
 }
 

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "app/auth_config.h"
 #include "app/database_factory.h"
 #include "auth/access_token.h"
 #include "auth/auth_service.h"
@@ -10,7 +11,6 @@
 #include "auth/refresh_token.h"
 #include "auth/session_cache.h"
 #include "common/clock.h"
-#include "common/crypto.h"
 #include "common/log.h"
 #include "common/time_format.h"
 #include "email/mailer.h"
@@ -54,21 +54,10 @@ class OperatorAuth {
         store_(*db_),
         hasher_({o.password_hash_memory_kib, o.password_hash_iterations}),
         access_tokens_(o.jwt_secret, o.jwt_expiration, clock_),
-        refresh_tokens_(HmacSha256(o.jwt_secret, "howlerops refresh token v1")),
+        refresh_tokens_(RefreshTokenKey(o)),
         session_cache_(o.session_cache_ttl, 16, clock_),
-        service_(Options(o), {store_, hasher_, access_tokens_, refresh_tokens_, session_cache_,
-                              mailer_, clock_}) {}
-
-  static auth::AuthOptions Options(const config::Options& o) {
-    auth::AuthOptions a;
-    a.refresh_lifetime = o.jwt_refresh_expiration;
-    a.max_login_attempts = o.max_login_attempts;
-    a.lockout_duration = o.lockout_duration;
-    a.resend_interval = o.verification_resend_interval;
-    a.event_retention = o.auth_event_retention;
-    a.profile_cache_ttl = o.session_cache_ttl;
-    return a;
-  }
+        service_(AuthOptionsFrom(o), {store_, hasher_, access_tokens_, refresh_tokens_,
+                                      session_cache_, mailer_, clock_}) {}
 
   SystemClock clock_;
   std::unique_ptr<storage::Database> db_;
