@@ -31,6 +31,7 @@ inline constexpr FieldLimit kTokenFields[] = {{"token", true, kTokenMax}};
 inline constexpr FieldLimit kRequestResetFields[] = {{"email", true, kEmailMax}};
 inline constexpr FieldLimit kResetPasswordFields[] = {{"token", true, kTokenMax}, {"new_password"}};
 inline constexpr FieldLimit kDeviceFields[] = {{"device_id", true, kIdMax}};
+inline constexpr FieldLimit kOptionalDeviceFields[] = {{"device_id", false, kIdMax}};
 inline constexpr FieldLimit kResolveFields[] = {{"conflict_id", true, kIdMax},
                                                 {"strategy", true, kStrategyMax},
                                                 {"chosen_version", false, kIdMax},
@@ -187,6 +188,28 @@ inline constexpr Operation kListDevices{.name = "sync.list_devices",
                                         .access = Access::kSession,
                                         .budget = Budget::kSyncPerUser,
                                         .run_on = RunOn::kWorker};
+// The desktop client's status, health and reset calls (API.md, "The desktop client's sync
+// dialect"); HTTP only, since only that client calls them.
+inline constexpr Operation kSyncStatus{.name = "sync.status",
+                                       .http_method = "GET",
+                                       .http_path = "/api/sync/status",
+                                       .access = Access::kSession,
+                                       .budget = Budget::kSyncPerUser,
+                                       .run_on = RunOn::kWorker,
+                                       .fields = kOptionalDeviceFields};
+inline constexpr Operation kSyncHealth{.name = "sync.health",
+                                       .http_method = "GET",
+                                       .http_path = "/api/sync/health",
+                                       .access = Access::kSession,
+                                       .budget = Budget::kSyncPerUser,
+                                       .run_on = RunOn::kWorker};
+inline constexpr Operation kSyncReset{.name = "sync.reset",
+                                      .http_method = "POST",
+                                      .http_path = "/api/sync/reset",
+                                      .access = Access::kSession,
+                                      .budget = Budget::kSyncPerUser,
+                                      .run_on = RunOn::kWorker,
+                                      .fields = kOptionalDeviceFields};
 
 // Diagnostics (registered only with DIAGNOSTIC_ROUTES): one operation per long-lived
 // response kind, for an operator checking that a proxy passes each through.
@@ -230,6 +253,9 @@ inline constexpr std::array kAllOperations = {&ops::kSignup,
                                               &ops::kListConflicts,
                                               &ops::kResolveConflict,
                                               &ops::kListDevices,
+                                              &ops::kSyncStatus,
+                                              &ops::kSyncHealth,
+                                              &ops::kSyncReset,
                                               &ops::kDiagnosticsStream,
                                               &ops::kDiagnosticsEvents,
                                               &ops::kDiagnosticsWebSocket};

@@ -38,6 +38,7 @@
 #include "storage/migration_runner.h"
 #include "storage/migrations.h"
 #include "storage/sync_store.h"
+#include "sync/desktop_sync.h"
 #include "sync/sync_service.h"
 
 namespace howler::app {
@@ -61,6 +62,7 @@ struct Application::Parts {
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<storage::SyncStore> sync_store;
   std::unique_ptr<sync::SyncService> sync;
+  std::unique_ptr<sync::DesktopSync> desktop_sync;
   std::unique_ptr<auth::RateLimiter> sync_limiter;
   std::unique_ptr<api::Gate> gate;  // the policy of every API operation, both transports
   // Timers of the diagnostic event streams; outlives the servers (declared before them).
@@ -124,7 +126,8 @@ Status Application::Start() {
   http::AddMetricsRoutes(p.metrics_router, p.metrics);
   http::AddAuthRoutes(p.api_router, *p.auth);
   StartSync();
-  http::AddSyncRoutes(p.api_router, {*p.sync, options_.sync_max_upload_size, &p.metrics});
+  http::AddSyncRoutes(p.api_router,
+                      {*p.sync, *p.desktop_sync, options_.sync_max_upload_size, &p.metrics});
   http::AddStaticRoutes(p.api_router, std::make_shared<const http::StaticFiles>(WebStaticFiles()));
   if (options_.diagnostic_routes) {
     p.diagnostic_timers = std::make_unique<TimerQueue>("diag-timers", 1024);
@@ -198,7 +201,7 @@ namespace {
 
 sync::QuotaLimits Quota(const config::Options::SyncQuota& q) {
   return {static_cast<std::int64_t>(q.connections), static_cast<std::int64_t>(q.saved_queries),
-          static_cast<std::int64_t>(q.query_history)};
+          static_cast<std::int64_t>(q.query_history), static_cast<std::int64_t>(q.reports)};
 }
 
 }  // namespace
@@ -213,6 +216,7 @@ void Application::StartSync() {
               Quota(options_.sync_quota_team)};
   p.sync_store = std::make_unique<storage::SyncStore>(*p.db);
   p.sync = std::make_unique<sync::SyncService>(*p.sync_store, p.clock, o, &p.metrics);
+  p.desktop_sync = std::make_unique<sync::DesktopSync>(*p.sync, *p.sync_store, p.clock);
   p.sync_limiter =
       std::make_unique<auth::RateLimiter>(options_.rate_limit_sync_per_min, 100000, p.clock);
 }

@@ -66,6 +66,9 @@ struct Principal {
   std::string username;
   std::string role;
   std::string session_id;
+  // The credential was the session's license key (the desktop client's sync credential),
+  // not an access token: the sync operations answer in the desktop client's dialect.
+  bool via_license_key = false;
 };
 
 struct TokenPair {

@@ -569,8 +569,8 @@ TEST_F(LoaderTest, SyncQuotasParsePartialListsAndNameBadOnes) {
   env_["SYNC_QUOTA_FREE"] = "connections=5,query_history=7";
   env_["SYNC_QUOTA_TEAM"] = "saved_queries=9";
   Options o = LoadOk();
-  EXPECT_EQ(o.sync_quota_free, (Options::SyncQuota{5, 1000, 7}));
-  EXPECT_EQ(o.sync_quota_team, (Options::SyncQuota{5000, 9, 2000000}));
+  EXPECT_EQ(o.sync_quota_free, (Options::SyncQuota{5, 1000, 7, 100}));
+  EXPECT_EQ(o.sync_quota_team, (Options::SyncQuota{5000, 9, 2000000, 5000}));
   env_["SYNC_QUOTA_INDIVIDUAL"] = "tables=3";
   EXPECT_NE(LoadError().find("SYNC_QUOTA_INDIVIDUAL"), std::string::npos);
   env_["SYNC_QUOTA_INDIVIDUAL"] = "connections=lots";

@@ -104,11 +104,12 @@ struct Options {
     std::uint64_t connections;
     std::uint64_t saved_queries;
     std::uint64_t query_history;
+    std::uint64_t reports;
     friend bool operator==(const SyncQuota&, const SyncQuota&) = default;
   };
-  SyncQuota sync_quota_free{100, 1000, 50000};
-  SyncQuota sync_quota_individual{1000, 10000, 500000};
-  SyncQuota sync_quota_team{5000, 50000, 2000000};
+  SyncQuota sync_quota_free{100, 1000, 50000, 100};
+  SyncQuota sync_quota_individual{1000, 10000, 500000, 1000};
+  SyncQuota sync_quota_team{5000, 50000, 2000000, 5000};
 
   // Background jobs.
   milliseconds jobs_interval = std::chrono::hours(1);  // JOBS_INTERVAL

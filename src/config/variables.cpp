@@ -297,7 +297,8 @@ Variable SqliteSynchronousVariable() {
       [](const Options& o) { return std::string(SqliteSynchronousName(o.sqlite_synchronous)); }};
 }
 
-// "connections=100,saved_queries=1000,query_history=50000"; keys left out keep their value.
+// "connections=100,saved_queries=1000,query_history=50000,reports=100"; keys left out keep their
+// value.
 Variable SyncQuotaVariable(std::string_view name, Field<Options::SyncQuota> f) {
   return {name,
           [f](std::string_view v, Options& o) -> Status {
@@ -312,10 +313,12 @@ Variable SyncQuotaVariable(std::string_view name, Field<Options::SyncQuota> f) {
               std::uint64_t* target = key == "connections"     ? &quota.connections
                                       : key == "saved_queries" ? &quota.saved_queries
                                       : key == "query_history" ? &quota.query_history
+                                      : key == "reports"       ? &quota.reports
                                                                : nullptr;
               if (target == nullptr || eq == std::string_view::npos) {
                 return InvalidArgumentError(
-                    "must be a list like connections=100,saved_queries=1000,query_history=50000, "
+                    "must be a list like "
+                    "connections=100,saved_queries=1000,query_history=50000,reports=100, "
                     "got " +
                     Quote(v));
               }
@@ -328,7 +331,8 @@ Variable SyncQuotaVariable(std::string_view name, Field<Options::SyncQuota> f) {
             const Options::SyncQuota& q = o.*f;
             return "connections=" + std::to_string(q.connections) +
                    ",saved_queries=" + std::to_string(q.saved_queries) +
-                   ",query_history=" + std::to_string(q.query_history);
+                   ",query_history=" + std::to_string(q.query_history) +
+                   ",reports=" + std::to_string(q.reports);
           }};
 }
 

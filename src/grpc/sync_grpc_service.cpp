@@ -84,6 +84,8 @@ google::protobuf::Struct* CollectionOf(const std::string& item_type, pb::Downloa
       return out->add_saved_queries();
     case sync::ItemType::kQueryHistory:
       return out->add_query_history();
+    case sync::ItemType::kReport:
+      return out->add_reports();
   }
   return out->add_connections();
 }

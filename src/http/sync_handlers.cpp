@@ -1,11 +1,13 @@
 #include "http/sync_handlers.h"
 
 #include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <charconv>
 
 #include "api/fields.h"
 #include "api/operations.h"
 #include "common/time_format.h"
+#include "http/desktop_sync_json.h"
 #include "http/json_body.h"
 #include "http/responses.h"
 #include "http/sync_json.h"
@@ -16,6 +18,16 @@ namespace json = boost::json;
 
 namespace {
 
+Response DesktopUpload(const SyncHttpDeps& deps, const Request& req, const json::object& body,
+                       const auth::Principal& who) {
+  auto request = ParseDesktopUpload(body, deps.service.options().max_changes);
+  if (!request.ok()) return ErrorResponse(request.status());
+  request->payload_bytes = req.body.size();
+  auto result = deps.desktop.Upload(who.user_id, std::move(*request));
+  if (!result.ok()) return ErrorResponse(result.status());
+  return JsonResponse(200, DesktopUploadJson(*result));
+}
+
 Response Upload(const SyncHttpDeps& deps, const Request& req, const auth::Principal& who) {
   if (req.body.size() > deps.max_upload_bytes) {
     return ErrorResponse(ResourceExhaustedError("upload is larger than the limit")
@@ -23,6 +35,7 @@ Response Upload(const SyncHttpDeps& deps, const Request& req, const auth::Princi
   }
   auto body = ParseJsonObject(req);
   if (!body.ok()) return ErrorResponse(body.status());
+  if (IsDesktopUpload(*body)) return DesktopUpload(deps, req, *body, who);
   auto request = ParseUploadBody(*body, deps.service.options().max_changes);
   if (!request.ok()) return ErrorResponse(request.status());
   request->payload_bytes = req.body.size();
@@ -55,7 +68,22 @@ Result<sync::DownloadRequest> ParseDownloadQuery(const Request& req) {
   return request;
 }
 
+// The desktop client's download: device_id and since (ISO 8601 from JS toISOString());
+// its limit is ignored (it has no paging loop; DesktopSync bounds the answer).
+Response DesktopDownload(const SyncHttpDeps& deps, const Request& req, const auth::Principal& who) {
+  auto request = ParseDownloadQuery(req);
+  if (!request.ok()) return ErrorResponse(request.status());
+  auto result = deps.desktop.Download(who.user_id, request->device_id, request->since);
+  if (!result.ok()) return ErrorResponse(result.status());
+  std::string body = DesktopDownloadJson(*result);
+  if (deps.metrics != nullptr) {
+    deps.metrics->ObserveSyncPayload("download", static_cast<double>(body.size()));
+  }
+  return JsonResponse(200, std::move(body));
+}
+
 Response Download(const SyncHttpDeps& deps, const Request& req, const auth::Principal& who) {
+  if (who.via_license_key) return DesktopDownload(deps, req, who);
   auto request = ParseDownloadQuery(req);
   if (!request.ok()) return ErrorResponse(request.status());
   auto result = deps.service.Download(who.user_id, *request);
@@ -80,13 +108,56 @@ Status CheckResolveFields(const sync::ResolveRequest& request) {
 Response Resolve(const SyncHttpDeps& deps, const Request& req, const auth::Principal& who) {
   auto body = ParseJsonObject(req);
   if (!body.ok()) return ErrorResponse(body.status());
-  auto request = ParseResolveBody(*body);
+  const bool desktop = IsDesktopResolve(*body);
+  auto request = desktop ? ParseDesktopResolve(*body) : ParseResolveBody(*body);
   if (!request.ok()) return ErrorResponse(request.status());
   request->conflict_id = req.path_params.at("id");
   if (Status s = CheckResolveFields(*request); !s.ok()) return ErrorResponse(s);
   auto result = deps.service.ResolveConflict(who.user_id, *request);
+  // The desktop client also resolves conflicts it detected itself, under ids of its own
+  // that the server never issued: nothing to resolve here, and not an error for it.
+  if (desktop && result.status().code() == StatusCode::kNotFound) {
+    return JsonResponse(200,
+                        "{\"success\":true,\"resolved\":false,\"message\":\"no such conflict "
+                        "on the server; nothing to resolve\"}");
+  }
   if (!result.ok()) return ErrorResponse(result.status());
   return JsonResponse(200, ResolveResultJson(*result));
+}
+
+// device_id from the query, else from a JSON body (optional either way).
+Result<std::string> OptionalDeviceId(const Request& req, const api::Operation& op) {
+  std::string device(req.Query("device_id").value_or(""));
+  if (device.empty() && !req.body.empty()) {
+    auto body = ParseJsonObject(req);
+    if (!body.ok()) return body.status();
+    HOWLER_ASSIGN_OR_RETURN(device, TextField(*body, op.Field("device_id")));
+  }
+  HOWLER_RETURN_IF_ERROR(api::CheckField(op, "device_id", device));
+  return device;
+}
+
+Response SyncStatus(const SyncHttpDeps& deps, const Request& req, const auth::Principal& who) {
+  auto device = OptionalDeviceId(req, api::ops::kSyncStatus);
+  if (!device.ok()) return ErrorResponse(device.status());
+  auto status = deps.desktop.Summary(who.user_id, *device);
+  if (!status.ok()) return ErrorResponse(status.status());
+  return JsonResponse(200, DesktopStatusJson(*status));
+}
+
+Response SyncReset(const SyncHttpDeps& deps, const Request& req, const auth::Principal& who) {
+  auto device = OptionalDeviceId(req, api::ops::kSyncReset);
+  if (!device.ok()) return ErrorResponse(device.status());
+  if (Status s = deps.desktop.Reset(who.user_id, *device); !s.ok()) return ErrorResponse(s);
+  return JsonResponse(200,
+                      "{\"success\":true,\"message\":\"the next download sends everything "
+                      "again\"}");
+}
+
+Response SyncHealth(const SyncHttpDeps& deps, const auth::Principal& who, const Clock& clock) {
+  if (Status s = deps.desktop.Health(who.user_id); !s.ok()) return ErrorResponse(s);
+  return JsonResponse(
+      200, "{\"status\":\"ok\",\"serverTimestamp\":" + std::to_string(clock.NowMillis()) + "}");
 }
 
 }  // namespace
@@ -99,7 +170,8 @@ void AddSyncRoutes(Router& router, SyncHttpDeps deps) {
   router.Add(ops::kListConflicts, [deps](const Request&, P p) {
     auto conflicts = deps.service.ListConflicts(p.user_id);
     if (!conflicts.ok()) return ErrorResponse(conflicts.status());
-    return JsonResponse(200, ConflictsJson(*conflicts));
+    return JsonResponse(
+        200, p.via_license_key ? ConflictArrayJson(*conflicts) : ConflictsJson(*conflicts));
   });
   router.Add(ops::kResolveConflict, [deps](const Request& r, P p) { return Resolve(deps, r, p); });
   router.Add(ops::kListDevices, [deps](const Request&, P p) {
@@ -107,6 +179,10 @@ void AddSyncRoutes(Router& router, SyncHttpDeps deps) {
     if (!devices.ok()) return ErrorResponse(devices.status());
     return JsonResponse(200, DevicesJson(*devices));
   });
+  router.Add(ops::kSyncStatus, [deps](const Request& r, P p) { return SyncStatus(deps, r, p); });
+  router.Add(ops::kSyncReset, [deps](const Request& r, P p) { return SyncReset(deps, r, p); });
+  router.Add(ops::kSyncHealth,
+             [deps](const Request&, P p) { return SyncHealth(deps, p, SystemClock()); });
 }
 
 }  // namespace howler::http

@@ -239,7 +239,7 @@ std::string UploadResultJson(const sync::UploadResult& result, const json::array
 }
 
 std::string DownloadResultJson(const sync::DownloadResult& result) {
-  std::string arrays[3];
+  std::string arrays[sync::kAllItemTypes.size()];
   std::string deleted;
   std::size_t bytes = 0;
   for (const auto& item : result.items) bytes += item.data.size() + 160;
@@ -274,14 +274,18 @@ std::string DownloadResultJson(const sync::DownloadResult& result) {
   return out;
 }
 
-std::string ConflictsJson(const std::vector<storage::SyncConflictRecord>& conflicts) {
-  std::string out = "{\"conflicts\":[";
+std::string ConflictArrayJson(const std::vector<storage::SyncConflictRecord>& conflicts) {
+  std::string out = "[";
   for (std::size_t i = 0; i < conflicts.size(); ++i) {
     if (i != 0) out.push_back(',');
     AppendConflict(out, conflicts[i]);
   }
-  out += "],\"count\":" + std::to_string(conflicts.size()) + "}";
-  return out;
+  return out + "]";
+}
+
+std::string ConflictsJson(const std::vector<storage::SyncConflictRecord>& conflicts) {
+  return "{\"conflicts\":" + ConflictArrayJson(conflicts) +
+         ",\"count\":" + std::to_string(conflicts.size()) + "}";
 }
 
 std::string ResolveResultJson(const sync::ResolveResult& result) {

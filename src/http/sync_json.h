@@ -24,6 +24,8 @@ Result<sync::ResolveRequest> ParseResolveBody(const boost::json::object& body);
 // `changes` is the upload body's array, for echoing rejected changes.
 std::string UploadResultJson(const sync::UploadResult& result, const boost::json::array& changes);
 std::string DownloadResultJson(const sync::DownloadResult& result);
+// The conflicts as a bare array (the desktop dialect's list), and wrapped with a count.
+std::string ConflictArrayJson(const std::vector<storage::SyncConflictRecord>& conflicts);
 std::string ConflictsJson(const std::vector<storage::SyncConflictRecord>& conflicts);
 std::string ResolveResultJson(const sync::ResolveResult& result);
 std::string DevicesJson(const std::vector<storage::SyncDeviceRecord>& devices);

@@ -1,4 +1,4 @@
-// Row types of the sync tables (migrations 0001 and 0002), as SyncStore reads and writes
+// Row types of the sync tables (migrations 0001, 0002 and 0005), as SyncStore reads and writes
 // them. Times are milliseconds since the epoch, UTC. Plain values.
 #pragma once
 
@@ -20,6 +20,11 @@ struct SyncItemRecord {
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
   std::optional<std::int64_t> deleted_at;
+  // The writer's time of the edit (the desktop dialect's `timestamp`); absent for writes of
+  // the snake_case API, whose edit time is updated_at.
+  std::optional<std::int64_t> edited_at;
+
+  std::int64_t EditTime() const { return edited_at.value_or(updated_at); }
 };
 
 // One side of a conflict.
@@ -40,6 +45,28 @@ struct SyncConflictRecord {
   std::int64_t detected_at = 0;
   std::optional<std::int64_t> resolved_at;
   std::string resolution;
+};
+
+// One row of sync_device_items (migration 0005): what a desktop-dialect device holds of an
+// item.
+struct DeviceItemRecord {
+  std::string item_type;
+  std::string item_id;
+  std::int64_t held_version = 0;  // the sync_version in the client's own numbering
+  std::int64_t seen_version = 0;  // the server's sync_version the device last saw
+  std::string sent_hash;          // hash of the data of its last upload of the item
+
+  bool operator==(const DeviceItemRecord&) const = default;
+};
+
+// One row of sync_device_offers (migration 0005): an item version a download sent to a
+// desktop-dialect device, not yet confirmed stored.
+struct DeviceOfferRecord {
+  std::string item_type;
+  std::string item_id;
+  std::int64_t held_version = 0;  // what the device holds once it stored the item
+  std::int64_t seen_version = 0;  // the server version sent
+  std::int64_t offered_at = 0;    // the serverTimestamp of that download (ms)
 };
 
 // One row of sync_metadata, with how many changes the device has not downloaded yet.

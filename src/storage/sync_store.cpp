@@ -8,7 +8,9 @@ namespace {
 
 constexpr std::string_view kItemColumns =
     "item_type, item_id, data, sync_version, deleted, device_id, seq, created_at, updated_at, "
-    "deleted_at";
+    "deleted_at, edited_at";
+constexpr std::string_view kDeviceItemColumns =
+    "item_type, item_id, held_version, seen_version, sent_hash";
 constexpr std::string_view kConflictColumns =
     "id, item_type, item_id, local_data, local_deleted, local_version, local_device_id, "
     "local_updated_at, remote_data, remote_deleted, remote_version, remote_device_id, "
@@ -45,7 +47,12 @@ SyncItemRecord ItemFromRow(Row& row, std::size_t offset = 0) {
   r.created_at = AsInt(row[offset + 7]);
   r.updated_at = AsInt(row[offset + 8]);
   r.deleted_at = AsOptionalInt(row[offset + 9]);
+  r.edited_at = AsOptionalInt(row[offset + 10]);
   return r;
+}
+
+DeviceItemRecord DeviceItemFromRow(const Row& row) {
+  return {AsText(row[0]), AsText(row[1]), AsInt(row[2]), AsInt(row[3]), AsText(row[4])};
 }
 
 ConflictSide SideFromRow(const Row& row, std::size_t offset) {
@@ -114,6 +121,40 @@ Statement SelectItems(std::string_view user_id, const std::string& type,
   return s;
 }
 
+Statement SelectDeviceItems(std::string_view user_id, std::string_view device_id,
+                            const std::string& type, const std::vector<std::string>& ids) {
+  Statement s;
+  s.sql = "SELECT " + std::string(kDeviceItemColumns) +
+          " FROM sync_device_items WHERE user_id = ? AND device_id = ? AND item_type = ? AND "
+          "item_id IN (";
+  s.params = {std::string(user_id), std::string(device_id), type};
+  for (std::size_t i = 0; i < PaddedLength(ids.size()); ++i) {
+    s.sql += i == 0 ? "?" : ", ?";
+    s.params.push_back(ids[std::min(i, ids.size() - 1)]);
+  }
+  s.sql += ")";
+  return s;
+}
+
+Statement SelectDeviceOffers(std::string_view user_id, std::string_view device_id,
+                             const std::string& type, const std::vector<std::string>& ids) {
+  Statement s = SelectDeviceItems(user_id, device_id, type, ids);
+  const std::string from = "held_version, seen_version, sent_hash FROM sync_device_items";
+  s.sql.replace(s.sql.find(from), from.size(),
+                "held_version, seen_version, offered_at FROM sync_device_offers");
+  return s;
+}
+
+DeviceOfferRecord OfferFromRow(const Row& row) {
+  return {AsText(row[0]), AsText(row[1]), AsInt(row[2]), AsInt(row[3]), AsInt(row[4])};
+}
+
+std::map<std::string, std::vector<std::string>> IdsByType(const std::vector<ItemKey>& keys) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const ItemKey& key : keys) out[key.item_type].push_back(key.item_id);
+  return out;
+}
+
 Statement SelectChangeIds(std::string_view user_id, std::string_view device_id,
                           const std::vector<std::string>& change_ids) {
   Statement s;
@@ -133,16 +174,22 @@ Statement SelectChangeIds(std::string_view user_id, std::string_view device_id,
 
 Result<UploadState> SyncStore::ReadUploadState(std::string_view user_id, std::string_view device_id,
                                                const std::vector<ItemKey>& keys,
-                                               const std::vector<std::string>& change_ids) {
+                                               const std::vector<std::string>& change_ids,
+                                               bool device_items) {
   const std::string user(user_id);
   std::vector<Statement> reads = {
       {"SELECT last_seq FROM sync_state WHERE user_id = ?", {user}},
       {"SELECT tier FROM users WHERE id = ?", {user}},
       {"SELECT item_type, live FROM sync_counts WHERE user_id = ?", {user}}};
-  std::map<std::string, std::vector<std::string>> ids_by_type;
-  for (const ItemKey& key : keys) ids_by_type[key.item_type].push_back(key.item_id);
+  const auto ids_by_type = IdsByType(keys);
   for (const auto& [type, ids] : ids_by_type) reads.push_back(SelectItems(user_id, type, ids));
   if (!change_ids.empty()) reads.push_back(SelectChangeIds(user_id, device_id, change_ids));
+  if (device_items) {
+    for (const auto& [type, ids] : ids_by_type) {
+      reads.push_back(SelectDeviceItems(user_id, device_id, type, ids));
+      reads.push_back(SelectDeviceOffers(user_id, device_id, type, ids));
+    }
+  }
 
   HOWLER_ASSIGN_OR_RETURN(std::vector<ResultSet> sets, db_.Batch(reads));
   UploadState state;
@@ -157,8 +204,60 @@ Result<UploadState> SyncStore::ReadUploadState(std::string_view user_id, std::st
     for (const Row& row : sets[next].rows) {
       state.seen_changes[AsText(row[0])] = AsText(row[1]);
     }
+    ++next;
+  }
+  if (device_items) {
+    for (std::size_t i = 0; i < ids_by_type.size(); ++i, next += 2) {
+      for (const Row& row : sets[next].rows) state.device_items.push_back(DeviceItemFromRow(row));
+      for (const Row& row : sets[next + 1].rows) state.device_offers.push_back(OfferFromRow(row));
+    }
   }
   return state;
+}
+
+Result<std::vector<DeviceItemRecord>> SyncStore::ReadDeviceItems(std::string_view user_id,
+                                                                 std::string_view device_id,
+                                                                 const std::vector<ItemKey>& keys) {
+  std::vector<DeviceItemRecord> out;
+  if (keys.empty()) return out;
+  std::vector<Statement> reads;
+  for (const auto& [type, ids] : IdsByType(keys)) {
+    reads.push_back(SelectDeviceItems(user_id, device_id, type, ids));
+  }
+  HOWLER_ASSIGN_OR_RETURN(std::vector<ResultSet> sets, db_.Batch(reads));
+  for (const ResultSet& set : sets) {
+    for (const Row& row : set.rows) out.push_back(DeviceItemFromRow(row));
+  }
+  return out;
+}
+
+Result<DesktopPosition> SyncStore::ReadDesktopPosition(std::string_view user_id,
+                                                       std::string_view device_id) {
+  const std::string user(user_id);
+  const std::string device(device_id);
+  HOWLER_ASSIGN_OR_RETURN(
+      std::vector<ResultSet> sets,
+      db_.Batch({{"SELECT last_download_at, last_download_seq FROM sync_metadata "
+                  "WHERE user_id = ? AND device_id = ?",
+                  {user, device}},
+                 {"SELECT item_type, item_id, held_version, seen_version, offered_at "
+                  "FROM sync_device_offers WHERE user_id = ? AND device_id = ?",
+                  {user, device}}}));
+  DesktopPosition out;
+  if (!sets[0].empty()) {
+    out.at = AsOptionalInt(sets[0].rows[0][0]);
+    out.seq = AsInt(sets[0].rows[0][1]);
+  }
+  for (const Row& row : sets[1].rows) out.offers.push_back(OfferFromRow(row));
+  return out;
+}
+
+Result<std::int64_t> SyncStore::CountOpenConflicts(std::string_view user_id) {
+  HOWLER_ASSIGN_OR_RETURN(
+      ResultSet rs,
+      db_.Query({"SELECT COUNT(*) FROM sync_conflicts WHERE user_id = ? AND resolved_at IS NULL",
+                 {std::string(user_id)}}));
+  return rs.empty() ? 0 : AsInt(rs.rows[0][0]);
 }
 
 Result<SyncPage> SyncStore::ReadPage(std::string_view user_id, std::int64_t after_seq,
@@ -166,7 +265,8 @@ Result<SyncPage> SyncStore::ReadPage(std::string_view user_id, std::int64_t afte
   // One query: the state row (kind 0) and the page (kind 1).
   Statement s;
   s.sql =
-      "SELECT 0, last_seq, purged_seq, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+      "SELECT 0, last_seq, purged_seq, first_change_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+      "NULL, NULL, NULL "
       "FROM sync_state WHERE user_id = ? UNION ALL SELECT * FROM (SELECT 1, 0, 0, " +
       std::string(kItemColumns) + " FROM sync_items WHERE user_id = ? AND seq > ?";
   s.params = {std::string(user_id), std::string(user_id), after_seq};
@@ -183,6 +283,7 @@ Result<SyncPage> SyncStore::ReadPage(std::string_view user_id, std::int64_t afte
     if (AsInt(row[0]) == 0) {
       page.last_seq = AsInt(row[1]);
       page.purged_seq = AsInt(row[2]);
+      page.first_change_at = AsOptionalInt(row[3]);
     } else {
       page.items.push_back(ItemFromRow(row, 3));
     }
@@ -252,11 +353,12 @@ Result<std::vector<SyncDeviceRecord>> SyncStore::ListDevices(std::string_view us
 }
 
 std::vector<Statement> SyncStore::GuardSequence(std::string_view user_id, std::int64_t expected,
-                                                std::int64_t next) {
+                                                std::int64_t next, std::int64_t now) {
   const std::string user(user_id);
-  return {{"INSERT INTO sync_state (user_id, last_seq) VALUES (?, 0) "
-           "ON CONFLICT (user_id) DO NOTHING",
-           {user}},
+  return {{"INSERT INTO sync_state (user_id, last_seq, first_change_at) VALUES (?, 0, ?) "
+           "ON CONFLICT (user_id) DO UPDATE SET first_change_at = "
+           "COALESCE(sync_state.first_change_at, excluded.first_change_at)",
+           {user, now}},
           {"UPDATE sync_state SET last_seq = CASE WHEN last_seq = ? THEN ? ELSE NULL END "
            "WHERE user_id = ?",
            {expected, next, user}}};
@@ -267,15 +369,32 @@ std::vector<Statement> SyncStore::UpsertItems(std::string_view user_id,
   const std::string user(user_id);
   return MultiRowInsert(
       "INSERT INTO sync_items (user_id, item_type, item_id, data, sync_version, deleted, "
-      "device_id, seq, created_at, updated_at, deleted_at)",
+      "device_id, seq, created_at, updated_at, deleted_at, edited_at)",
       " ON CONFLICT (user_id, item_type, item_id) DO UPDATE SET data = excluded.data, "
       "sync_version = excluded.sync_version, deleted = excluded.deleted, "
       "device_id = excluded.device_id, seq = excluded.seq, updated_at = excluded.updated_at, "
-      "deleted_at = excluded.deleted_at",
-      11, items, kItemRowsPerStatement, [&](const SyncItemRecord& r, std::vector<Value>& p) {
+      "deleted_at = excluded.deleted_at, edited_at = excluded.edited_at",
+      12, items, kItemRowsPerStatement, [&](const SyncItemRecord& r, std::vector<Value>& p) {
         p.insert(p.end(), {user, r.item_type, r.item_id, r.data, r.sync_version,
                            std::int64_t{r.deleted ? 1 : 0}, r.device_id, r.seq, r.created_at,
-                           r.updated_at, IntOrNull(r.deleted_at)});
+                           r.updated_at, IntOrNull(r.deleted_at), IntOrNull(r.edited_at)});
+      });
+}
+
+std::vector<Statement> SyncStore::UpsertDeviceItems(std::string_view user_id,
+                                                    std::string_view device_id,
+                                                    std::span<const DeviceItemRecord> records) {
+  const std::string user(user_id);
+  const std::string device(device_id);
+  return MultiRowInsert(
+      "INSERT INTO sync_device_items (user_id, device_id, item_type, item_id, held_version, "
+      "seen_version, sent_hash)",
+      " ON CONFLICT (user_id, device_id, item_type, item_id) DO UPDATE SET "
+      "held_version = excluded.held_version, seen_version = excluded.seen_version, "
+      "sent_hash = excluded.sent_hash",
+      7, records, kItemRowsPerStatement, [&](const DeviceItemRecord& r, std::vector<Value>& p) {
+        p.insert(p.end(), {user, device, r.item_type, r.item_id, r.held_version, r.seen_version,
+                           r.sent_hash});
       });
 }
 
@@ -335,18 +454,69 @@ Statement SyncStore::MarkResolved(std::string_view user_id, std::string_view con
       {now, std::string(resolution), std::string(conflict_id), std::string(user_id)}};
 }
 
+std::vector<Statement> SyncStore::ReplaceOffers(std::string_view user_id,
+                                                std::string_view device_id,
+                                                std::span<const DeviceOfferRecord> offers) {
+  const std::string user(user_id);
+  const std::string device(device_id);
+  std::vector<Statement> out = {
+      {"DELETE FROM sync_device_offers WHERE user_id = ? AND device_id = ?", {user, device}}};
+  for (auto& s :
+       MultiRowInsert("INSERT INTO sync_device_offers (user_id, device_id, item_type, item_id, "
+                      "held_version, seen_version, offered_at)",
+                      "", 7, offers, kItemRowsPerStatement,
+                      [&](const DeviceOfferRecord&r, std::vector<Value>&p) {
+                        p.insert(p.end(), {user, device, r.item_type, r.item_id, r.held_version,
+                                           r.seen_version, r.offered_at});
+                      })) {
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Statement SyncStore::DeleteOffer(std::string_view user_id, std::string_view device_id,
+                                 const ItemKey& key) {
+  return {
+      "DELETE FROM sync_device_offers WHERE user_id = ? AND device_id = ? AND "
+      "item_type = ? AND item_id = ?",
+      {std::string(user_id), std::string(device_id), key.item_type, key.item_id}};
+}
+
+Statement SyncStore::RecordDownload(const DeviceDownload& d) {
+  return {
+      "INSERT INTO sync_metadata (user_id, device_id, last_download_at, last_download_seq) "
+      "VALUES (?, ?, ?, ?) ON CONFLICT (user_id, device_id) DO UPDATE SET "
+      "last_download_at = MAX(COALESCE(sync_metadata.last_download_at, 0), "
+      "excluded.last_download_at), "
+      "last_download_seq = MAX(sync_metadata.last_download_seq, excluded.last_download_seq)",
+      {d.user_id, d.device_id, d.at, d.seq}};
+}
+
 Status SyncStore::RecordDownloads(std::span<const DeviceDownload> downloads) {
   if (downloads.empty()) return Status::Ok();
   std::vector<Statement> writes;
   writes.reserve(downloads.size());
-  for (const DeviceDownload& d : downloads) {
-    writes.push_back(
-        {"INSERT INTO sync_metadata (user_id, device_id, last_download_at, last_download_seq) "
-         "VALUES (?, ?, ?, ?) ON CONFLICT (user_id, device_id) DO UPDATE SET "
-         "last_download_at = MAX(COALESCE(sync_metadata.last_download_at, 0), "
-         "excluded.last_download_at), "
-         "last_download_seq = MAX(sync_metadata.last_download_seq, excluded.last_download_seq)",
-         {d.user_id, d.device_id, d.at, d.seq}});
+  for (const DeviceDownload& d : downloads) writes.push_back(RecordDownload(d));
+  return db_.Batch(writes).status();
+}
+
+Status SyncStore::ForgetDevice(std::string_view user_id, std::string_view device_id) {
+  const std::string user(user_id);
+  std::vector<Statement> writes;
+  if (device_id.empty()) {
+    writes = {{"DELETE FROM sync_device_items WHERE user_id = ?", {user}},
+              {"DELETE FROM sync_device_offers WHERE user_id = ?", {user}},
+              {"UPDATE sync_metadata SET last_download_at = NULL, last_download_seq = 0 "
+               "WHERE user_id = ?",
+               {user}}};
+  } else {
+    const std::string device(device_id);
+    writes = {
+        {"DELETE FROM sync_device_items WHERE user_id = ? AND device_id = ?", {user, device}},
+        {"DELETE FROM sync_device_offers WHERE user_id = ? AND device_id = ?", {user, device}},
+        {"UPDATE sync_metadata SET last_download_at = NULL, last_download_seq = 0 "
+         "WHERE user_id = ? AND device_id = ?",
+         {user, device}}};
   }
   return db_.Batch(writes).status();
 }

@@ -43,12 +43,23 @@ struct UploadState {
   std::map<std::string, std::int64_t> live_counts;  // item_type -> items not deleted
   std::vector<SyncItemRecord> items;                // the stored ones among the keys asked
   std::map<std::string, std::string> seen_changes;  // change id -> recorded outcome
+  // What the uploading device holds of the keys asked (only when asked for).
+  std::vector<DeviceItemRecord> device_items;
+  std::vector<DeviceOfferRecord> device_offers;
+};
+
+// A desktop-dialect device's last answered download and what it was offered.
+struct DesktopPosition {
+  std::optional<std::int64_t> at;  // sync_metadata.last_download_at
+  std::int64_t seq = 0;            // sync_metadata.last_download_seq
+  std::vector<DeviceOfferRecord> offers;
 };
 
 struct SyncPage {
   std::int64_t last_seq = 0;
   std::int64_t purged_seq = 0;
-  std::vector<SyncItemRecord> items;  // seq ascending
+  std::optional<std::int64_t> first_change_at;  // absent before the user's first change
+  std::vector<SyncItemRecord> items;            // seq ascending
 };
 
 // State for resolving one conflict; `conflict` absent when unknown or another user's.
@@ -71,9 +82,12 @@ class SyncStore {
   explicit SyncStore(Database& db, GroupCommitOptions group_commit = {})
       : db_(db), commits_(db, group_commit) {}
 
+  // With `device_items`, also the device's sync_device_items and sync_device_offers rows
+  // of the keys.
   Result<UploadState> ReadUploadState(std::string_view user_id, std::string_view device_id,
                                       const std::vector<ItemKey>& keys,
-                                      const std::vector<std::string>& change_ids);
+                                      const std::vector<std::string>& change_ids,
+                                      bool device_items = false);
   // Items with seq > after_seq (and updated_at >= since when given), seq ascending, at
   // most `limit`; with the user's last_seq and purged_seq. One query.
   Result<SyncPage> ReadPage(std::string_view user_id, std::int64_t after_seq,
@@ -82,10 +96,18 @@ class SyncStore {
   // Unresolved conflicts, oldest first, at most `limit`.
   Result<std::vector<SyncConflictRecord>> ListConflicts(std::string_view user_id, int limit);
   Result<std::vector<SyncDeviceRecord>> ListDevices(std::string_view user_id);
+  // The device's sync_device_items rows among `keys` (any order).
+  Result<std::vector<DeviceItemRecord>> ReadDeviceItems(std::string_view user_id,
+                                                        std::string_view device_id,
+                                                        const std::vector<ItemKey>& keys);
+  Result<DesktopPosition> ReadDesktopPosition(std::string_view user_id, std::string_view device_id);
+  // The number of the user's unresolved conflicts.
+  Result<std::int64_t> CountOpenConflicts(std::string_view user_id);
 
-  // See the class comment. `expected` is the last_seq read; `next` the value after.
+  // See the class comment. `expected` is the last_seq read; `next` the value after; `now`
+  // becomes the user's first_change_at if none is recorded yet.
   static std::vector<Statement> GuardSequence(std::string_view user_id, std::int64_t expected,
-                                              std::int64_t next);
+                                              std::int64_t next, std::int64_t now);
   // Inserts or replaces the items (several rows per statement).
   static std::vector<Statement> UpsertItems(std::string_view user_id,
                                             std::span<const SyncItemRecord> items);
@@ -100,6 +122,17 @@ class SyncStore {
                                 std::int64_t delta);
   static Statement RecordUpload(std::string_view user_id, std::string_view device_id,
                                 std::int64_t now, std::int64_t changes);
+  // Inserts or replaces what `device_id` holds of the items.
+  static std::vector<Statement> UpsertDeviceItems(std::string_view user_id,
+                                                  std::string_view device_id,
+                                                  std::span<const DeviceItemRecord> records);
+  // Replaces every offer of the device by `offers`.
+  static std::vector<Statement> ReplaceOffers(std::string_view user_id, std::string_view device_id,
+                                              std::span<const DeviceOfferRecord> offers);
+  static Statement DeleteOffer(std::string_view user_id, std::string_view device_id,
+                               const ItemKey& key);
+  // The device's download position (never moved backwards), as RecordDownloads writes it.
+  static Statement RecordDownload(const DeviceDownload& download);
   static Statement MarkResolved(std::string_view user_id, std::string_view conflict_id,
                                 std::int64_t now, std::string_view resolution);
 
@@ -110,6 +143,9 @@ class SyncStore {
   const GroupCommit& group_commit() const { return commits_; }
   // Upserts the download positions (never moving one backwards).
   Status RecordDownloads(std::span<const DeviceDownload> downloads);
+  // Forgets what the device (every device of the user when `device_id` is empty) holds and
+  // has downloaded (sync_device_items, and sync_metadata's download position). Items stay.
+  Status ForgetDevice(std::string_view user_id, std::string_view device_id);
   // Purges tombstones deleted before `before` (raising each user's purged_seq), change
   // ids and resolved conflicts older than `before`. One batch.
   Status Purge(std::int64_t before);

@@ -10,6 +10,8 @@ std::string_view ItemTypeName(ItemType type) {
       return "saved_query";
     case ItemType::kQueryHistory:
       return "query_history";
+    case ItemType::kReport:
+      return "report";
   }
   return "connection";
 }
@@ -22,6 +24,8 @@ std::string_view ItemTypeCollection(ItemType type) {
       return "saved_queries";
     case ItemType::kQueryHistory:
       return "query_history";
+    case ItemType::kReport:
+      return "reports";
   }
   return "connections";
 }

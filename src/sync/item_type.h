@@ -7,15 +7,15 @@
 
 namespace howler::sync {
 
-enum class ItemType { kConnection, kSavedQuery, kQueryHistory };
+enum class ItemType { kConnection, kSavedQuery, kQueryHistory, kReport };
 
-inline constexpr std::array<ItemType, 3> kAllItemTypes = {
-    ItemType::kConnection, ItemType::kSavedQuery, ItemType::kQueryHistory};
+inline constexpr std::array<ItemType, 4> kAllItemTypes = {
+    ItemType::kConnection, ItemType::kSavedQuery, ItemType::kQueryHistory, ItemType::kReport};
 
-// "connection", "saved_query", "query_history".
+// "connection", "saved_query", "query_history", "report".
 std::string_view ItemTypeName(ItemType type);
 // The download response's array for the type: "connections", "saved_queries",
-// "query_history".
+// "query_history", "reports".
 std::string_view ItemTypeCollection(ItemType type);
 std::optional<ItemType> ParseItemType(std::string_view name);
 

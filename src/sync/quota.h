@@ -14,6 +14,7 @@ struct QuotaLimits {
   std::int64_t connections = 100;
   std::int64_t saved_queries = 1000;
   std::int64_t query_history = 50000;
+  std::int64_t reports = 100;
 
   std::int64_t For(ItemType type) const {
     switch (type) {
@@ -23,6 +24,8 @@ struct QuotaLimits {
         return saved_queries;
       case ItemType::kQueryHistory:
         return query_history;
+      case ItemType::kReport:
+        return reports;
     }
     return 0;
   }
@@ -30,8 +33,8 @@ struct QuotaLimits {
 
 struct TierQuotas {
   QuotaLimits free;
-  QuotaLimits individual{1000, 10000, 500000};
-  QuotaLimits team{5000, 50000, 2000000};
+  QuotaLimits individual{1000, 10000, 500000, 1000};
+  QuotaLimits team{5000, 50000, 2000000, 5000};
 
   const QuotaLimits& For(std::string_view tier) const {
     if (tier == "individual") return individual;

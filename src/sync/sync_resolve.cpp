@@ -122,7 +122,7 @@ Result<SyncService::Plan<ResolveResult>> SyncService::PlanResolve(
     result.copy = std::move(copy);
   }
   std::vector<storage::Statement> batch =
-      storage::SyncStore::GuardSequence(user_id, state.last_seq, seq);
+      storage::SyncStore::GuardSequence(user_id, state.last_seq, seq, now);
   for (auto& s : storage::SyncStore::UpsertItems(user_id, writes)) batch.push_back(std::move(s));
   const int live_before = state.item && !state.item->deleted ? 1 : 0;
   const int live_delta = (item.deleted ? 0 : 1) - live_before + (result.copy ? 1 : 0);

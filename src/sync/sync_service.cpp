@@ -55,18 +55,21 @@ Result<DownloadResult> SyncService::Download(std::string_view user_id,
   const std::int64_t now = clock_.NowMillis();
   const std::int64_t horizon = now - options_.tombstone_retention.count();
   std::optional<std::int64_t> since;
-  if (request.since && !request.cursor) {
-    since = ToUnixMillis(*request.since);
-    if (*since < horizon) {
-      return fail(
-          ResyncRequired("since is older than the sync history kept: download again "
-                         "without since or cursor"));
-    }
-  }
+  if (request.since && !request.cursor) since = ToUnixMillis(*request.since);
   Result<storage::SyncPage> page =
       store_.ReadPage(user_id, after.seq, since, static_cast<int>(limit) + 1);
   if (!page.ok()) return fail(page.status());
-  if (request.cursor && (after.seq > page->last_seq || after.seq < page->purged_seq)) {
+  // A `since` beyond the horizon may have missed purged deletes, unless it lies at or
+  // before the user's first change: then every item is written after it and the page is
+  // a full download.
+  const bool before_first = since && (!page->first_change_at || *since <= *page->first_change_at);
+  if (since && !before_first && *since < horizon && !request.deletes_optional) {
+    return fail(
+        ResyncRequired("since is older than the sync history kept: download again "
+                       "without since or cursor"));
+  }
+  if (request.cursor &&
+      (after.seq > page->last_seq || (after.seq < page->purged_seq && !request.deletes_optional))) {
     return fail(ResyncRequired("cursor is too old or unknown: download again without cursor"));
   }
   DownloadResult result;

@@ -65,12 +65,26 @@ struct ChangeInput {
   std::int64_t sync_version = 0;
   std::optional<JsonValue> data;
   std::string problem;
+  // UploadRules::kDesktop: the writer's time of the edit (ms), which decides between two
+  // concurrent edits.
+  std::int64_t edited_at = 0;
+};
+
+// Which rules decide an upload's outcomes.
+enum class UploadRules {
+  // API.md's optimistic versions (version_rules.h); change ids deduplicate replays.
+  kVersions,
+  // The desktop client's dialect (desktop_rules.h): what the server remembers of the
+  // device, then last write wins with the loser kept as a conflict. Change ids are not
+  // recorded (the client makes a new one per attempt).
+  kDesktop,
 };
 
 struct UploadRequest {
   std::string device_id;
   std::vector<ChangeInput> changes;
   std::size_t payload_bytes = 0;  // for sync_payload_bytes; 0 when unknown
+  UploadRules rules = UploadRules::kVersions;
 };
 
 enum class OutcomeStatus { kApplied, kUnchanged, kDuplicate, kConflict, kRejected };
@@ -87,6 +101,7 @@ struct ChangeOutcome {
   std::vector<std::string> stripped;  // secrets removed from the data
   std::string conflict_id;            // kConflict, or a duplicate of one
   std::string first_status;           // kDuplicate: the first outcome's status
+  bool won = false;  // kConflict under UploadRules::kDesktop: this upload was newer and applied
 };
 
 struct UploadResult {
@@ -106,8 +121,13 @@ Status CheckDeviceId(std::string_view device_id);
 struct DownloadRequest {
   std::string device_id;
   std::optional<std::string> cursor;  // opaque text from an earlier response
+  // Items written at or after it. At or before the user's first change: a full download.
   std::optional<TimePoint> since;
   std::optional<std::int64_t> limit;
+  // The caller applies no deletes (the desktop dialect, which has none and no way to start
+  // over): a `since` or cursor older than the purged tombstones is answered (the items
+  // written after it) instead of RESYNC_REQUIRED.
+  bool deletes_optional = false;
 };
 
 struct DownloadResult {

@@ -9,6 +9,7 @@
 #include "common/utf8.h"
 #include "metrics/metrics.h"
 #include "sync/data_sanitizer.h"
+#include "sync/desktop_rules.h"
 #include "sync/sync_service.h"
 #include "sync/version_rules.h"
 
@@ -47,6 +48,8 @@ std::string QuotaName(ItemType type) {
       return "saved queries";
     case ItemType::kQueryHistory:
       return "history entries";
+    case ItemType::kReport:
+      return "reports";
   }
   return "items";
 }
@@ -81,13 +84,18 @@ using Key = std::pair<std::string, std::string>;  // item_type, item_id
 class UploadPlan {
  public:
   UploadPlan(storage::UploadState state, const QuotaLimits& quota, std::string device_id,
-             std::int64_t now)
+             std::int64_t now, UploadRules rules)
       : state_(std::move(state)),
         quota_(quota),
         device_id_(std::move(device_id)),
         now_(now),
+        rules_(rules),
         seq_(state_.last_seq) {
     for (auto& item : state_.items) current_[{item.item_type, item.item_id}] = std::move(item);
+    for (auto& held : state_.device_items) held_[{held.item_type, held.item_id}] = std::move(held);
+    for (auto& offer : state_.device_offers) {
+      offers_[{offer.item_type, offer.item_id}] = std::move(offer);
+    }
   }
 
   void Add(std::size_t index, const ChangeInput& c, const SyncService::Prepared& p) {
@@ -99,6 +107,8 @@ class UploadPlan {
     o.stripped = p.stripped;
     if (!p.reject.empty()) {
       o.reason = p.reject;
+    } else if (rules_ == UploadRules::kDesktop) {
+      DecideDesktop(c, p, o);
     } else if (auto it = state_.seen_changes.find(c.change_id); it != state_.seen_changes.end()) {
       ApplyRecordedOutcome(it->second, o);
     } else {
@@ -111,13 +121,17 @@ class UploadPlan {
   // The guarded batch: items, change ids, conflicts, live counts, the device's upload.
   std::vector<storage::Statement> Batch(std::string_view user_id) const {
     std::vector<storage::Statement> batch =
-        storage::SyncStore::GuardSequence(user_id, state_.last_seq, seq_);
+        storage::SyncStore::GuardSequence(user_id, state_.last_seq, seq_, now_);
     auto append = [&batch](std::vector<storage::Statement> more) {
       for (auto& s : more) batch.push_back(std::move(s));
     };
     append(storage::SyncStore::UpsertItems(user_id, writes_));
     append(storage::SyncStore::InsertChangeIds(user_id, device_id_, recorded_, now_));
     append(storage::SyncStore::InsertConflicts(user_id, result_.conflicts));
+    append(storage::SyncStore::UpsertDeviceItems(user_id, device_id_, held_writes_));
+    for (const storage::ItemKey& key : offer_deletes_) {
+      batch.push_back(storage::SyncStore::DeleteOffer(user_id, device_id_, key));
+    }
     for (const auto& [type, delta] : count_deltas_) {
       if (delta != 0) batch.push_back(storage::SyncStore::AddLiveCount(user_id, type, delta));
     }
@@ -150,6 +164,72 @@ class UploadPlan {
     }
   }
 
+  // UploadRules::kDesktop (desktop_rules.h), and what the device now holds.
+  void DecideDesktop(const ChangeInput& c, const SyncService::Prepared& p, ChangeOutcome& o) {
+    const Key key{c.item_type, c.item_id};
+    const auto stored_it = current_.find(key);
+    const storage::SyncItemRecord* stored =
+        stored_it == current_.end() ? nullptr : &stored_it->second;
+    const auto held_it = held_.find(key);
+    std::optional<storage::DeviceItemRecord> held;
+    if (held_it != held_.end()) held = held_it->second;
+    const std::optional<storage::DeviceItemRecord> stored_held = held;
+    // Sending back the version a download offered confirms that the device stored it.
+    if (auto offer = offers_.find(key); offer != offers_.end()) {
+      if (offer->second.held_version == c.sync_version) {
+        held = storage::DeviceItemRecord{c.item_type, c.item_id, offer->second.held_version,
+                                         offer->second.seen_version,
+                                         held ? held->sent_hash : std::string()};
+      }
+      offers_.erase(offer);
+      offer_deletes_.push_back({c.item_type, c.item_id});
+    }
+    const std::string hash = DesktopDataHash(p.data);
+    std::optional<StoredEdit> version;
+    if (stored) {
+      version = StoredEdit{stored->sync_version, stored->deleted, stored->data, stored->EditTime()};
+    }
+    std::optional<DeviceView> device;
+    if (held) device = DeviceView{held->seen_version, held->sent_hash};
+    const DesktopDecided d =
+        DecideDesktopEdit({p.type, p.data, hash, c.edited_at}, device, version);
+    std::int64_t seen = held ? held->seen_version : 0;
+    switch (d.decision) {
+      case DesktopDecision::kUnchanged:
+        o.status = OutcomeStatus::kUnchanged;
+        o.sync_version = stored ? stored->sync_version : 0;
+        seen = o.sync_version;
+        break;
+      case DesktopDecision::kResent:
+        o.status = OutcomeStatus::kUnchanged;
+        o.sync_version = stored->sync_version;
+        break;
+      case DesktopDecision::kConflictKept:
+        AddConflict(c, p, *stored, o);
+        break;
+      case DesktopDecision::kConflictApplied: {
+        const storage::SyncItemRecord loser = *stored;
+        Apply(c, p, stored, d.new_version, o);
+        if (o.status != OutcomeStatus::kApplied) return;  // over the quota: rejected
+        AddConflict(c, p, loser, o);                      // counted as applied too
+        o.sync_version = d.new_version;
+        o.won = true;
+        seen = d.new_version;
+        break;
+      }
+      case DesktopDecision::kApply:
+        Apply(c, p, stored, d.new_version, o);
+        if (o.status != OutcomeStatus::kApplied) return;
+        seen = d.new_version;
+        break;
+    }
+    storage::DeviceItemRecord now_held{c.item_type, c.item_id, c.sync_version, seen, hash};
+    if (!stored_held || !(*stored_held == now_held)) {
+      held_[key] = now_held;
+      held_writes_.push_back(std::move(now_held));
+    }
+  }
+
   void Apply(const ChangeInput& c, const SyncService::Prepared& p,
              const storage::SyncItemRecord* stored, std::int64_t version, ChangeOutcome& o) {
     const bool deletes = p.action == Action::kDelete;
@@ -171,6 +251,7 @@ class UploadPlan {
     r.created_at = stored ? stored->created_at : now_;
     r.updated_at = now_;
     if (deletes) r.deleted_at = now_;
+    if (rules_ == UploadRules::kDesktop) r.edited_at = c.edited_at;
     live += delta;
     count_deltas_[c.item_type] += delta;
     current_[{c.item_type, c.item_id}] = r;
@@ -186,8 +267,9 @@ class UploadPlan {
     conflict.id = NewUuidV7(FromUnixMillis(now_));
     conflict.item_type = c.item_type;
     conflict.item_id = c.item_id;
-    conflict.local = {p.data, p.action == Action::kDelete, c.sync_version, device_id_, now_};
-    conflict.remote = {s.data, s.deleted, s.sync_version, s.device_id, s.updated_at};
+    const std::int64_t edited = rules_ == UploadRules::kDesktop ? c.edited_at : now_;
+    conflict.local = {p.data, p.action == Action::kDelete, c.sync_version, device_id_, edited};
+    conflict.remote = {s.data, s.deleted, s.sync_version, s.device_id, s.EditTime()};
     conflict.detected_at = now_;
     o.status = OutcomeStatus::kConflict;
     o.sync_version = s.sync_version;
@@ -206,8 +288,13 @@ class UploadPlan {
   const QuotaLimits& quota_;
   const std::string device_id_;
   const std::int64_t now_;
+  const UploadRules rules_;
   std::int64_t seq_;
   std::map<Key, storage::SyncItemRecord> current_;
+  std::map<Key, storage::DeviceItemRecord> held_;  // kDesktop: what the device holds
+  std::vector<storage::DeviceItemRecord> held_writes_;
+  std::map<Key, storage::DeviceOfferRecord> offers_;  // kDesktop: sent, not yet confirmed
+  std::vector<storage::ItemKey> offer_deletes_;
   std::vector<storage::SyncItemRecord> writes_;
   std::vector<std::pair<std::string, std::string>> recorded_;
   std::map<std::string, std::int64_t> count_deltas_;  // item_type -> live items added
@@ -241,7 +328,7 @@ std::vector<SyncService::Prepared> SyncService::Prepare(const UploadRequest& req
     if (!p.reject.empty()) continue;
     std::optional<ItemType> type = ParseItemType(c.item_type);
     if (!type) {
-      p.reject = "item_type must be connection, saved_query or query_history";
+      p.reject = "item_type must be connection, saved_query, query_history or report";
       continue;
     }
     std::optional<Action> action = ParseAction(c.action);
@@ -300,13 +387,17 @@ Result<SyncService::Plan<UploadResult>> SyncService::PlanUpload(
   for (std::size_t i = 0; i < prepared.size(); ++i) {
     if (!prepared[i].reject.empty()) continue;
     keys.push_back({request.changes[i].item_type, request.changes[i].item_id});
-    change_ids.push_back(request.changes[i].change_id);
+    if (request.rules == UploadRules::kVersions) {
+      change_ids.push_back(request.changes[i].change_id);
+    }
   }
-  HOWLER_ASSIGN_OR_RETURN(storage::UploadState state,
-                          store_.ReadUploadState(user_id, request.device_id, keys, change_ids));
+  const bool desktop = request.rules == UploadRules::kDesktop;
+  HOWLER_ASSIGN_OR_RETURN(
+      storage::UploadState state,
+      store_.ReadUploadState(user_id, request.device_id, keys, change_ids, desktop));
   const std::int64_t now = clock_.NowMillis();
   const QuotaLimits& quota = options_.quotas.For(state.tier);
-  UploadPlan plan(std::move(state), quota, request.device_id, now);
+  UploadPlan plan(std::move(state), quota, request.device_id, now, request.rules);
   for (std::size_t i = 0; i < prepared.size(); ++i) plan.Add(i, request.changes[i], prepared[i]);
   Plan<UploadResult> out;
   if (!prepared.empty()) out.batch = plan.Batch(user_id);

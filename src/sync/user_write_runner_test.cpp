@@ -56,7 +56,7 @@ class UserWriteRunnerTest : public testing::TestWithParam<std::string> {
     ++attempts_;
     HOWLER_ASSIGN_OR_RETURN(storage::UploadState state,
                             store_->ReadUploadState(user, "d1", {}, {}));
-    return Plan{storage::SyncStore::GuardSequence(user, state.last_seq, state.last_seq + 1),
+    return Plan{storage::SyncStore::GuardSequence(user, state.last_seq, state.last_seq + 1, 0),
                 state.last_seq + 1};
   }
 
@@ -95,7 +95,7 @@ TEST_P(UserWriteRunnerTest, AStaleAttemptIsDecidedAgainFromFreshReads) {
   auto result = runner.Run<std::int64_t>("alice", [&]() -> Result<Plan> {
     Result<Plan> plan = NextSeq("alice");
     if (attempts_ == 1) {  // another instance writes alice between the reads and the write
-      EXPECT_TRUE(other_instance.Write(storage::SyncStore::GuardSequence("alice", 0, 5)).ok());
+      EXPECT_TRUE(other_instance.Write(storage::SyncStore::GuardSequence("alice", 0, 5, 0)).ok());
     }
     return plan;
   });

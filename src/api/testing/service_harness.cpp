@@ -59,6 +59,7 @@ struct ServiceHarness::Parts {
                                           session_cache, mailer, clock}),
         sync_store(*db),
         sync(sync_store, clock, options.sync, nullptr),
+        desktop(sync, sync_store, clock),
         gate(GateDeps{AuthenticatorOf(auth), &auth_limiter, &sync_limiter}),
         workers("harness-worker", options.worker_threads, options.worker_queue),
         hash_pool("harness-hash", options.hash_threads, options.hash_queue) {}
@@ -78,6 +79,7 @@ struct ServiceHarness::Parts {
   auth::AuthService auth;
   storage::SyncStore sync_store;
   sync::SyncService sync;
+  sync::DesktopSync desktop;
   Gate gate;
   WorkerPool workers;
   WorkerPool hash_pool;
@@ -105,6 +107,10 @@ auth::AuthService& ServiceHarness::auth() {
 }
 sync::SyncService& ServiceHarness::sync() {
   return parts_->sync;
+}
+
+sync::DesktopSync& ServiceHarness::desktop() {
+  return parts_->desktop;
 }
 const Gate& ServiceHarness::gate() {
   return parts_->gate;

@@ -31,6 +31,7 @@
 #include "common/worker_pool.h"
 #include "email/recording_mailer.h"
 #include "storage/database.h"
+#include "sync/desktop_sync.h"
 #include "sync/sync_service.h"
 
 namespace howler::api::testing {
@@ -101,6 +102,7 @@ class ServiceHarness {
   email::RecordingMailer& mailer();
   auth::AuthService& auth();
   sync::SyncService& sync();
+  sync::DesktopSync& desktop();
   const api::Gate& gate();
   WorkerPool& workers();
   WorkerPool& hash_pool();

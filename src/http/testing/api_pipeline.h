@@ -48,7 +48,7 @@ class ApiPipeline {
   static const Router& Routes(Router& router, api::testing::ServiceHarness& harness,
                               std::uint64_t max_upload_bytes) {
     AddAuthRoutes(router, harness.auth());
-    AddSyncRoutes(router, {harness.sync(), max_upload_bytes, nullptr});
+    AddSyncRoutes(router, {harness.sync(), harness.desktop(), max_upload_bytes, nullptr});
     return router;
   }
 
