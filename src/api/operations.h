@@ -2,6 +2,9 @@
 // what each column means). Adding an operation is one declaration here, one service method,
 // an HTTP handler and a gRPC method that only translate wire shapes.
 //
+// Sync operations accept the desktop client's license key as well as an access token
+// (Access::kSyncCredential); every other operation refuses it.
+//
 // Sync pages (download) run on the worker pool even on the embedded database: a page of 500
 // items takes a millisecond or two, too long to hold an I/O thread other requests share.
 #pragma once
@@ -152,7 +155,7 @@ inline constexpr Operation kUpload{.name = "sync.upload",
                                    .http_method = "POST",
                                    .http_path = "/api/sync/upload",
                                    .grpc_method = "howlerops.v1.SyncService/Upload",
-                                   .access = Access::kSession,
+                                   .access = Access::kSyncCredential,
                                    .budget = Budget::kSyncPerUser,
                                    .run_on = RunOn::kWorker,
                                    .fields = kDeviceFields};
@@ -160,7 +163,7 @@ inline constexpr Operation kDownload{.name = "sync.download",
                                      .http_method = "GET",
                                      .http_path = "/api/sync/download",
                                      .grpc_method = "howlerops.v1.SyncService/Download",
-                                     .access = Access::kSession,
+                                     .access = Access::kSyncCredential,
                                      .budget = Budget::kSyncPerUser,
                                      .run_on = RunOn::kWorker,
                                      .fields = kDeviceFields};
@@ -168,7 +171,7 @@ inline constexpr Operation kListConflicts{.name = "sync.list_conflicts",
                                           .http_method = "GET",
                                           .http_path = "/api/sync/conflicts",
                                           .grpc_method = "howlerops.v1.SyncService/ListConflicts",
-                                          .access = Access::kSession,
+                                          .access = Access::kSyncCredential,
                                           .budget = Budget::kSyncPerUser,
                                           .run_on = RunOn::kWorker};
 inline constexpr Operation kResolveConflict{
@@ -176,7 +179,7 @@ inline constexpr Operation kResolveConflict{
     .http_method = "POST",
     .http_path = "/api/sync/conflicts/{id}/resolve",
     .grpc_method = "howlerops.v1.SyncService/ResolveConflict",
-    .access = Access::kSession,
+    .access = Access::kSyncCredential,
     .budget = Budget::kSyncPerUser,
     .run_on = RunOn::kWorker,
     .fields = kResolveFields};
@@ -184,7 +187,7 @@ inline constexpr Operation kListDevices{.name = "sync.list_devices",
                                         .http_method = "GET",
                                         .http_path = "/api/sync/devices",
                                         .grpc_method = "howlerops.v1.SyncService/ListDevices",
-                                        .access = Access::kSession,
+                                        .access = Access::kSyncCredential,
                                         .budget = Budget::kSyncPerUser,
                                         .run_on = RunOn::kWorker};
 
