@@ -1,4 +1,4 @@
-// License keys: the desktop client's sync credential (docs/API.md "Sync", CLIENT.md part 2).
+// License keys: the desktop client's sync credential (docs/API.md "Auth", license key).
 //
 // A key is `SQL-INDIVIDUAL-{uuid v4, lowercase}-{CRC}`, where CRC is the CRC-16/CCITT-FALSE
 // of `INDIVIDUAL-{uuid}` as 4 uppercase hex digits: the format the client checks locally
