@@ -119,6 +119,7 @@ Result<TokenPair> AuthService::IssuePair(UserRecord user, const SessionRecord& s
   if (deps_.metrics) {
     deps_.metrics->CountTokenIssued("access");
     deps_.metrics->CountTokenIssued("refresh");
+    if (!license_key.empty()) deps_.metrics->CountTokenIssued("license_key");
   }
   TokenPair pair;
   pair.user = std::move(user);
