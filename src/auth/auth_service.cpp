@@ -364,27 +364,27 @@ Result<Principal> AuthService::Authenticate(std::string_view access_token) {
 }
 
 Result<Principal> AuthService::AuthenticateLicenseKey(std::string_view license_key) {
-  if (!HasValidLicenseChecksum(license_key)) return Unauthenticated();
-  const std::string hash = LicenseKeyHash(license_key);
-  if (std::optional<storage::LicenseKeyOwner> known = license_keys_.Get(hash)) {
+  if (std::optional<storage::LicenseKeyOwner> known = license_keys_.Get(license_key)) {
     switch (deps_.session_cache.Get(known->session_id, known->user_id)) {
       case SessionCache::State::kActive:
         return Principal{known->user_id, known->username, known->role, known->session_id, true};
       case SessionCache::State::kRevoked:
-        license_keys_.Erase(hash);
+        license_keys_.Erase(license_key);
         return Unauthenticated();
       case SessionCache::State::kUnknown:
         break;
     }
   }
-  HOWLER_ASSIGN_OR_RETURN(std::optional<storage::LicenseKeyOwner> owner,
-                          store_.FindLicenseKeyOwner(hash, deps_.clock.NowMillis()));
+  if (!HasValidLicenseChecksum(license_key)) return Unauthenticated();
+  HOWLER_ASSIGN_OR_RETURN(
+      std::optional<storage::LicenseKeyOwner> owner,
+      store_.FindLicenseKeyOwner(LicenseKeyHash(license_key), deps_.clock.NowMillis()));
   if (!owner) {
-    license_keys_.Erase(hash);
+    license_keys_.Erase(license_key);
     return Unauthenticated();
   }
   deps_.session_cache.PutActive(owner->session_id, owner->user_id);
-  license_keys_.Put(hash, *owner);
+  license_keys_.Put(license_key, *owner);
   return Principal{owner->user_id, owner->username, owner->role, owner->session_id, true};
 }
 

@@ -1,5 +1,6 @@
-// LicenseKeyCache: license keys that matched a usable session, by the hash of the key
-// (auth/license_key.h), so that a client's repeated sync requests skip the store read. It
+// LicenseKeyCache: license keys that matched a usable session, by the exact key text
+// (auth/license_key.h), so that a client's repeated sync requests skip the checksum, the
+// hashing and the store read (as VerifiedTokenCache does for access tokens). It
 // remembers only whose key it is: whether the key's session is still usable is the
 // SessionCache's concern, consulted on every request (AuthService::AuthenticateLicenseKey),
 // so a revoked session's key stops working as its access tokens do.
@@ -23,9 +24,9 @@ class LicenseKeyCache {
   // `max_entries` below 1 is treated as 1.
   explicit LicenseKeyCache(std::size_t max_entries) : max_entries_(max_entries) {}
 
-  std::optional<storage::LicenseKeyOwner> Get(std::string_view key_hash) const;
-  void Put(std::string_view key_hash, const storage::LicenseKeyOwner& owner);
-  void Erase(std::string_view key_hash);
+  std::optional<storage::LicenseKeyOwner> Get(std::string_view key) const;
+  void Put(std::string_view key, const storage::LicenseKeyOwner& owner);
+  void Erase(std::string_view key);
   std::size_t size() const;
 
  private:
