@@ -352,6 +352,7 @@ TEST_P(AuthStoreTest, LicenseKeysAreFoundByHashWhileTheirSessionIsUsable) {
                                   Event("e-login-t", "login", "u-alice")})
                    .ok());
   EXPECT_EQ(Count("SELECT COUNT(*) FROM sessions WHERE id = ?", "s-twin"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM auth_events WHERE id = ?", "e-login-t"), 0);
 
   ASSERT_TRUE(
       store_->SetUserActive("u-alice", false, kNow + 2, Event("e-d", "user_disabled", "")).ok());
