@@ -36,7 +36,7 @@ TEST_F(AuthAccountsTest, SignupAnswers201WithATokenPairAndAMessage) {
   const std::string email = "First.Last+" + username + "@Example.COM";
   const ApiResponse r = api().Signup(username, email, std::string(kTestPassword));
   ASSERT_EQ(r.status(), 201) << r;
-  EXPECT_TRUE(IsTokenPair(r));
+  EXPECT_TRUE(IsSignInAnswer(r));
   EXPECT_EQ(r.Header("content-type").rfind("application/json", 0), 0u);
   EXPECT_EQ(r.Header("cache-control"), "no-store");
   EXPECT_EQ(r.Header("x-content-type-options"), "nosniff");
@@ -229,7 +229,7 @@ TEST_F(AuthAccountsTest, LoginByUsernameOrEmailInAnyCase) {
     SCOPED_TRACE(name);
     const ApiResponse r = api().Login(name, a.password);
     ASSERT_EQ(r.status(), 200) << r;
-    EXPECT_TRUE(IsTokenPair(r));
+    EXPECT_TRUE(IsSignInAnswer(r));
     EXPECT_EQ(r.UserObject().at("id"), json::string_view(a.user_id));
     EXPECT_EQ(r.UserObject().at("username"), json::string_view(a.username));
     EXPECT_TRUE(IsWireTimestamp(r.UserObject().at("last_login"))) << r;
@@ -340,7 +340,7 @@ TEST_F(AuthAccountsTest, DesktopClientFlow) {
       post("/api/auth/login",
            json::serialize(json::value{{"username", a.email}, {"password", a.password}}), "");
   ASSERT_EQ(login.status(), 200) << login;
-  EXPECT_TRUE(IsTokenPair(login));
+  EXPECT_TRUE(IsSignInAnswer(login));
   EXPECT_EQ(login.Header("access-control-allow-origin"), origin);
   EXPECT_EQ(login.UserObject().at("email"), json::string_view(a.email));
   const std::string expires_at = login.Str("expires_at");

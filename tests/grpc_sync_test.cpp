@@ -250,6 +250,32 @@ TEST_F(GrpcSyncTest, UnauthenticatedAndInvalidCalls) {
             grpc::StatusCode::NOT_FOUND);
 }
 
+// The license key of an HTTP sign-up is a sync credential over gRPC too, until its
+// session ends.
+TEST_F(GrpcSyncTest, TheSessionsLicenseKeyAuthenticatesSyncCallsUntilTheSessionEnds) {
+  ASSERT_TRUE(IsClientLicenseKey(account_.license_key)) << account_.license_key;
+  auto keyed = [&] {
+    auto context = Context(false);
+    context->AddMetadata("authorization", "Bearer " + account_.license_key);
+    return context;
+  };
+  pb::UploadRequest req;
+  req.set_device_id("desktop");
+  *req.add_changes() = MakeChange("k1", "qk", "create", 0, "by key");
+  pb::UploadResponse up;
+  ASSERT_TRUE(stub_->Upload(keyed().get(), req, &up).ok());
+  ASSERT_EQ(up.results_size(), 1);
+  EXPECT_EQ(up.results(0).status(), "applied");
+  const Downloaded http = DownloadAll(api(), account_.token, "phone");
+  ASSERT_NE(FindItem(http, "qk"), nullptr) << "the key's items are its user's";
+  pb::ListDevicesResponse devices;
+  ASSERT_TRUE(stub_->ListDevices(keyed().get(), pb::ListDevicesRequest(), &devices).ok());
+
+  ASSERT_EQ(api().Logout(account_.token).status(), 200);
+  EXPECT_EQ(stub_->ListDevices(keyed().get(), pb::ListDevicesRequest(), &devices).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
 TEST(GrpcSyncLimitTest, PerUserLimitIsResourceExhausted) {
   TempDir dir;
   ServerProcess server(dir.path(), AuthServerConfig({{"RATE_LIMIT_SYNC_PER_MIN", "3"}}));

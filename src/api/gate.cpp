@@ -4,12 +4,17 @@
 #include <cctype>
 #include <string>
 
+#include "auth/license_key.h"
 #include "auth/rate_limiter.h"
 
 namespace howler::api {
 
 Authenticator AuthenticatorOf(auth::AuthService& service) {
   return [&service](std::string_view token) { return service.Authenticate(token); };
+}
+
+Authenticator LicenseKeyAuthenticatorOf(auth::AuthService& service) {
+  return [&service](std::string_view key) { return service.AuthenticateLicenseKey(key); };
 }
 
 Result<std::string_view> BearerToken(std::optional<std::string_view> authorization) {
@@ -35,8 +40,14 @@ Result<auth::Principal> Gate::Authorize(const Operation& operation,
                                         std::optional<std::string_view> authorization) const {
   if (operation.access == Access::kPublic) return auth::Principal{};
   HOWLER_ASSIGN_OR_RETURN(std::string_view token, BearerToken(authorization));
-  if (!deps_.authenticate) return InternalError("operation needs an authenticator");
-  HOWLER_ASSIGN_OR_RETURN(auth::Principal who, deps_.authenticate(token));
+  const bool license_key = auth::LooksLikeLicenseKey(token);
+  if (license_key && operation.access != Access::kSyncCredential) {
+    return UnauthenticatedError("a license key is accepted by sync operations only");
+  }
+  const Authenticator& authenticate =
+      license_key ? deps_.authenticate_license_key : deps_.authenticate;
+  if (!authenticate) return InternalError("operation needs an authenticator");
+  HOWLER_ASSIGN_OR_RETURN(auth::Principal who, authenticate(token));
   if (operation.budget == Budget::kSyncPerUser) {
     HOWLER_RETURN_IF_ERROR(Spend(deps_.sync_user, who.user_id));
   }

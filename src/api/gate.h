@@ -3,7 +3,11 @@
 //   1. per-IP budget   Budget::kAuthPerIp, keyed by the client IP, before any token is
 //                      looked at (so guessing tokens is throttled too)
 //   2. session         Access::kSession: `Authorization: Bearer <token>` of an active
-//                      session, else UNAUTHENTICATED
+//                      session, else UNAUTHENTICATED. Access::kSyncCredential also takes
+//                      a license key there: a credential that looks like one
+//                      (auth::LooksLikeLicenseKey) goes to the license-key authenticator,
+//                      anything else to the access-token one; other operations refuse a
+//                      license key without looking it up
 //   3. per-user budget Budget::kSyncPerUser, keyed by the authenticated user id
 // A spent budget is RESOURCE_EXHAUSTED with a Retry-After.
 //
@@ -31,11 +35,15 @@ using Authenticator = std::function<Result<auth::Principal>(std::string_view tok
 
 // auth::AuthService::Authenticate.
 Authenticator AuthenticatorOf(auth::AuthService& service);
+// auth::AuthService::AuthenticateLicenseKey.
+Authenticator LicenseKeyAuthenticatorOf(auth::AuthService& service);
 
 struct GateDeps {
-  Authenticator authenticate;              // required by Access::kSession
+  Authenticator authenticate;              // required by Access::kSession, kSyncCredential
   auth::RateLimiter* auth_ip = nullptr;    // required by Budget::kAuthPerIp
   auth::RateLimiter* sync_user = nullptr;  // required by Budget::kSyncPerUser
+  // Required by Access::kSyncCredential when the credential is a license key.
+  Authenticator authenticate_license_key;
 };
 
 // The token of an `Authorization` value "Bearer <token>" (scheme case-insensitive);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "api/operations.h"
+#include "auth/license_key.h"
 #include "auth/rate_limiter.h"
 #include "common/clock.h"
 
@@ -19,12 +20,19 @@ class GateTest : public ::testing::Test {
                          if (token != "good") return UnauthenticatedError("invalid token");
                          return auth::Principal{"u1", "ann", "user", "s1"};
                        },
-                       &ip_, &user_}) {}
+                       &ip_, &user_,
+                       [this](std::string_view key) -> Result<auth::Principal> {
+                         ++license_authentications_;
+                         if (key != license_key_) return UnauthenticatedError("invalid key");
+                         return auth::Principal{"u2", "bob", "user", "s2", true};
+                       }}) {}
 
   ManualClock clock_;
   auth::RateLimiter ip_;
   auth::RateLimiter user_;
   int authentications_ = 0;
+  int license_authentications_ = 0;
+  const std::string license_key_ = auth::NewLicenseKey();
   Gate gate_;
 };
 
@@ -75,10 +83,76 @@ TEST_F(GateTest, PerUserBudgetIsSpentAfterAuthentication) {
             StatusCode::kUnauthenticated);
 }
 
+TEST_F(GateTest, SyncOperationsRouteALicenseKeyToItsAuthenticator) {
+  auto who = gate_.Authorize(ops::kDownload, "Bearer " + license_key_);
+  ASSERT_TRUE(who.ok()) << who.status().ToString();
+  EXPECT_EQ(who->user_id, "u2");
+  EXPECT_TRUE(who->via_license_key);
+  EXPECT_EQ(license_authentications_, 1);
+  EXPECT_EQ(authentications_, 0);
+  // An access token still goes to the access-token authenticator on the same operation.
+  auto by_token = gate_.Authorize(ops::kUpload, "Bearer good");
+  ASSERT_TRUE(by_token.ok());
+  EXPECT_FALSE(by_token->via_license_key);
+  EXPECT_EQ(authentications_, 1);
+  EXPECT_EQ(license_authentications_, 1);
+  // An unknown key of the right shape is refused by the license authenticator.
+  EXPECT_EQ(gate_.Authorize(ops::kListConflicts, "Bearer " + auth::NewLicenseKey()).status().code(),
+            StatusCode::kUnauthenticated);
+  EXPECT_EQ(license_authentications_, 2);
+  EXPECT_EQ(authentications_, 1);
+}
+
+TEST_F(GateTest, EverySyncOperationAcceptsALicenseKeyAndTheKeySpendsTheUsersBudget) {
+  for (const Operation* op : {&ops::kUpload, &ops::kListConflicts}) {
+    EXPECT_TRUE(gate_.Authorize(*op, "Bearer " + license_key_).ok()) << op->name;
+  }
+  EXPECT_EQ(gate_.Authorize(ops::kResolveConflict, "Bearer " + license_key_).status().code(),
+            StatusCode::kResourceExhausted);
+  auth::RateLimiter roomy(1000, 100, clock_);
+  int keys_seen = 0;
+  Gate keys_only(GateDeps{nullptr, &ip_, &roomy, [&](std::string_view) -> Result<auth::Principal> {
+                            ++keys_seen;
+                            return auth::Principal{"u3", "cy", "user", "s3", true};
+                          }});
+  int accepting = 0;
+  for (const Operation* op : kAllOperations) {
+    if (op->access != Access::kSyncCredential) continue;
+    ++accepting;
+    auto who = keys_only.Authorize(*op, "Bearer " + license_key_);
+    ASSERT_TRUE(who.ok()) << op->name << ": " << who.status().ToString();
+    EXPECT_TRUE(who->via_license_key) << op->name;
+  }
+  EXPECT_GE(accepting, 5);
+  EXPECT_EQ(keys_seen, accepting);
+}
+
+TEST_F(GateTest, EveryOtherOperationRefusesALicenseKeyWithoutLookingItUp) {
+  int refused = 0;
+  for (const Operation* op : kAllOperations) {
+    if (op->access != Access::kSession) continue;
+    EXPECT_EQ(gate_.Authorize(*op, "Bearer " + license_key_).status().code(),
+              StatusCode::kUnauthenticated)
+        << op->name;
+    ++refused;
+  }
+  EXPECT_GT(refused, 5);
+  EXPECT_EQ(gate_.Authorize(ops::kMe, "bearer " + license_key_).status().code(),
+            StatusCode::kUnauthenticated);
+  EXPECT_EQ(license_authentications_, 0);
+  EXPECT_EQ(authentications_, 0);
+}
+
 TEST_F(GateTest, MissingDependencyIsInternal) {
   Gate bare(GateDeps{});
   EXPECT_EQ(bare.SpendIpBudget(ops::kLogin, "1.2.3.4").code(), StatusCode::kInternal);
   EXPECT_EQ(bare.Authorize(ops::kProfile, "Bearer good").status().code(), StatusCode::kInternal);
+  Gate tokens_only(GateDeps{[](std::string_view) -> Result<auth::Principal> {
+    return auth::Principal{"u1", "ann", "user", "s1"};
+  }});
+  EXPECT_EQ(
+      tokens_only.Authorize(ops::kDownload, "Bearer " + auth::NewLicenseKey()).status().code(),
+      StatusCode::kInternal);
 }
 
 }  // namespace

@@ -18,6 +18,10 @@ namespace howler::api {
 enum class Access {
   kPublic,   // no token looked at
   kSession,  // a valid bearer token of an active session, else UNAUTHENTICATED / 401
+  // A session bearer token, or the license key of an active session (the desktop client's
+  // sync credential, auth/license_key.h); else UNAUTHENTICATED / 401. Every other
+  // operation refuses a license key.
+  kSyncCredential,
 };
 
 // The rate-limit budget an operation spends, and its key. Budgets are sized by

@@ -2,6 +2,9 @@
 // what each column means). Adding an operation is one declaration here, one service method,
 // an HTTP handler and a gRPC method that only translate wire shapes.
 //
+// Sync operations accept the desktop client's license key as well as an access token
+// (Access::kSyncCredential); every other operation refuses it.
+//
 // Sync pages (download) run on the worker pool even on the embedded database: a page of 500
 // items takes a millisecond or two, too long to hold an I/O thread other requests share.
 #pragma once
@@ -153,7 +156,7 @@ inline constexpr Operation kUpload{.name = "sync.upload",
                                    .http_method = "POST",
                                    .http_path = "/api/sync/upload",
                                    .grpc_method = "howlerops.v1.SyncService/Upload",
-                                   .access = Access::kSession,
+                                   .access = Access::kSyncCredential,
                                    .budget = Budget::kSyncPerUser,
                                    .run_on = RunOn::kWorker,
                                    .fields = kDeviceFields};
@@ -161,7 +164,7 @@ inline constexpr Operation kDownload{.name = "sync.download",
                                      .http_method = "GET",
                                      .http_path = "/api/sync/download",
                                      .grpc_method = "howlerops.v1.SyncService/Download",
-                                     .access = Access::kSession,
+                                     .access = Access::kSyncCredential,
                                      .budget = Budget::kSyncPerUser,
                                      .run_on = RunOn::kWorker,
                                      .fields = kDeviceFields};
@@ -169,7 +172,7 @@ inline constexpr Operation kListConflicts{.name = "sync.list_conflicts",
                                           .http_method = "GET",
                                           .http_path = "/api/sync/conflicts",
                                           .grpc_method = "howlerops.v1.SyncService/ListConflicts",
-                                          .access = Access::kSession,
+                                          .access = Access::kSyncCredential,
                                           .budget = Budget::kSyncPerUser,
                                           .run_on = RunOn::kWorker};
 inline constexpr Operation kResolveConflict{
@@ -177,7 +180,7 @@ inline constexpr Operation kResolveConflict{
     .http_method = "POST",
     .http_path = "/api/sync/conflicts/{id}/resolve",
     .grpc_method = "howlerops.v1.SyncService/ResolveConflict",
-    .access = Access::kSession,
+    .access = Access::kSyncCredential,
     .budget = Budget::kSyncPerUser,
     .run_on = RunOn::kWorker,
     .fields = kResolveFields};
@@ -185,7 +188,7 @@ inline constexpr Operation kListDevices{.name = "sync.list_devices",
                                         .http_method = "GET",
                                         .http_path = "/api/sync/devices",
                                         .grpc_method = "howlerops.v1.SyncService/ListDevices",
-                                        .access = Access::kSession,
+                                        .access = Access::kSyncCredential,
                                         .budget = Budget::kSyncPerUser,
                                         .run_on = RunOn::kWorker};
 // The desktop client's status, health and reset calls (API.md, "The desktop client's sync
@@ -193,20 +196,20 @@ inline constexpr Operation kListDevices{.name = "sync.list_devices",
 inline constexpr Operation kSyncStatus{.name = "sync.status",
                                        .http_method = "GET",
                                        .http_path = "/api/sync/status",
-                                       .access = Access::kSession,
+                                       .access = Access::kSyncCredential,
                                        .budget = Budget::kSyncPerUser,
                                        .run_on = RunOn::kWorker,
                                        .fields = kOptionalDeviceFields};
 inline constexpr Operation kSyncHealth{.name = "sync.health",
                                        .http_method = "GET",
                                        .http_path = "/api/sync/health",
-                                       .access = Access::kSession,
+                                       .access = Access::kSyncCredential,
                                        .budget = Budget::kSyncPerUser,
                                        .run_on = RunOn::kWorker};
 inline constexpr Operation kSyncReset{.name = "sync.reset",
                                       .http_method = "POST",
                                       .http_path = "/api/sync/reset",
-                                      .access = Access::kSession,
+                                      .access = Access::kSyncCredential,
                                       .budget = Budget::kSyncPerUser,
                                       .run_on = RunOn::kWorker,
                                       .fields = kOptionalDeviceFields};

@@ -31,8 +31,8 @@ TEST(OperationsTest, EveryDeclarationIsComplete) {
     if (!op->grpc_method.empty()) {
       EXPECT_EQ(op->grpc_method.substr(0, 13), "howlerops.v1.") << op->name;
     }
-    // A per-user budget needs a user: only session operations can spend it.
-    if (op->budget == Budget::kSyncPerUser) EXPECT_EQ(op->access, Access::kSession) << op->name;
+    // A per-user budget needs a user: only authenticated operations can spend it.
+    if (op->budget == Budget::kSyncPerUser) EXPECT_NE(op->access, Access::kPublic) << op->name;
     for (const FieldLimit& f : op->fields) {
       EXPECT_FALSE(f.name.empty()) << op->name;
       EXPECT_GT(f.max_bytes, 0u) << op->name;
@@ -51,6 +51,18 @@ TEST(OperationsTest, PasswordOperationsHashOnTheHashPoolAndAreThrottledPerIp) {
 TEST(OperationsTest, PublicOperationsAreThrottledPerIp) {
   for (const Operation* op : kAllOperations) {
     if (op->access == Access::kPublic) EXPECT_EQ(op->budget, Budget::kAuthPerIp) << op->name;
+  }
+}
+
+TEST(OperationsTest, TheSyncOperationsAndOnlyThemAcceptALicenseKey) {
+  for (const Operation* op : {&ops::kUpload, &ops::kDownload, &ops::kListConflicts,
+                              &ops::kResolveConflict, &ops::kListDevices}) {
+    EXPECT_EQ(op->access, Access::kSyncCredential) << op->name;
+  }
+  for (const Operation* op : kAllOperations) {
+    if (op->access == Access::kSyncCredential) {
+      EXPECT_EQ(op->name.substr(0, 5), "sync.") << op->name;
+    }
   }
 }
 

@@ -134,8 +134,9 @@ Status Application::Start() {
     http::AddDiagnosticRoutes(p.api_router, {*p.diagnostic_timers});
     log::Warn("diagnostic routes are on (DIAGNOSTIC_ROUTES)");
   }
-  p.gate = std::make_unique<api::Gate>(
-      api::GateDeps{api::AuthenticatorOf(*p.auth), p.auth_limiter.get(), p.sync_limiter.get()});
+  p.gate = std::make_unique<api::Gate>(api::GateDeps{api::AuthenticatorOf(*p.auth),
+                                                     p.auth_limiter.get(), p.sync_limiter.get(),
+                                                     api::LicenseKeyAuthenticatorOf(*p.auth)});
 
   http::PipelineOptions api;
   api.cors_origins = options_.cors_origins;

@@ -1,5 +1,6 @@
 #include "auth/auth_service.h"
 
+#include "auth/license_key.h"
 #include "auth/validation.h"
 #include "common/crypto.h"
 #include "common/ids.h"
@@ -67,6 +68,7 @@ AuthService::AuthService(AuthOptions options, AuthDeps deps)
       lockout_(options.max_login_attempts, options.lockout_duration),
       store_(deps.store),
       verified_tokens_(100000, deps.clock),
+      license_keys_(100000),
       profiles_(options.profile_cache_ttl, 100000, deps.clock) {}
 
 void AuthService::Count(std::string_view method, std::string_view result) const {
@@ -92,8 +94,11 @@ storage::LoginAttemptRecord AuthService::Attempt(const std::string& account_key,
 }
 
 SessionRecord AuthService::NewSession(const std::string& user_id, const std::string& device,
-                                      const ClientInfo& client, std::int64_t now) const {
+                                      const ClientInfo& client, std::int64_t now,
+                                      std::string* license_key) const {
+  *license_key = NewLicenseKey();
   SessionRecord s;
+  s.license_key_hash = LicenseKeyHash(*license_key);
   s.id = NewUuidV7(deps_.clock.Now());
   s.user_id = user_id;
   s.refresh_salt = RefreshTokenCodec::NewSalt();
@@ -106,13 +111,15 @@ SessionRecord AuthService::NewSession(const std::string& user_id, const std::str
   return s;
 }
 
-Result<TokenPair> AuthService::IssuePair(UserRecord user, const SessionRecord& session) {
+Result<TokenPair> AuthService::IssuePair(UserRecord user, const SessionRecord& session,
+                                         std::string license_key) {
   HOWLER_ASSIGN_OR_RETURN(auto access,
                           deps_.access_tokens.Issue(user.id, user.username, user.role, session.id));
   deps_.session_cache.PutActive(session.id, user.id);
   if (deps_.metrics) {
     deps_.metrics->CountTokenIssued("access");
     deps_.metrics->CountTokenIssued("refresh");
+    if (!license_key.empty()) deps_.metrics->CountTokenIssued("license_key");
   }
   TokenPair pair;
   pair.user = std::move(user);
@@ -122,6 +129,7 @@ Result<TokenPair> AuthService::IssuePair(UserRecord user, const SessionRecord& s
   pair.refresh_token =
       deps_.refresh_tokens.Make(session.id, session.refresh_counter, session.refresh_salt);
   pair.session_id = session.id;
+  pair.license_key = std::move(license_key);
   return pair;
 }
 
@@ -153,7 +161,8 @@ Result<TokenPair> AuthService::Signup(const SignupRequest& req, const ClientInfo
   const std::int64_t now = deps_.clock.NowMillis();
   HOWLER_ASSIGN_OR_RETURN(UserRecord user, NewUser(req.username, req.email, req.password, now));
   user.last_login_at = now;
-  const SessionRecord session = NewSession(user.id, req.device_name, client, now);
+  std::string license_key;
+  const SessionRecord session = NewSession(user.id, req.device_name, client, now, &license_key);
   auto [token, verification] = NewEmailToken(TokenKind::kVerification, user.id, now);
   HOWLER_RETURN_IF_ERROR(
       AccountConflict(store_.CreateAccount({user, session, std::move(verification),
@@ -161,7 +170,7 @@ Result<TokenPair> AuthService::Signup(const SignupRequest& req, const ClientInfo
   deps_.mailer.Send({email::EmailType::kVerification, user.email, user.username, token});
   deps_.mailer.Send({email::EmailType::kWelcome, user.email, user.username, ""});
   Count("signup", "success");
-  return IssuePair(std::move(user), session);
+  return IssuePair(std::move(user), session, std::move(license_key));
 }
 
 Result<UserRecord> AuthService::CreateUser(const CreateUserRequest& req, const ClientInfo& client) {
@@ -244,7 +253,8 @@ Result<TokenPair> AuthService::Login(const LoginRequest& req, const ClientInfo& 
   }
   if (!ok) return LoginFailed(account_key, lock, user ? user->id : "", client, now);
 
-  const SessionRecord session = NewSession(user->id, req.device_name, client, now);
+  std::string license_key;
+  const SessionRecord session = NewSession(user->id, req.device_name, client, now, &license_key);
   storage::LoginSuccess login{session, Attempt(account_key, client, true, now), std::nullopt,
                               std::nullopt, Event("login", user->id, session.id, client, now)};
   if (lock.failures != 0 || lock.lock_count != 0) {
@@ -259,7 +269,7 @@ Result<TokenPair> AuthService::Login(const LoginRequest& req, const ClientInfo& 
   profiles_.Invalidate(user->id);
   user->last_login_at = now;
   Count("password", "success");
-  return IssuePair(std::move(*user), session);
+  return IssuePair(std::move(*user), session, std::move(license_key));
 }
 
 Result<TokenPair> AuthService::Refresh(std::string_view token, const ClientInfo& client) {
@@ -351,6 +361,31 @@ Result<Principal> AuthService::Authenticate(std::string_view access_token) {
       break;
   }
   return Principal{claims->user_id, claims->username, claims->role, claims->session_id};
+}
+
+Result<Principal> AuthService::AuthenticateLicenseKey(std::string_view license_key) {
+  if (std::optional<storage::LicenseKeyOwner> known = license_keys_.Get(license_key)) {
+    switch (deps_.session_cache.Get(known->session_id, known->user_id)) {
+      case SessionCache::State::kActive:
+        return Principal{known->user_id, known->username, known->role, known->session_id, true};
+      case SessionCache::State::kRevoked:
+        license_keys_.Erase(license_key);
+        return Unauthenticated();
+      case SessionCache::State::kUnknown:
+        break;
+    }
+  }
+  if (!HasValidLicenseChecksum(license_key)) return Unauthenticated();
+  HOWLER_ASSIGN_OR_RETURN(
+      std::optional<storage::LicenseKeyOwner> owner,
+      store_.FindLicenseKeyOwner(LicenseKeyHash(license_key), deps_.clock.NowMillis()));
+  if (!owner) {
+    license_keys_.Erase(license_key);
+    return Unauthenticated();
+  }
+  deps_.session_cache.PutActive(owner->session_id, owner->user_id);
+  license_keys_.Put(license_key, *owner);
+  return Principal{owner->user_id, owner->username, owner->role, owner->session_id, true};
 }
 
 Result<UserRecord> AuthService::Profile(const Principal& who) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "auth/access_token.h"
+#include "auth/license_key_cache.h"
 #include "auth/lockout_policy.h"
 #include "auth/password_hasher.h"
 #include "auth/profile_cache.h"
@@ -66,8 +67,9 @@ struct Principal {
   std::string username;
   std::string role;
   std::string session_id;
-  // The credential was the session's license key (the desktop client's sync credential),
-  // not an access token: the sync operations answer in the desktop client's dialect.
+  // Authenticated by the session's license key (AuthenticateLicenseKey), not an access
+  // token: the desktop client's sync engine is calling, and the sync operations answer
+  // in its dialect.
   bool via_license_key = false;
 };
 
@@ -77,6 +79,9 @@ struct TokenPair {
   TimePoint access_expires_at;
   std::string refresh_token;
   std::string session_id;
+  // The session's license key (auth/license_key.h), only in the answer that started the
+  // session (Signup, Login); empty otherwise. It is never stored, logged or shown again.
+  std::string license_key;
 };
 
 struct SignupRequest {
@@ -143,6 +148,11 @@ class AuthService {
   // Bearer token -> caller. UNAUTHENTICATED for anything wrong, including a revoked
   // session (at once on this instance, within the session cache TTL elsewhere).
   Result<Principal> Authenticate(std::string_view access_token);
+  // License key -> caller (via_license_key set). UNAUTHENTICATED for anything wrong: a
+  // malformed key or a bad checksum (no store read), an unknown key, and the key of a
+  // session that is not usable (logged out, revoked, expired, its user disabled): at once
+  // on this instance, within the session cache TTL elsewhere, as for access tokens.
+  Result<Principal> AuthenticateLicenseKey(std::string_view license_key);
 
   Result<storage::UserRecord> Profile(const Principal& who);
   Result<std::vector<storage::SessionRecord>> ListSessions(const Principal& who);
@@ -168,9 +178,14 @@ class AuthService {
   Status Cleanup();
 
  private:
-  Result<TokenPair> IssuePair(storage::UserRecord user, const storage::SessionRecord& session);
+  // The pair of `session`; with its license key when the session was just started.
+  Result<TokenPair> IssuePair(storage::UserRecord user, const storage::SessionRecord& session,
+                              std::string license_key = {});
+  // A new session with a new license key, whose hash the session keeps: the key is set in
+  // *license_key.
   storage::SessionRecord NewSession(const std::string& user_id, const std::string& device,
-                                    const ClientInfo& client, std::int64_t now) const;
+                                    const ClientInfo& client, std::int64_t now,
+                                    std::string* license_key) const;
   Status LoginFailed(const std::string& account_key, const storage::LockoutRecord& state,
                      const std::string& user_id, const ClientInfo& client, std::int64_t now);
   storage::AuthEvent Event(std::string_view event, std::string_view user_id,
@@ -192,6 +207,7 @@ class AuthService {
   LockoutPolicy lockout_;
   storage::AuthStore& store_;
   VerifiedTokenCache verified_tokens_;
+  LicenseKeyCache license_keys_;
   ProfileCache profiles_;
 };
 

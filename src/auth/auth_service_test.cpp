@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "auth/license_key.h"
 #include "common/crypto.h"
 #include "email/mailer.h"
 #include "storage/fault_injecting_database.h"
@@ -373,6 +374,126 @@ TEST_P(AuthServiceTest, LogoutAllEndsEverySession) {
   ASSERT_TRUE(service_.Logout(*who, true, client_).ok());
   EXPECT_FALSE(service_.Authenticate(a.access_token).ok());
   EXPECT_FALSE(service_.Authenticate(b->access_token).ok());
+}
+
+TEST_P(AuthServiceTest, SignupAndLoginIssueOneLicenseKeyPerSessionAndRefreshNone) {
+  const TokenPair a = SignUp();
+  ASSERT_TRUE(HasValidLicenseChecksum(a.license_key)) << a.license_key;
+  auto who = service_.AuthenticateLicenseKey(a.license_key);
+  ASSERT_TRUE(who.ok()) << who.status().ToString();
+  EXPECT_EQ(who->user_id, a.user.id);
+  EXPECT_EQ(who->username, "alice");
+  EXPECT_EQ(who->role, "user");
+  EXPECT_EQ(who->session_id, a.session_id);
+  EXPECT_TRUE(who->via_license_key);
+  EXPECT_FALSE(service_.Authenticate(a.access_token)->via_license_key);
+
+  auto b = service_.Login({"alice", "correct horse", "phone"}, client_);
+  ASSERT_TRUE(b.ok());
+  EXPECT_NE(b->license_key, a.license_key);
+  EXPECT_EQ(service_.AuthenticateLicenseKey(b->license_key)->session_id, b->session_id);
+  auto refreshed = service_.Refresh(a.refresh_token, client_);
+  ASSERT_TRUE(refreshed.ok());
+  EXPECT_TRUE(refreshed->license_key.empty()) << "a refresh starts no session";
+  EXPECT_TRUE(service_.AuthenticateLicenseKey(a.license_key).ok()) << "nor ends one";
+
+  // Stored as its hash only; nothing else holds the key.
+  auto stored = db_->Query({"SELECT license_key_hash FROM sessions WHERE id = ?", {a.session_id}});
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(storage::AsText(stored->rows.at(0).at(0)), LicenseKeyHash(a.license_key));
+  auto leaked = db_->Query(
+      {"SELECT (SELECT COUNT(*) FROM sessions WHERE id || refresh_salt || device_name || "
+       "user_agent || license_key_hash LIKE ?) + (SELECT COUNT(*) FROM auth_events WHERE "
+       "id || event || user_id || session_id || ip_address || user_agent LIKE ?)",
+       {"%" + a.license_key + "%", "%" + a.license_key + "%"}});
+  ASSERT_TRUE(leaked.ok()) << leaked.status().ToString();
+  EXPECT_EQ(storage::AsInt(leaked->rows.at(0).at(0)), 0);
+}
+
+TEST_P(AuthServiceTest, MalformedUnknownAndMisusedKeysAreRefused) {
+  const TokenPair a = SignUp();
+  std::string typo = a.license_key;
+  typo[20] = typo[20] == '0' ? '1' : '0';
+  for (const std::string& bad :
+       {NewLicenseKey(), typo, std::string(), a.access_token, a.refresh_token, a.license_key + "0",
+        LicenseKeyHash(a.license_key)}) {
+    EXPECT_EQ(service_.AuthenticateLicenseKey(bad).status().code(), StatusCode::kUnauthenticated)
+        << bad;
+  }
+  EXPECT_EQ(service_.Authenticate(a.license_key).status().code(), StatusCode::kUnauthenticated)
+      << "a key is no access token";
+}
+
+TEST_P(AuthServiceTest, ALicenseKeyEndsWithItsSessionAtOnce) {
+  const TokenPair a = SignUp();
+  auto b = service_.Login({"alice", "correct horse", "phone"}, client_);
+  auto c = service_.Login({"alice", "correct horse", "tablet"}, client_);
+  ASSERT_TRUE(b.ok() && c.ok());
+  for (const std::string& key : {a.license_key, b->license_key, c->license_key}) {
+    ASSERT_TRUE(service_.AuthenticateLicenseKey(key).ok());  // cached now
+  }
+  ASSERT_TRUE(service_.Logout(*service_.Authenticate(a.access_token), false, client_).ok());
+  EXPECT_EQ(service_.AuthenticateLicenseKey(a.license_key).status().code(),
+            StatusCode::kUnauthenticated);
+  EXPECT_TRUE(service_.AuthenticateLicenseKey(b->license_key).ok());
+  ASSERT_TRUE(
+      service_.RevokeSession(*service_.Authenticate(c->access_token), b->session_id, client_).ok());
+  EXPECT_FALSE(service_.AuthenticateLicenseKey(b->license_key).ok());
+  EXPECT_TRUE(service_.AuthenticateLicenseKey(c->license_key).ok());
+  // Still refused once every cache has forgotten the session: the store says so too.
+  clock_.Advance(std::chrono::minutes(10));
+  EXPECT_FALSE(service_.AuthenticateLicenseKey(a.license_key).ok());
+  EXPECT_FALSE(service_.AuthenticateLicenseKey(b->license_key).ok());
+  EXPECT_TRUE(service_.AuthenticateLicenseKey(c->license_key).ok());
+}
+
+TEST_P(AuthServiceTest, PasswordChangeEndsTheOtherSessionsKeys) {
+  const TokenPair a = SignUp();
+  auto b = service_.Login({"alice", "correct horse", "phone"}, client_);
+  ASSERT_TRUE(b.ok());
+  ASSERT_TRUE(service_.AuthenticateLicenseKey(b->license_key).ok());
+  auto who = service_.Authenticate(a.access_token);
+  ASSERT_TRUE(who.ok());
+  ASSERT_TRUE(service_.ChangePassword(*who, "correct horse", "new password 1", client_).ok());
+  EXPECT_TRUE(service_.AuthenticateLicenseKey(a.license_key).ok());
+  EXPECT_FALSE(service_.AuthenticateLicenseKey(b->license_key).ok());
+}
+
+TEST_P(AuthServiceTest, ResetAndDisablingEndEveryKeyOfTheUser) {
+  const TokenPair a = SignUp();
+  const TokenPair bob = SignUp("bob");
+  ASSERT_TRUE(service_.AuthenticateLicenseKey(a.license_key).ok());
+  ASSERT_TRUE(service_.RequestPasswordReset("alice@example.com", client_).ok());
+  ASSERT_TRUE(service_.ResetPassword(mailer_.sent().back().token, "brand new pass", client_).ok());
+  EXPECT_FALSE(service_.AuthenticateLicenseKey(a.license_key).ok());
+
+  auto again = service_.Login({"alice", "brand new pass", ""}, client_);
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE(service_.AuthenticateLicenseKey(again->license_key).ok());
+  ASSERT_TRUE(service_.SetUserActive("alice", false, {"", "cli"}).ok());
+  EXPECT_FALSE(service_.AuthenticateLicenseKey(again->license_key).ok());
+  ASSERT_TRUE(service_.SetUserActive("alice", true, {"", "cli"}).ok());
+  EXPECT_FALSE(service_.AuthenticateLicenseKey(again->license_key).ok())
+      << "enabling the account does not bring its ended sessions back";
+  EXPECT_TRUE(service_.AuthenticateLicenseKey(bob.license_key).ok());
+}
+
+// Another instance over the same store (its own caches) follows within SESSION_CACHE_TTL,
+// as it does for access tokens.
+TEST_P(AuthServiceTest, AnotherInstanceStopsAcceptingAnEndedKeyWithinTheCacheTtl) {
+  SessionCache other_cache(std::chrono::seconds(10), 1000, clock_);
+  AuthService other(Options(), {store_, hasher_, tokens_, refresh_, other_cache, mailer_, clock_});
+  const TokenPair a = SignUp();
+  ASSERT_TRUE(other.AuthenticateLicenseKey(a.license_key).ok());
+  ASSERT_TRUE(service_.Logout(*service_.Authenticate(a.access_token), false, client_).ok());
+  EXPECT_FALSE(service_.AuthenticateLicenseKey(a.license_key).ok());
+  clock_.Advance(std::chrono::seconds(11));
+  EXPECT_EQ(other.AuthenticateLicenseKey(a.license_key).status().code(),
+            StatusCode::kUnauthenticated);
+  // A key this instance never saw is read from the store: refused at once.
+  const TokenPair bob = SignUp("bob");
+  ASSERT_TRUE(service_.SetUserActive("bob", false, {"", "cli"}).ok());
+  EXPECT_FALSE(other.AuthenticateLicenseKey(bob.license_key).ok());
 }
 
 }  // namespace

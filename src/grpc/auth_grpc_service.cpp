@@ -36,6 +36,7 @@ void ToProto(const auth::TokenPair& pair, std::string_view message, pb::TokenPai
   ToProto(pair.user, out->mutable_user());
   out->set_token(pair.access_token);
   out->set_refresh_token(pair.refresh_token);
+  out->set_license_key(pair.license_key);
   SetTimestamp(ToUnixMillis(pair.access_expires_at), out->mutable_expires_at());
   out->set_message(std::string(message));
 }

@@ -10,6 +10,7 @@
 
 #include "api/operations.h"
 #include "api/testing/service_harness.h"
+#include "auth/license_key.h"
 #include "grpc/testing/server_call.h"
 #include "howlerops/v1/auth.grpc.pb.h"
 
@@ -211,6 +212,30 @@ TEST_F(AuthGrpcServiceTest, RefreshRotatesTheToken) {
   req.set_refresh_token("rt1.nonsense");
   EXPECT_EQ(service_->Refresh(bad.context(), &req, &res).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(AuthGrpcServiceTest, SignupAndLoginCarryTheNewSessionsLicenseKeyAndNothingElseTakesIt) {
+  ServerCall call;
+  const pb::SignupRequest req = SignupRequest("alice");
+  pb::TokenPair signup;
+  ASSERT_TRUE(service_->Signup(call.context(), &req, &signup).ok());
+  EXPECT_TRUE(auth::HasValidLicenseChecksum(signup.license_key())) << signup.license_key();
+  pb::TokenPair login;
+  ASSERT_TRUE(Login("alice", "a long password", &login).ok());
+  EXPECT_TRUE(auth::HasValidLicenseChecksum(login.license_key())) << login.license_key();
+  EXPECT_NE(login.license_key(), signup.license_key());
+  ServerCall refresh_call;
+  pb::RefreshRequest refresh;
+  refresh.set_refresh_token(signup.refresh_token());
+  pb::TokenPair refreshed;
+  ASSERT_TRUE(service_->Refresh(refresh_call.context(), &refresh, &refreshed).ok());
+  EXPECT_TRUE(refreshed.license_key().empty());
+  pb::GetProfileResponse profile;
+  ASSERT_TRUE(Profile("Bearer " + signup.token(), &profile).ok());
+  EXPECT_EQ(profile.DebugString().find(signup.license_key()), std::string::npos);
+  EXPECT_EQ(Profile("Bearer " + signup.license_key()).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED)
+      << "a license key is accepted by sync methods only";
 }
 
 TEST_F(AuthGrpcServiceTest, SessionMethodsNeedAValidBearerToken) {

@@ -210,6 +210,33 @@ TEST_F(SyncGrpcServiceTest, SyncMethodsNeedASession) {
   }
 }
 
+TEST_F(SyncGrpcServiceTest, SyncMethodsAcceptTheSessionsLicenseKeyUntilTheSessionEnds) {
+  const std::string key = alice_.LicenseBearer();
+  ServerCall up(key), down(key), list(key), resolve(key), devices(key);
+  pb::UploadResponse u;
+  pb::DownloadResponse d;
+  pb::ListConflictsResponse l;
+  pb::ResolveConflictResponse r;
+  pb::ListDevicesResponse v;
+  const pb::ListConflictsRequest lreq;
+  const pb::ListDevicesRequest vreq;
+  EXPECT_TRUE(Upload(up, "d1", {Change("c1", "q1", "create", 0, "a")}, &u).ok());
+  EXPECT_TRUE(Download(down, DownloadRequest("d2"), &d).ok());
+  EXPECT_EQ(d.saved_queries_size(), 1);
+  EXPECT_TRUE(service_->ListConflicts(list.context(), &lreq, &l).ok());
+  EXPECT_EQ(Resolve(resolve, pb::ResolveConflictRequest(), &r).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT)
+      << "past the gate: the request itself is checked";
+  EXPECT_TRUE(service_->ListDevices(devices.context(), &vreq, &v).ok());
+
+  auto who = harness_.auth().Authenticate(alice_.access_token);
+  ASSERT_TRUE(who.ok());
+  ASSERT_TRUE(harness_.auth().Logout(*who, false, {"127.0.0.1", "test"}).ok());
+  ServerCall after(key);
+  EXPECT_EQ(service_->ListDevices(after.context(), &vreq, &v).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
 TEST_F(SyncGrpcServiceTest, DownloadAnswersItemsTombstonesAndPages) {
   Upload("d1", {Change("c1", "q1", "create", 0, "one"), Change("c2", "q2", "create", 0, "two"),
                 Change("c3", "q2", "delete", 1)});

@@ -28,9 +28,13 @@ json::object UserJson(const storage::UserRecord& u) {
           {"last_login", TimeValue(u.last_login_at)}};
 }
 
+// A sign-up or sign-in answer carries the new session's license key in `user.license_key`
+// (where the desktop client reads it); a refresh answer has none.
 Response TokenPairResponse(int status, const auth::TokenPair& pair, const Operation& op) {
+  json::object user = UserJson(pair.user);
+  if (!pair.license_key.empty()) user["license_key"] = pair.license_key;
   json::object o = {{"success", true},
-                    {"user", UserJson(pair.user)},
+                    {"user", std::move(user)},
                     {"token", pair.access_token},
                     {"refresh_token", pair.refresh_token},
                     {"expires_at", FormatRfc3339(pair.access_expires_at)}};

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "api/operations.h"
+#include "auth/license_key.h"
 #include "http/testing/api_pipeline.h"
 
 namespace howler::http {
@@ -219,6 +220,54 @@ TEST_F(AuthHandlersTest, LoginByNameOrEmailAnswersATokenPairWithoutAMessage) {
     EXPECT_FALSE(out["refresh_token"].as_string().empty());
     ExpectUserShape(out["user"].as_object(), "alice");
   }
+}
+
+// GET /api/sync/download?device_id=d1 with `Authorization: <authorization>`.
+Request Download(const std::string& authorization) {
+  Request r = Get("/api/sync/download", authorization);
+  r.query.emplace("device_id", "d1");
+  return r;
+}
+
+// The key travels in `user.license_key` of the answers that start a session, and nowhere
+// else; it authenticates the sync operations only.
+TEST_F(AuthHandlersTest, SignupAndLoginAnswersCarryTheNewSessionsLicenseKey) {
+  const Response signup = Send(Post("/api/auth/signup", Body(SignupBody("alice"))));
+  ASSERT_EQ(signup.status, 201) << signup.body;
+  json::object first = JsonOf(signup);
+  const std::string key(first["user"].as_object()["license_key"].as_string());
+  EXPECT_TRUE(auth::HasValidLicenseChecksum(key)) << key;
+  const Response login = Login("alice", "a long password");
+  ASSERT_EQ(login.status, 200) << login.body;
+  json::object second = JsonOf(login);
+  const std::string other(second["user"].as_object()["license_key"].as_string());
+  EXPECT_TRUE(auth::HasValidLicenseChecksum(other)) << other;
+  EXPECT_NE(other, key);
+
+  const std::string bearer = "Bearer " + std::string(first["token"].as_string());
+  const Response refreshed = Send(
+      Post("/api/auth/refresh", Body({{"refresh_token", first["refresh_token"].as_string()}})));
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+  EXPECT_FALSE(JsonOf(refreshed)["user"].as_object().contains("license_key"));
+  for (const char* path : {"/api/auth/me", "/api/auth/profile", "/api/auth/sessions"}) {
+    const Response r = Send(Get(path, bearer));
+    EXPECT_EQ(r.status, 200) << path;
+    EXPECT_EQ(r.body.find("license_key"), std::string::npos) << path << ": " << r.body;
+    EXPECT_EQ(r.body.find(key), std::string::npos) << path;
+  }
+
+  EXPECT_EQ(Send(Download("Bearer " + key)).status, 200);
+  EXPECT_EQ(Send(Get("/api/sync/devices", "Bearer " + other)).status, 200);
+  for (const char* path : {"/api/auth/me", "/api/auth/sessions"}) {
+    const Response r = Send(Get(path, "Bearer " + key));
+    EXPECT_EQ(r.status, 401) << path;
+    EXPECT_EQ(CodeOf(r), "UNAUTHORIZED");
+    EXPECT_EQ(r.body.find(key), std::string::npos) << "an error never repeats the key";
+  }
+  EXPECT_EQ(Send(Post("/api/auth/logout", "", "Bearer " + key)).status, 401);
+  ASSERT_EQ(Send(Post("/api/auth/logout", "", bearer)).status, 200);
+  EXPECT_EQ(Send(Download("Bearer " + key)).status, 401);
+  EXPECT_EQ(Send(Download("Bearer " + other)).status, 200);
 }
 
 TEST_F(AuthHandlersTest, WrongPasswordAndUnknownUserGetTheSame401) {

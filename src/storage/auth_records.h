@@ -35,6 +35,17 @@ struct SessionRecord {
   std::int64_t last_seen_at = 0;
   std::int64_t expires_at = 0;
   std::optional<std::int64_t> revoked_at;
+  // The hex SHA-256 of the session's license key (auth/license_key.h); empty when it has
+  // none. Written by SessionStore::Insert only: reads of sessions leave it empty.
+  std::string license_key_hash;
+};
+
+// Who a usable session's license key belongs to (SessionStore::FindActiveByLicenseKey).
+struct LicenseKeyOwner {
+  std::string session_id;
+  std::string user_id;
+  std::string username;
+  std::string role;
 };
 
 // Lockout state of one account key (see auth::LockoutPolicy for the rules).

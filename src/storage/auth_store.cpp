@@ -63,6 +63,11 @@ Result<std::optional<std::string>> AuthStore::ActiveSessionOwner(std::string_vie
   return sessions_.ActiveOwner(session_id, now);
 }
 
+Result<std::optional<LicenseKeyOwner>> AuthStore::FindLicenseKeyOwner(std::string_view key_hash,
+                                                                      std::int64_t now) {
+  return sessions_.FindActiveByLicenseKey(key_hash, now);
+}
+
 Result<std::vector<SessionRecord>> AuthStore::ListActiveSessions(std::string_view user_id,
                                                                  std::int64_t now) {
   return sessions_.ListActive(user_id, now);

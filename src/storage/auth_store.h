@@ -96,6 +96,10 @@ class AuthStore {
   // active); nullopt otherwise.
   Result<std::optional<std::string>> ActiveSessionOwner(std::string_view session_id,
                                                         std::int64_t now);
+  // The owner of the license key with this hash, when its session is usable now (not
+  // revoked, not expired, its user active); nullopt otherwise.
+  Result<std::optional<LicenseKeyOwner>> FindLicenseKeyOwner(std::string_view key_hash,
+                                                             std::int64_t now);
   // The user's usable sessions, newest first.
   Result<std::vector<SessionRecord>> ListActiveSessions(std::string_view user_id, std::int64_t now);
   Result<std::int64_t> CountActiveSessions(std::int64_t now);

@@ -317,6 +317,52 @@ TEST_P(AuthStoreTest, PurgeRemovesWhatEndedBeforeEachTime) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM users WHERE id = ?", "u-alice"), 1);
 }
 
+TEST_P(AuthStoreTest, LicenseKeysAreFoundByHashWhileTheirSessionIsUsable) {
+  AddAlice();
+  SessionRecord keyed = Session("s-key", "u-alice");
+  keyed.license_key_hash = "key-hash-1";
+  ASSERT_TRUE(store_
+                  ->RecordLogin({keyed,
+                                 {"a-k", "user:u-alice", "127.0.0.1", true, kNow},
+                                 std::nullopt,
+                                 std::nullopt,
+                                 Event("e-login-k", "login", "u-alice")})
+                  .ok());
+  auto owner = store_->FindLicenseKeyOwner("key-hash-1", kNow + 1);
+  ASSERT_TRUE(owner.ok()) << owner.status().ToString();
+  ASSERT_TRUE(owner->has_value());
+  EXPECT_EQ((*owner)->session_id, "s-key");
+  EXPECT_EQ((*owner)->user_id, "u-alice");
+  EXPECT_EQ((*owner)->username, "alice");
+  EXPECT_EQ((*owner)->role, "user");
+  EXPECT_FALSE(store_->FindLicenseKeyOwner("key-hash-2", kNow + 1)->has_value());
+  EXPECT_FALSE(store_->FindLicenseKeyOwner("", kNow + 1)->has_value())
+      << "sessions without a key match nothing";
+  EXPECT_FALSE(store_->FindLicenseKeyOwner("key-hash-1", keyed.expires_at)->has_value())
+      << "expired";
+
+  // A hash is unique: a second session with it is refused whole (no event either).
+  SessionRecord twin = Session("s-twin", "u-alice");
+  twin.license_key_hash = "key-hash-1";
+  EXPECT_FALSE(store_
+                   ->RecordLogin({twin,
+                                  {"a-t", "user:u-alice", "127.0.0.1", true, kNow},
+                                  std::nullopt,
+                                  std::nullopt,
+                                  Event("e-login-t", "login", "u-alice")})
+                   .ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sessions WHERE id = ?", "s-twin"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM auth_events WHERE id = ?", "e-login-t"), 0);
+
+  ASSERT_TRUE(
+      store_->SetUserActive("u-alice", false, kNow + 2, Event("e-d", "user_disabled", "")).ok());
+  EXPECT_FALSE(store_->FindLicenseKeyOwner("key-hash-1", kNow + 3)->has_value()) << "disabled";
+  ASSERT_TRUE(
+      store_->SetUserActive("u-alice", true, kNow + 4, Event("e-e", "user_enabled", "")).ok());
+  EXPECT_FALSE(store_->FindLicenseKeyOwner("key-hash-1", kNow + 5)->has_value())
+      << "enabling again does not bring back the revoked session";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AuthStoreTest, ::testing::Values("sqlite", "libsql"),
                          [](const auto& info) { return info.param; });
 

@@ -33,10 +33,11 @@ SessionRecord SessionFromRow(const Row& r, size_t i = 0) {
 Statement SessionStore::Insert(const SessionRecord& s) {
   return {
       "INSERT INTO sessions (id, user_id, refresh_counter, refresh_salt, rotated_at, "
-      "device_name, ip_address, user_agent, created_at, last_seen_at, expires_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "device_name, ip_address, user_agent, created_at, last_seen_at, expires_at, "
+      "license_key_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {s.id, s.user_id, s.refresh_counter, s.refresh_salt, IntOrNull(s.rotated_at), s.device_name,
-       s.ip_address, s.user_agent, s.created_at, s.last_seen_at, s.expires_at}};
+       s.ip_address, s.user_agent, s.created_at, s.last_seen_at, s.expires_at,
+       s.license_key_hash.empty() ? Value(Null{}) : Value(s.license_key_hash)}};
 }
 
 Statement SessionStore::Rotate(std::string_view session_id, std::int64_t expected, std::int64_t now,
@@ -101,6 +102,19 @@ Result<std::vector<SessionRecord>> SessionStore::ListActive(std::string_view use
   std::vector<SessionRecord> out;
   for (const Row& r : rs.rows) out.push_back(SessionFromRow(r));
   return out;
+}
+
+Result<std::optional<LicenseKeyOwner>> SessionStore::FindActiveByLicenseKey(
+    std::string_view key_hash, std::int64_t now) {
+  HOWLER_ASSIGN_OR_RETURN(
+      ResultSet rs, db_.Query({"SELECT s.id, s.user_id, u.username, u.role FROM sessions s "
+                               "JOIN users u ON u.id = s.user_id WHERE s.license_key_hash = ? "
+                               "AND s.revoked_at IS NULL AND s.expires_at > ? AND u.active = 1",
+                               {std::string(key_hash), now}}));
+  if (rs.rows.empty()) return std::optional<LicenseKeyOwner>();
+  const Row& r = rs.rows[0];
+  return std::optional<LicenseKeyOwner>(
+      LicenseKeyOwner{AsText(r[0]), AsText(r[1]), AsText(r[2]), AsText(r[3])});
 }
 
 Result<std::int64_t> SessionStore::CountActive(std::int64_t now) {

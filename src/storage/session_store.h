@@ -41,6 +41,10 @@ class SessionStore {
   Result<std::optional<std::string>> ActiveOwner(std::string_view session_id, std::int64_t now);
   // The user's usable sessions, newest first.
   Result<std::vector<SessionRecord>> ListActive(std::string_view user_id, std::int64_t now);
+  // The session holding the license key of this hash and its user, when the session is
+  // usable now (as ActiveOwner); nullopt otherwise. One read by the unique index.
+  Result<std::optional<LicenseKeyOwner>> FindActiveByLicenseKey(std::string_view key_hash,
+                                                                std::int64_t now);
   Result<std::int64_t> CountActive(std::int64_t now);
   // Removes sessions expired or revoked before `before`.
   Status DeleteEnded(std::int64_t before);

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <regex>
 #include <set>
@@ -200,6 +201,7 @@ TestAccount CreateAccount(const ApiClient& api, std::string_view prefix,
   account.user_id = StringOf(r.UserObject(), "id");
   account.token = r.Str("token");
   account.refresh_token = r.Str("refresh_token");
+  account.license_key = StringOf(r.UserObject(), "license_key");
   return account;
 }
 
@@ -248,16 +250,18 @@ bool IsWireTimestamp(const json::value& value) {
   return ::testing::AssertionSuccess();
 }
 
-::testing::AssertionResult IsTokenPair(const ApiResponse& response) {
+namespace {
+
+// A TokenPair whose user is `user` (the answer's user, without its license key when any).
+::testing::AssertionResult IsTokenPairWithUser(const ApiResponse& response,
+                                               const json::value& user) {
   const json::object& o = response.Object();
   const json::value* success = o.if_contains("success");
   if (success == nullptr || !success->is_bool() || !success->get_bool() || !IsString(o, "token") ||
       !IsString(o, "refresh_token") || !IsString(o, "expires_at")) {
     return ::testing::AssertionFailure() << "not a TokenPair: " << Describe(response);
   }
-  const json::value* user = o.if_contains("user");
-  if (user == nullptr) return ::testing::AssertionFailure() << "no user: " << Describe(response);
-  if (auto is_user = IsUser(*user); !is_user) return is_user;
+  if (auto is_user = IsUser(user); !is_user) return is_user;
   const std::string token = StringOf(o, "token");
   const json::object header = JwtHeader(token);
   const json::object payload = JwtPayload(token);
@@ -270,6 +274,46 @@ bool IsWireTimestamp(const json::value& value) {
            << "token, expires_at or refresh_token wrong: " << Describe(response);
   }
   return ::testing::AssertionSuccess();
+}
+
+}  // namespace
+
+::testing::AssertionResult IsTokenPair(const ApiResponse& response) {
+  const json::value* user = response.Object().if_contains("user");
+  if (user == nullptr) return ::testing::AssertionFailure() << "no user: " << Describe(response);
+  return IsTokenPairWithUser(response, *user);
+}
+
+::testing::AssertionResult IsSignInAnswer(const ApiResponse& response) {
+  const json::value* user = response.Object().if_contains("user");
+  if (user == nullptr || !user->is_object()) {
+    return ::testing::AssertionFailure() << "no user: " << Describe(response);
+  }
+  json::object without_key = user->get_object();
+  const json::value* key = user->get_object().if_contains("license_key");
+  if (key == nullptr || !key->is_string() || !IsClientLicenseKey(std::string(key->get_string()))) {
+    return ::testing::AssertionFailure() << "no license key the client accepts: " << *user;
+  }
+  without_key.erase("license_key");
+  return IsTokenPairWithUser(response, without_key);
+}
+
+bool IsClientLicenseKey(const std::string& key) {
+  static const std::regex pattern("^SQL-([A-Z]+)-([0-9a-f-]+)-([A-F0-9]{4})$", std::regex::icase);
+  std::smatch m;
+  if (!std::regex_match(key, m, pattern)) return false;
+  std::uint16_t crc = 0xFFFF;  // CRC-16/CCITT-FALSE
+  for (const char c : m[1].str() + "-" + m[2].str()) {
+    crc ^= static_cast<std::uint16_t>(static_cast<unsigned char>(c) << 8);
+    for (int bit = 0; bit < 8; ++bit) {
+      crc = static_cast<std::uint16_t>((crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1);
+    }
+  }
+  char expected[5];
+  std::snprintf(expected, sizeof expected, "%04X", crc);
+  std::string given = m[3].str();
+  for (char& c : given) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return given == expected;
 }
 
 std::optional<std::int64_t> ParseWireTimestamp(std::string_view text) {

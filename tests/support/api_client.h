@@ -94,6 +94,7 @@ struct TestAccount {
   std::string user_id;
   std::string token;
   std::string refresh_token;
+  std::string license_key;  // the first session's (user.license_key of the answer)
 };
 
 // Signs up a fresh account named after `prefix` (email `<name>@example.com`, lower-cased). Adds a
@@ -113,8 +114,15 @@ std::string BearerHeader(const std::string& token);
 // A User: exactly the documented fields with their types, timestamps in wire format.
 ::testing::AssertionResult IsUser(const boost::json::value& user);
 // A TokenPair: success true, a User, an HS256 access JWT whose exp matches expires_at
-// (in the future), and a non-empty refresh token.
+// (in the future), and a non-empty refresh token. The answer of a refresh.
 ::testing::AssertionResult IsTokenPair(const ApiResponse& response);
+// The answer of a sign-up or sign-in: a TokenPair whose User also has `license_key`, a key
+// the desktop client accepts (IsClientLicenseKey).
+::testing::AssertionResult IsSignInAnswer(const ApiResponse& response);
+// What the desktop client's own check accepts, rewritten from its code: the regex
+// /^SQL-([A-Z]+)-([0-9a-f-]+)-([A-F0-9]{4})$/i and the CRC-16/CCITT-FALSE of `TIER-uuid`
+// equal to the last group.
+bool IsClientLicenseKey(const std::string& key);
 // RFC 3339 UTC with milliseconds: "2026-11-25T11:56:35.055Z".
 bool IsWireTimestamp(const boost::json::value& value);
 

@@ -60,7 +60,8 @@ struct ServiceHarness::Parts {
         sync_store(*db),
         sync(sync_store, clock, options.sync, nullptr),
         desktop(sync, sync_store, clock),
-        gate(GateDeps{AuthenticatorOf(auth), &auth_limiter, &sync_limiter}),
+        gate(GateDeps{AuthenticatorOf(auth), &auth_limiter, &sync_limiter,
+                      LicenseKeyAuthenticatorOf(auth)}),
         workers("harness-worker", options.worker_threads, options.worker_queue),
         hash_pool("harness-hash", options.hash_threads, options.hash_queue) {}
 
@@ -139,6 +140,7 @@ Account ServiceHarness::SignUp(std::string_view username) {
   a.access_token = pair->access_token;
   a.refresh_token = pair->refresh_token;
   a.session_id = pair->session_id;
+  a.license_key = pair->license_key;
   return a;
 }
 

@@ -63,9 +63,12 @@ struct Account {
   std::string access_token;
   std::string refresh_token;
   std::string session_id;
+  std::string license_key;  // the session's license key (auth/license_key.h)
 
   // "Bearer <access_token>", for an Authorization header or metadata.
   std::string Bearer() const { return "Bearer " + access_token; }
+  // "Bearer <license_key>", as the desktop client's sync engine sends it.
+  std::string LicenseBearer() const { return "Bearer " + license_key; }
 };
 
 // Occupies every thread of a pool and fills its queue until Release() or destruction, so
