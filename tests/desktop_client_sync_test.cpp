@@ -270,10 +270,14 @@ TEST_F(DesktopClientSyncTest, TwoDevicesThroughSeveralCyclesWithAConflictAndADel
   ApiResponse unknown = api().Call("POST", "/api/sync/conflicts/5b0e2a8c-client-made/resolve",
                                    json::object{{"resolution", "remote"}}, key_a);
   EXPECT_EQ(unknown.status(), 200) << unknown;
-  // The user keeps A's version after all.
+  // The user keeps A's version after all: local and remote name the conflict's sides as
+  // listed (local: the upload that met the other device's write; here B's, which won).
+  const json::object& local = conflict.at("local_version").as_object();
+  EXPECT_EQ(local.at("data").at("name"), "B's concurrent edit");
+  EXPECT_EQ(conflict.at("remote_version").at("data").at("name"), "A's concurrent edit");
   const std::string conflict_id(conflict.at("id").as_string());
   ApiResponse resolved = api().Call("POST", "/api/sync/conflicts/" + conflict_id + "/resolve",
-                                    json::object{{"resolution", "local"}}, key_a);
+                                    json::object{{"resolution", "remote"}}, key_a);
   ASSERT_EQ(resolved.status(), 200) << resolved;
   for (int i = 0; i < 2; ++i) {
     a.Cycle();
@@ -342,10 +346,11 @@ TEST_F(DesktopClientSyncTest, StatusHealthResetAndCredentials) {
   EXPECT_EQ(api().Call("GET", "/api/sync/status", std::nullopt, account.token).status(), 200);
   ApiResponse bad = api().Call("GET", "/api/sync/status", std::nullopt,
                                "SQL-INDIVIDUAL-00000000-0000-4000-8000-000000000000-ABCD");
-  EXPECT_TRUE(IsApiError(bad, 401, "UNAUTHENTICATED")) << bad;
+  EXPECT_TRUE(IsApiError(bad, 401, "UNAUTHORIZED")) << bad;
   ApiResponse not_json_error =
       api().Call("POST", "/api/sync/upload", json::object{{"deviceId", ""}}, key);
-  EXPECT_TRUE(IsApiError(not_json_error, 400, "INVALID_ARGUMENT")) << not_json_error;
+  EXPECT_TRUE(IsApiError(not_json_error, 400, "INVALID_REQUEST", "deviceId"))
+      << not_json_error;
 }
 
 }  // namespace
