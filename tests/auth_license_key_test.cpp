@@ -121,8 +121,15 @@ TEST_F(AuthLicenseKeyTest, EachSignInGetsItsOwnKeyThatEndsWithItsSession) {
 
   // Another user's key never reaches this user's items, and a made-up key is refused.
   const TestAccount b = CreateAccount(api(), "Lk");
-  const Downloaded of_b = DownloadAll(api(), b.license_key, "d1");
-  EXPECT_TRUE(of_b.items.empty());
+  // (A key gets the desktop client's download shape: API.md, "The desktop client's sync
+  // dialect".)
+  const ApiResponse of_b =
+      api().Call("GET", "/api/sync/download?since=1970-01-01T00:00:00.000Z&limit=100&device_id=d1",
+                 std::nullopt, b.license_key);
+  ASSERT_EQ(of_b.status(), 200) << of_b;
+  for (const char* key : {"connections", "savedQueries", "queryHistory", "reports"}) {
+    EXPECT_TRUE(of_b.Object().at(key).as_array().empty()) << of_b;
+  }
   std::string forged = b.license_key;
   forged[20] = forged[20] == 'a' ? 'b' : 'a';
   EXPECT_EQ(SyncStatus(forged), 401);

@@ -1,7 +1,7 @@
 // The desktop client's own sync dialect (API.md, "The desktop client's sync dialect")
 // through the real binary. DesktopDevice replays what the client's sync engine sends and
-// does with the answers (its requests, headers and merge rules as the project background
-// documents them, CLIENT.md part 2): several cycles on two devices, re-uploads, an edit on
+// does with the answers (its requests, headers and merge rules, from the client's source):
+// several cycles on two devices, re-uploads, an edit on
 // each, a conflict and its resolution, a delete through the snake_case API, and both
 // dialects converging on the same items.
 #include <gtest/gtest.h>
@@ -40,7 +40,10 @@ class DesktopDevice {
   void EditQuery(const std::string& id, const std::string& title, std::int64_t at) {
     json::object& q = queries_[id];
     if (q.empty()) {
-      q = {{"id", id}, {"created_at", IsoOfMillis(at)}, {"sync_version", 0}, {"tags", json::array()}};
+      q = {{"id", id},
+           {"created_at", IsoOfMillis(at)},
+           {"sync_version", 0},
+           {"tags", json::array()}};
     }
     q["title"] = title;
     q["query_text"] = "SELECT * FROM t WHERE name = '" + title + "'";
@@ -49,16 +52,31 @@ class DesktopDevice {
     q["synced"] = false;
   }
   void AddConnection(const std::string& id, const std::string& name, std::int64_t at) {
-    connections_[id] = {{"connection_id", id}, {"name", name}, {"type", "postgres"},
-                        {"host", "db.internal"}, {"port", 5432}, {"database", "app"},
-                        {"username", "app"}, {"password", "hunter2"}, {"ssl_mode", "require"},
-                        {"environment_tags", json::array()}, {"updated_at", IsoOfMillis(at)},
-                        {"updated_ms", at}, {"synced", false}, {"sync_version", 0}};
+    connections_[id] = {{"connection_id", id},
+                        {"name", name},
+                        {"type", "postgres"},
+                        {"host", "db.internal"},
+                        {"port", 5432},
+                        {"database", "app"},
+                        {"username", "app"},
+                        {"password", "hunter2"},
+                        {"ssl_mode", "require"},
+                        {"environment_tags", json::array()},
+                        {"updated_at", IsoOfMillis(at)},
+                        {"updated_ms", at},
+                        {"synced", false},
+                        {"sync_version", 0}};
   }
   void AddHistory(const std::string& id, std::int64_t at) {
-    history_[id] = {{"id", id}, {"query_text", "SELECT 42"}, {"connection_id", "c-1"},
-                    {"execution_time_ms", 3}, {"row_count", 1}, {"privacy_mode", "normal"},
-                    {"executed_at", IsoOfMillis(at)}, {"updated_ms", at}, {"synced", false},
+    history_[id] = {{"id", id},
+                    {"query_text", "SELECT 42"},
+                    {"connection_id", "c-1"},
+                    {"execution_time_ms", 3},
+                    {"row_count", 1},
+                    {"privacy_mode", "normal"},
+                    {"executed_at", IsoOfMillis(at)},
+                    {"updated_ms", at},
+                    {"synced", false},
                     {"sync_version", 0}};
   }
 
@@ -90,9 +108,13 @@ class DesktopDevice {
   json::object ChangeSet(const char* type, const std::string& id, const json::object& record,
                          json::object data) {
     return {{"id", "chg-" + std::to_string(++attempt_)},  // a new UUID per change per attempt
-            {"entityType", type}, {"entityId", id}, {"action", "update"},
-            {"data", std::move(data)}, {"timestamp", record.at("updated_ms")},
-            {"syncVersion", record.at("sync_version")}, {"deviceId", device_id_}};
+            {"entityType", type},
+            {"entityId", id},
+            {"action", "update"},
+            {"data", std::move(data)},
+            {"timestamp", record.at("updated_ms")},
+            {"syncVersion", record.at("sync_version")},
+            {"deviceId", device_id_}};
   }
   static bool Selected(const json::object& r, std::int64_t last_sync_at) {
     return !r.at("synced").as_bool() || r.at("updated_ms").as_int64() > last_sync_at;
@@ -110,10 +132,16 @@ class DesktopDevice {
     }
     for (const auto& [id, q] : queries_) {
       if (!Selected(q, last_sync_at)) continue;
-      json::object data = {{"id", id}, {"user_id", "local-user"}, {"name", q.at("title")},
-                           {"description", ""}, {"query", q.at("query_text")},
-                           {"tags", q.at("tags")}, {"folder", nullptr}, {"favorite", false},
-                           {"created_at", q.at("created_at")}, {"updated_at", q.at("updated_at")},
+      json::object data = {{"id", id},
+                           {"user_id", "local-user"},
+                           {"name", q.at("title")},
+                           {"description", ""},
+                           {"query", q.at("query_text")},
+                           {"tags", q.at("tags")},
+                           {"folder", nullptr},
+                           {"favorite", false},
+                           {"created_at", q.at("created_at")},
+                           {"updated_at", q.at("updated_at")},
                            {"sync_version", q.at("sync_version")}};
       queries.push_back(ChangeSet("saved_query", id, q, std::move(data)));
     }
@@ -123,9 +151,9 @@ class DesktopDevice {
       data.erase("updated_ms");
       history.push_back(ChangeSet("query_history", id, h, std::move(data)));
     }
-    return json::object{{"deviceId", device_id_}, {"lastSyncAt", last_sync_at},
+    return json::object{{"deviceId", device_id_},     {"lastSyncAt", last_sync_at},
                         {"connections", connections}, {"savedQueries", queries},
-                        {"reports", json::array()}, {"queryHistory", history}};
+                        {"reports", json::array()},   {"queryHistory", history}};
   }
   // The client's conflict check: differing versions and times crash it (.getTime() on a
   // string), so the server must never send them.
@@ -291,9 +319,9 @@ TEST_F(DesktopClientSyncTest, TwoDevicesThroughSeveralCyclesWithAConflictAndADel
   snake = DownloadAll(api(), token, "web");
   const json::object* q2 = FindItem(snake, "q-2");
   ASSERT_NE(q2, nullptr);
-  ApiResponse del = Upload(api(), token, "web",
-                           {Change("del-1", "saved_query", "q-2", "delete",
-                                   q2->at("sync_version").as_int64())});
+  ApiResponse del =
+      Upload(api(), token, "web",
+             {Change("del-1", "saved_query", "q-2", "delete", q2->at("sync_version").as_int64())});
   ASSERT_EQ(Statuses(del), std::vector<std::string>{"applied"}) << del;
   for (int i = 0; i < 2; ++i) {
     a.Cycle();
@@ -323,9 +351,9 @@ TEST_F(DesktopClientSyncTest, StatusHealthResetAndCredentials) {
   const std::string key = LicenseKeyOf(login);
 
   // The first download of a device, `since` the epoch, is a full download, never 410.
-  ApiResponse first = api().Call(
-      "GET", "/api/sync/download?since=1970-01-01T00:00:00.000Z&limit=100&device_id=d1",
-      std::nullopt, key);
+  ApiResponse first =
+      api().Call("GET", "/api/sync/download?since=1970-01-01T00:00:00.000Z&limit=100&device_id=d1",
+                 std::nullopt, key);
   ASSERT_EQ(first.status(), 200) << first;
   EXPECT_TRUE(first.Object().at("hasMore").is_bool());
 
@@ -349,8 +377,7 @@ TEST_F(DesktopClientSyncTest, StatusHealthResetAndCredentials) {
   EXPECT_TRUE(IsApiError(bad, 401, "UNAUTHORIZED")) << bad;
   ApiResponse not_json_error =
       api().Call("POST", "/api/sync/upload", json::object{{"deviceId", ""}}, key);
-  EXPECT_TRUE(IsApiError(not_json_error, 400, "INVALID_REQUEST", "deviceId"))
-      << not_json_error;
+  EXPECT_TRUE(IsApiError(not_json_error, 400, "INVALID_REQUEST", "deviceId")) << not_json_error;
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "api/operations.h"
 #include "api/testing/service_harness.h"
+#include "common/time_format.h"
 #include "grpc/testing/server_call.h"
 #include "howlerops/v1/sync.grpc.pb.h"
 #include "http/testing/api_pipeline.h"
@@ -270,8 +271,18 @@ TEST_F(SyncGrpcServiceTest, DownloadErrorsMatchHttp) {
     std::string api_code;
     std::string message;
   };
+  // A `since` after the user's first change but beyond the horizon (a `since` before the
+  // first change is a full download): write one, then let 200 days pass.
+  sync::ChangeInput change{"c1", "saved_query", "q1", "create", 0, {}, {}};
+  change.data = *sync::ParseJson(R"({"name":"q"})");
+  ASSERT_TRUE(harness_.sync().Upload(alice_.user_id, {"d1", {change}, 0}).ok());
+  const std::int64_t first_change_s = ToUnixMillis(harness_.clock().Now()) / 1000;
+  harness_.clock().Advance(std::chrono::hours(24 * 200));
+  auto pair = harness_.auth().Login({alice_.username, alice_.password, ""}, {});
+  ASSERT_TRUE(pair.ok()) << pair.status().ToString();
+  alice_.access_token = pair->access_token;
   pb::DownloadRequest ancient = DownloadRequest("d1");
-  ancient.mutable_since()->set_seconds(1577836800);  // 2020-01-01, beyond the horizon
+  ancient.mutable_since()->set_seconds(first_change_s + 86400);
   const Case cases[] = {
       {DownloadRequest("d1", "not-a-cursor"), grpc::StatusCode::INVALID_ARGUMENT, "INVALID_REQUEST",
        "cursor is not valid"},

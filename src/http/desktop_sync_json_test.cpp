@@ -10,7 +10,7 @@ namespace howler::http {
 namespace {
 namespace json = boost::json;
 
-// Trimmed from the client's wire capture (CLIENT.md S2.2 in the project background).
+// Trimmed from a wire capture of the desktop client's upload.
 constexpr std::string_view kCapturedUpload = R"({
   "deviceId": "device_kyatuw_j0g7h9", "lastSyncAt": 0,
   "connections": [{"id":"4f1c","entityType":"connection","entityId":"c-1","action":"update",

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "api/operations.h"
+#include "common/time_format.h"
 #include "http/testing/api_pipeline.h"
 
 namespace howler::http {
@@ -249,14 +250,24 @@ TEST_F(SyncHandlersTest, DownloadQueryErrorsAre400NamingTheParameter) {
   EXPECT_EQ(MessageOf(over), "device_id is too long");
 }
 
-TEST_F(SyncHandlersTest, SinceIsAcceptedWithinTheHorizonAnd410Beyond) {
+TEST_F(SyncHandlersTest, SinceBeforeTheFirstChangeIsAFullDownloadAfterItBeyondTheHorizon410) {
   ASSERT_EQ(Upload("d1", {Change("c1", "q1", "create", 0, {{"name", "one"}})}).status, 200);
   const Response recent = Download("device_id=d1&since=2025-12-31T00:00:00Z");
   ASSERT_EQ(recent.status, 200) << recent.body;
   EXPECT_EQ(JsonOf(recent)["saved_queries"].as_array().size(), 1u);
   const Response ancient = Download("device_id=d1&since=2020-01-01T00:00:00+02:00");
-  EXPECT_EQ(ancient.status, 410);
-  EXPECT_EQ(CodeOf(ancient), "RESYNC_REQUIRED");
+  ASSERT_EQ(ancient.status, 200) << ancient.body;
+  EXPECT_EQ(JsonOf(ancient)["saved_queries"].as_array().size(), 1u);
+
+  const TimePoint first_change = harness_.clock().Now();
+  harness_.clock().Advance(std::chrono::hours(24 * 200));  // beyond the 90-day horizon
+  auto pair = harness_.auth().Login({alice_.username, alice_.password, ""}, {});
+  ASSERT_TRUE(pair.ok()) << pair.status().ToString();
+  alice_.access_token = pair->access_token;
+  const Response old =
+      Download("device_id=d1&since=" + FormatRfc3339(first_change + std::chrono::hours(24)));
+  EXPECT_EQ(old.status, 410) << old.body;
+  EXPECT_EQ(CodeOf(old), "RESYNC_REQUIRED");
 }
 
 TEST_F(SyncHandlersTest, ConflictsAreListedWithBothSides) {
