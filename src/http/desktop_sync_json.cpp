@@ -31,16 +31,6 @@ std::string_view ArrayName(sync::ItemType type) {
   return "connections";
 }
 
-std::string StringMember(const json::object& o, std::string_view field, std::string& problem) {
-  const json::value* v = o.if_contains(field);
-  if (v == nullptr || v->is_null()) return {};
-  if (!v->is_string()) {
-    if (problem.empty()) problem = std::string(field) + " must be a string";
-    return {};
-  }
-  return std::string(v->get_string());
-}
-
 std::int64_t IntMember(const json::object& o, std::string_view field, std::string& problem) {
   const json::value* v = o.if_contains(field);
   if (v == nullptr || v->is_null()) return 0;
@@ -61,15 +51,15 @@ sync::ChangeInput ParseDesktopChange(const json::value& value, sync::ItemType ar
     return c;
   }
   const json::object& o = value.get_object();
-  const std::string entity_type = StringMember(o, "entityType", c.problem);
+  const std::string entity_type = ItemString(o, "entityType", c.problem);
   if (!entity_type.empty() && entity_type != c.item_type && c.problem.empty()) {
     c.problem =
         "entityType " + entity_type + " does not belong in " + std::string(ArrayName(array_type));
   }
-  c.item_id = StringMember(o, "entityId", c.problem);
-  c.change_id = StringMember(o, "id", c.problem);
+  c.item_id = ItemString(o, "entityId", c.problem);
+  c.change_id = ItemString(o, "id", c.problem);
   if (c.change_id.empty()) c.change_id = c.item_id;  // never recorded in this dialect
-  c.action = StringMember(o, "action", c.problem);
+  c.action = ItemString(o, "action", c.problem);
   if (c.action.empty()) c.action = "update";
   if (c.action != "update" && c.action != "create" && c.problem.empty()) {
     c.problem = "action must be update (the desktop dialect has no deletes)";

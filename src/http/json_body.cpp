@@ -63,4 +63,14 @@ boost::json::value TimeValue(std::optional<std::int64_t> unix_ms) {
   return boost::json::string(FormatRfc3339(FromUnixMillis(*unix_ms)));
 }
 
+std::string ItemString(const boost::json::object& o, std::string_view field, std::string& problem) {
+  const boost::json::value* v = o.if_contains(field);
+  if (v == nullptr || v->is_null()) return {};
+  if (!v->is_string()) {
+    if (problem.empty()) problem = std::string(field) + " must be a string";
+    return {};
+  }
+  return std::string(v->get_string());
+}
+
 }  // namespace howler::http

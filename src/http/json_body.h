@@ -29,6 +29,11 @@ Result<std::optional<std::string>> OptionalString(const boost::json::object& o,
 // "<field> must be a string".
 Result<std::string> TextField(const boost::json::object& o, const api::FieldLimit& limit);
 
+// A string member of one item of a batch, whose problems reject that item only: empty when
+// absent or null; another type leaves "<field> must be a string" in `problem` (the first
+// problem found is kept).
+std::string ItemString(const boost::json::object& o, std::string_view field, std::string& problem);
+
 Result<std::optional<bool>> OptionalBool(const boost::json::object& o, std::string_view field);
 
 // A JSON response with the serialized value.

@@ -53,17 +53,6 @@ sync::JsonValue ToSyncJson(const json::value& value) {
 
 namespace {
 
-// A string field of a change; a wrong type records the problem.
-std::string ChangeString(const json::object& change, std::string_view field, std::string& problem) {
-  const json::value* v = change.if_contains(field);
-  if (v == nullptr || v->is_null()) return {};
-  if (!v->is_string()) {
-    if (problem.empty()) problem = std::string(field) + " must be a string";
-    return {};
-  }
-  return std::string(v->get_string());
-}
-
 sync::ChangeInput ParseChange(const json::value& value) {
   sync::ChangeInput c;
   if (!value.is_object()) {
@@ -71,10 +60,10 @@ sync::ChangeInput ParseChange(const json::value& value) {
     return c;
   }
   const json::object& o = value.get_object();
-  c.change_id = ChangeString(o, "id", c.problem);
-  c.item_type = ChangeString(o, "item_type", c.problem);
-  c.item_id = ChangeString(o, "item_id", c.problem);
-  c.action = ChangeString(o, "action", c.problem);
+  c.change_id = ItemString(o, "id", c.problem);
+  c.item_type = ItemString(o, "item_type", c.problem);
+  c.item_id = ItemString(o, "item_id", c.problem);
+  c.action = ItemString(o, "action", c.problem);
   if (const json::value* v = o.if_contains("sync_version"); v != nullptr && !v->is_null()) {
     if (v->is_int64()) {
       c.sync_version = v->get_int64();

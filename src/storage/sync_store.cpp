@@ -11,6 +11,8 @@ constexpr std::string_view kItemColumns =
     "deleted_at, edited_at";
 constexpr std::string_view kDeviceItemColumns =
     "item_type, item_id, held_version, seen_version, sent_hash";
+constexpr std::string_view kDeviceOfferColumns =
+    "item_type, item_id, held_version, seen_version, offered_at";
 constexpr std::string_view kConflictColumns =
     "id, item_type, item_id, local_data, local_deleted, local_version, local_device_id, "
     "local_updated_at, remote_data, remote_deleted, remote_version, remote_device_id, "
@@ -107,42 +109,46 @@ std::vector<Statement> MultiRowInsert(std::string_view head, std::string_view ta
   return out;
 }
 
+// Appends "(?, ?, ...)" with `values` padded to a power-of-two length (see above).
+void AppendInList(Statement& s, const std::vector<std::string>& values) {
+  s.sql += "(";
+  for (std::size_t i = 0; i < PaddedLength(values.size()); ++i) {
+    s.sql += i == 0 ? "?" : ", ?";
+    s.params.push_back(values[std::min(i, values.size() - 1)]);
+  }
+  s.sql += ")";
+}
+
 Statement SelectItems(std::string_view user_id, const std::string& type,
                       const std::vector<std::string>& ids) {
   Statement s;
   s.sql = "SELECT " + std::string(kItemColumns) +
-          " FROM sync_items WHERE user_id = ? AND item_type = ? AND item_id IN (";
+          " FROM sync_items WHERE user_id = ? AND item_type = ? AND item_id IN ";
   s.params = {std::string(user_id), type};
-  for (std::size_t i = 0; i < PaddedLength(ids.size()); ++i) {
-    s.sql += i == 0 ? "?" : ", ?";
-    s.params.push_back(ids[std::min(i, ids.size() - 1)]);
-  }
-  s.sql += ")";
+  AppendInList(s, ids);
+  return s;
+}
+
+// The device's rows of `table` (sync_device_items or sync_device_offers) among the ids.
+Statement SelectPerDevice(std::string_view table, std::string_view columns,
+                          std::string_view user_id, std::string_view device_id,
+                          const std::string& type, const std::vector<std::string>& ids) {
+  Statement s;
+  s.sql = "SELECT " + std::string(columns) + " FROM " + std::string(table) +
+          " WHERE user_id = ? AND device_id = ? AND item_type = ? AND item_id IN ";
+  s.params = {std::string(user_id), std::string(device_id), type};
+  AppendInList(s, ids);
   return s;
 }
 
 Statement SelectDeviceItems(std::string_view user_id, std::string_view device_id,
                             const std::string& type, const std::vector<std::string>& ids) {
-  Statement s;
-  s.sql = "SELECT " + std::string(kDeviceItemColumns) +
-          " FROM sync_device_items WHERE user_id = ? AND device_id = ? AND item_type = ? AND "
-          "item_id IN (";
-  s.params = {std::string(user_id), std::string(device_id), type};
-  for (std::size_t i = 0; i < PaddedLength(ids.size()); ++i) {
-    s.sql += i == 0 ? "?" : ", ?";
-    s.params.push_back(ids[std::min(i, ids.size() - 1)]);
-  }
-  s.sql += ")";
-  return s;
+  return SelectPerDevice("sync_device_items", kDeviceItemColumns, user_id, device_id, type, ids);
 }
 
 Statement SelectDeviceOffers(std::string_view user_id, std::string_view device_id,
                              const std::string& type, const std::vector<std::string>& ids) {
-  Statement s = SelectDeviceItems(user_id, device_id, type, ids);
-  const std::string from = "held_version, seen_version, sent_hash FROM sync_device_items";
-  s.sql.replace(s.sql.find(from), from.size(),
-                "held_version, seen_version, offered_at FROM sync_device_offers");
-  return s;
+  return SelectPerDevice("sync_device_offers", kDeviceOfferColumns, user_id, device_id, type, ids);
 }
 
 DeviceOfferRecord OfferFromRow(const Row& row) {
@@ -160,13 +166,9 @@ Statement SelectChangeIds(std::string_view user_id, std::string_view device_id,
   Statement s;
   s.sql =
       "SELECT change_id, outcome FROM sync_change_ids WHERE user_id = ? AND device_id = ? AND "
-      "change_id IN (";
+      "change_id IN ";
   s.params = {std::string(user_id), std::string(device_id)};
-  for (std::size_t i = 0; i < PaddedLength(change_ids.size()); ++i) {
-    s.sql += i == 0 ? "?" : ", ?";
-    s.params.push_back(change_ids[std::min(i, change_ids.size() - 1)]);
-  }
-  s.sql += ")";
+  AppendInList(s, change_ids);
   return s;
 }
 
@@ -240,8 +242,8 @@ Result<DesktopPosition> SyncStore::ReadDesktopPosition(std::string_view user_id,
       db_.Batch({{"SELECT last_download_at, last_download_seq FROM sync_metadata "
                   "WHERE user_id = ? AND device_id = ?",
                   {user, device}},
-                 {"SELECT item_type, item_id, held_version, seen_version, offered_at "
-                  "FROM sync_device_offers WHERE user_id = ? AND device_id = ?",
+                 {"SELECT " + std::string(kDeviceOfferColumns) +
+                      " FROM sync_device_offers WHERE user_id = ? AND device_id = ?",
                   {user, device}}}));
   DesktopPosition out;
   if (!sets[0].empty()) {
