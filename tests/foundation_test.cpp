@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "support/api_client.h"
 #include "support/http_client.h"
 #include "support/raw_connection.h"
 #include "support/server_process.h"
@@ -342,9 +343,42 @@ TEST_F(LifecycleTest, DevelopmentNeedsNoConfigurationAndKeepsItsSecret) {
 TEST_F(LifecycleTest, ProductionRefusesToStartNamingEachMissingItem) {
   CommandResult r = RunServerCommand(dir_.path(), {"serve"}, {{"ENVIRONMENT", "production"}});
   EXPECT_NE(r.exit_code, 0);
-  for (const char* item : {"JWT_SECRET", "TURSO_URL", "TURSO_AUTH_TOKEN", "RESEND_API_KEY"}) {
+  for (const char* item : {"JWT_SECRET", "TURSO_URL", "RESEND_API_KEY"}) {
     EXPECT_NE(r.output.find(item), std::string::npos) << item << " in:\n" << r.output;
   }
+}
+
+// One instance on one machine (issue: production on one box): a file database starts and
+// says it is local; :memory: and a remote URL without its token do not start.
+TEST_F(LifecycleTest, ProductionRunsOnAFileDatabaseButNotInMemory) {
+  const std::map<std::string, std::string> env = {
+      {"ENVIRONMENT", "production"},
+      {"JWT_SECRET", std::string(kTestJwtSecret)},
+      {"SMTP_URL", "smtp://127.0.0.1:9"},
+      {"TURSO_URL", "file:" + (dir_.path() / "prod.db").string()}};
+  ServerConfig config;
+  config.env = env;
+  {
+    ServerProcess server(dir_.path(), config);
+    ASSERT_TRUE(server.ready()) << server.Output();
+    EXPECT_EQ(HttpGet(server.base_url() + "/health").status, 200);
+    EXPECT_NE(server.Output().find("exactly one instance"), std::string::npos) << server.Output();
+  }
+  CommandResult check = RunServerCommand(dir_.path(), {"check-config"}, env);
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  EXPECT_NE(check.output.find("note: the database is a local file"), std::string::npos)
+      << check.output;
+
+  std::map<std::string, std::string> memory = env;
+  memory["TURSO_URL"] = ":memory:";
+  CommandResult refused = RunServerCommand(dir_.path(), {"serve"}, memory);
+  EXPECT_EQ(refused.exit_code, 2) << refused.output;
+  EXPECT_NE(refused.output.find("TURSO_URL must be set"), std::string::npos) << refused.output;
+  std::map<std::string, std::string> remote = env;
+  remote["TURSO_URL"] = "libsql://db.example.com";
+  refused = RunServerCommand(dir_.path(), {"serve"}, remote);
+  EXPECT_NE(refused.output.find("TURSO_AUTH_TOKEN must be set"), std::string::npos)
+      << refused.output;
 }
 
 TEST_F(LifecycleTest, MalformedValueIsAStartupErrorNamingTheVariable) {

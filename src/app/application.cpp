@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "common/timer_queue.h"
 #include "common/worker_pool.h"
+#include "config/loader.h"
 #include "email/queued_mailer.h"
 #include "email/transport_factory.h"
 #include "grpc/auth_grpc_service.h"
@@ -192,6 +193,9 @@ Status Application::Start() {
       {"sync_download_positions", [sync = p.sync.get()] { return sync->FlushDownloads(); }});
   p.frequent_jobs->Start();
   p.readiness = http::Readiness::kReady;
+  for (const std::string& note : config::ConfigurationNotes(options_)) {
+    log::Warn("configuration note", {{"note", note}});
+  }
   log::Info("server ready", {{"environment", config::EnvironmentName(options_.environment)},
                              {"version", BuildVersion()},
                              {"database", p.db->backend()}});

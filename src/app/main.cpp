@@ -62,6 +62,9 @@ int CheckConfig() {
   for (const auto& [name, value] : config::DescribeOptions(*options)) {
     std::cout << name << "=" << value << "\n";
   }
+  for (const std::string& note : config::ConfigurationNotes(*options)) {
+    std::cout << "note: " << note << "\n";
+  }
   std::cout << "configuration ok\n";
   return 0;
 }

@@ -96,10 +96,11 @@ void CheckProductionEssentials(const Options& o, std::vector<std::string>& error
   if (o.jwt_secret.size() < 32) {
     errors.emplace_back("JWT_SECRET must be set to at least 32 characters");
   }
-  if (!IsRemoteDatabase(o)) {
-    errors.emplace_back("TURSO_URL must be a remote libsql:// or https:// URL");
-  }
-  if (o.database_auth_token.empty()) {
+  if (o.database_url.empty() || o.database_url == ":memory:") {
+    errors.emplace_back(
+        "TURSO_URL must be set: a remote libsql:// or https:// URL, or file:PATH for one "
+        "instance on one machine (:memory: loses everything at exit)");
+  } else if (IsRemoteDatabase(o) && o.database_auth_token.empty()) {
     errors.emplace_back("TURSO_AUTH_TOKEN must be set");
   }
   const bool resend = !o.resend_api_key.empty() && !o.resend_from_email.empty();
@@ -208,6 +209,17 @@ std::vector<std::pair<std::string, std::string>> DescribeOptions(const Options& 
     out.emplace_back(variable.name, variable.describe(options));
   }
   return out;
+}
+
+std::vector<std::string> ConfigurationNotes(const Options& options) {
+  std::vector<std::string> notes;
+  if (options.environment == Environment::kProduction && !IsRemoteDatabase(options)) {
+    notes.push_back(
+        "the database is a local file (" + options.database_url +
+        "): run exactly one instance on this machine; other instances would not see its "
+        "data. Back it up while it runs with `howlerops-server backup --to FILE`.");
+  }
+  return notes;
 }
 
 }  // namespace howler::config

@@ -31,8 +31,9 @@ EnvLookup ProcessEnvironment();
 // MAX_REQUEST_SIZE), and validates everything. Every problem is reported at once in one
 // InvalidArgument status, "invalid configuration: NAME: problem; NAME: problem; ...".
 // In production, missing essentials are reported as such: "JWT_SECRET must be set to at
-// least 32 characters", "TURSO_URL must be a remote libsql:// or https:// URL",
-// "TURSO_AUTH_TOKEN must be set", "an email transport (RESEND_API_KEY with
+// least 32 characters", "TURSO_URL must be set: ..." (unset or :memory:; a file: database
+// is accepted, for one instance on one machine), "TURSO_AUTH_TOKEN must be set" (a remote
+// database only), "an email transport (RESEND_API_KEY with
 // RESEND_FROM_EMAIL, or SMTP_URL) must be set". Touches no file other than the two read.
 Result<Options> LoadOptions(const EnvLookup& env, const std::filesystem::path& working_dir);
 
@@ -47,5 +48,10 @@ Status PrepareDevelopmentFiles(Options& options);
 // JWT_SECRET, TURSO_AUTH_TOKEN and RESEND_API_KEY are masked ("****" plus the last four
 // characters of long secrets), as are URL passwords and query values (SMTP_URL, TURSO_URL).
 std::vector<std::pair<std::string, std::string>> DescribeOptions(const Options& options);
+
+// What an operator should know about a valid configuration's consequences, one sentence
+// each (check-config prints them; serve logs them): today, that a production database in
+// a local file serves one instance on one machine.
+std::vector<std::string> ConfigurationNotes(const Options& options);
 
 }  // namespace howler::config

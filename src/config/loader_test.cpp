@@ -382,9 +382,9 @@ TEST_F(LoaderTest, ProductionRefusesNamingEachMissingItem) {
   env_["ENVIRONMENT"] = "production";
   EXPECT_EQ(LoadError(),
             "invalid configuration: JWT_SECRET must be set to at least 32 characters; "
-            "TURSO_URL must be a remote libsql:// or https:// URL; TURSO_AUTH_TOKEN must be "
-            "set; an email transport (RESEND_API_KEY with RESEND_FROM_EMAIL, or SMTP_URL) must "
-            "be set");
+            "TURSO_URL must be set: a remote libsql:// or https:// URL, or file:PATH for one "
+            "instance on one machine (:memory: loses everything at exit); an email transport "
+            "(RESEND_API_KEY with RESEND_FROM_EMAIL, or SMTP_URL) must be set");
 }
 
 TEST_F(LoaderTest, ProductionStartsWithAllEssentials) {
@@ -420,9 +420,18 @@ TEST_F(LoaderTest, ProductionReportsOnlyWhatIsMissing) {
   env_["JWT_SECRET"] = std::string(31, 'x');
   EXPECT_EQ(LoadError(), "invalid configuration: JWT_SECRET must be set to at least 32 characters");
   SetProductionEssentials();
+  env_["TURSO_URL"] = ":memory:";
+  EXPECT_THAT(LoadError(), HasSubstr("TURSO_URL must be set"));
+  // One instance on one machine: a file database needs no auth token.
+  SetProductionEssentials();
   env_["TURSO_URL"] = "file:/data/prod.db";
-  EXPECT_EQ(LoadError(),
-            "invalid configuration: TURSO_URL must be a remote libsql:// or https:// URL");
+  env_.erase("TURSO_AUTH_TOKEN");
+  const Options local = LoadOk();
+  EXPECT_EQ(local.database_url, "file:/data/prod.db");
+  ASSERT_EQ(ConfigurationNotes(local).size(), 1u);
+  EXPECT_THAT(ConfigurationNotes(local)[0], HasSubstr("exactly one instance"));
+  SetProductionEssentials();
+  EXPECT_TRUE(ConfigurationNotes(LoadOk()).empty());
   SetProductionEssentials();
   env_["SERVER_HTTP_PORT"] = "0";  // only tests may ask for any free port
   EXPECT_THAT(LoadError(), HasSubstr("SERVER_HTTP_PORT: "));
