@@ -6,6 +6,7 @@
 #include "app/auth_config.h"
 #include "app/build_info.h"
 #include "app/database_factory.h"
+#include "app/instance_lock.h"
 #include "app/job_runner.h"
 #include "app/process_limits.h"
 #include "app/web_static_files.h"
@@ -321,6 +322,15 @@ int RunServe(config::Options options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  std::optional<InstanceLock> lock;
+  if (std::optional<std::filesystem::path> db = config::LocalDatabasePath(options)) {
+    auto acquired = InstanceLock::Acquire(*db);
+    if (!acquired.ok()) {
+      log::Error("start-up failed", {{"error", acquired.status().ToString()}});
+      return 1;
+    }
+    lock.emplace(std::move(*acquired));
+  }
   const std::uint64_t descriptors = RaiseFileDescriptorLimit();
   log::Info("file descriptor limit", {{"soft", static_cast<std::int64_t>(descriptors)}});
   Application app(std::move(options));

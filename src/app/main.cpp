@@ -2,12 +2,14 @@
 //   serve (default)  runs the server until SIGINT/SIGTERM
 //   migrate          applies pending schema migrations and exits
 //   check-config     validates configuration and prints it, secrets masked
+//   backup/restore   copies the database to a file / replaces it by one
 //   version          version, commit, build date (also --version)
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 
 #include "app/application.h"
+#include "app/backup_commands.h"
 #include "app/build_info.h"
 #include "app/database_factory.h"
 #include "app/process_limits.h"
@@ -85,6 +87,13 @@ int Main(int argc, char** argv) {
   auto* migrate = cli.add_subcommand("migrate", "apply pending schema migrations and exit");
   auto* check = cli.add_subcommand("check-config", "validate and print the configuration");
   auto* version = cli.add_subcommand("version", "print version, commit and build date");
+  std::string backup_to;
+  auto* backup = cli.add_subcommand("backup", "copy the database into a file while it runs");
+  backup->add_option("--to", backup_to, "the new file (must not exist)")->required();
+  std::string restore_from;
+  auto* restore =
+      cli.add_subcommand("restore", "replace the embedded database by a backup (server stopped)");
+  restore->add_option("--from", restore_from, "a file written by backup")->required();
   auto* user = cli.add_subcommand("user", "operator tasks on accounts");
   user->require_subcommand(1);
   UserCreateArgs create_args;
@@ -108,6 +117,11 @@ int Main(int argc, char** argv) {
   if (show_version || version->parsed()) return Version();
   if (migrate->parsed()) return Migrate();
   if (check->parsed()) return CheckConfig();
+  if (backup->parsed() || restore->parsed()) {
+    auto options = LoadConfiguration();
+    if (!options) return 2;
+    return backup->parsed() ? Backup(*options, backup_to) : Restore(*options, restore_from);
+  }
   if (user->parsed()) {
     auto options = LoadConfiguration();
     if (!options) return 2;
