@@ -82,6 +82,11 @@ class SyncStore {
   // Unresolved conflicts, oldest first, at most `limit`.
   Result<std::vector<SyncConflictRecord>> ListConflicts(std::string_view user_id, int limit);
   Result<std::vector<SyncDeviceRecord>> ListDevices(std::string_view user_id);
+  // The live state of each of `user_ids` that has written anything (a user absent from
+  // the answer has sequence 0 and no conflicts). At most kLiveUsersPerStatement users per
+  // statement, every statement in one read batch: one round trip whatever the count.
+  static constexpr std::size_t kLiveUsersPerStatement = 256;
+  Result<std::vector<LiveStateRecord>> ReadLiveStates(std::span<const std::string> user_ids);
 
   // See the class comment. `expected` is the last_seq read; `next` the value after.
   static std::vector<Statement> GuardSequence(std::string_view user_id, std::int64_t expected,
