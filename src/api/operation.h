@@ -18,6 +18,10 @@ namespace howler::api {
 enum class Access {
   kPublic,   // no token looked at
   kSession,  // a valid bearer token of an active session, else UNAUTHENTICATED / 401
+  // As kSession, except that a WebSocket upgrade without credentials reaches its handler
+  // with an empty caller: the token comes in the connection's first message, which the
+  // handler authenticates (browsers cannot set headers on a WebSocket).
+  kSessionOrFirstMessage,
 };
 
 // The rate-limit budget an operation spends, and its key. Budgets are sized by

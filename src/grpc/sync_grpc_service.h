@@ -18,6 +18,7 @@
 #include <memory>
 #include <string_view>
 
+#include "api/live_identity.h"
 #include "grpc/call_deps.h"
 
 namespace grpc {
@@ -25,6 +26,7 @@ class Service;
 }
 namespace howler::sync {
 class SyncService;
+class LiveNotifier;
 }
 
 namespace howler::grpcsvc {
@@ -39,6 +41,10 @@ class SyncGrpcService {
   SyncGrpcService& operator=(const SyncGrpcService&) = delete;
 
   grpc::Service* service();
+
+  // Serves Watch (UNIMPLEMENTED until called) from `notifier`; `authenticate` reads the
+  // token's expiry. Call before the server starts; `notifier` must outlive the server.
+  void EnableWatch(sync::LiveNotifier& notifier, api::LiveAuthenticator authenticate);
 
  private:
   class Impl;

@@ -587,6 +587,10 @@ class WebSocketSession final : public LiveExchange, public WebSocketPeer {
   }
   void Open() { handler_->OnOpen(std::static_pointer_cast<WebSocketSession>(shared_from_this())); }
   void Dispatch(std::string text) { handler_->OnMessage(std::move(text)); }
+  // Executor, writer: a message was written.
+  void Sent() {
+    if (handler_) handler_->OnSent();
+  }
 
   // Executor, writer: closes the connection when the write about to start takes longer
   // than `timeout` (a peer that stopped reading). `ws` outlives every armed write.
@@ -690,6 +694,7 @@ asio::awaitable<void> WriteMessages(WsStream* ws, std::shared_ptr<WebSocketSessi
         state->metrics->CountWebSocketMessage("out");
         state->metrics->CountStreamedBytes(session->kind, next.message->size());
       }
+      if (!ec) session->Sent();
     } else {
       registration->End(next.close->end_reason);
       co_await ws->async_close(CloseReason(*next.close), token);
