@@ -318,6 +318,33 @@ TEST(LiveSyncExpiryTest, AnExpiredTokenClosesWith4002) {
   EXPECT_EQ(server.Stop(), 0) << server.Output();
 }
 
+// The instance cap (LIVE_MAX_CONNECTIONS): past it, any user's socket is closed with 1013
+// (try again later), and a freed place is taken again.
+TEST(LiveSyncCapTest, TheInstanceCapClosesWith1013) {
+  TempDir dir;
+  ServerProcess server(dir.path(), AuthServerConfig({{"LIVE_MAX_CONNECTIONS", "2"}}));
+  ASSERT_TRUE(server.ready()) << server.Output();
+  ApiClient api(server.base_url());
+  const TestAccount a = CreateAccount(api, "LiveI");
+  const TestAccount b = CreateAccount(api, "LiveJ");
+  auto open = [&](const std::string& token) {
+    return std::make_unique<WebSocketClient>(server.http_port(), std::string(kPath),
+                                             std::vector<std::string>{Subprotocol(token)});
+  };
+  auto first = open(a.token);
+  auto second = open(b.token);
+  EXPECT_EQ(Type(Next(*first)), "hello");
+  EXPECT_EQ(Type(Next(*second)), "hello");
+  auto third = open(b.token);
+  EXPECT_TRUE(Next(*third).empty());
+  EXPECT_EQ(third->close_code(), 1013);
+  first->Close();
+  EXPECT_TRUE(WaitUntil([&] { return Type(Next(*open(b.token))) == "hello"; }, seconds(5)));
+  second->Close();
+  third->Close();
+  EXPECT_EQ(server.Stop(), 0) << server.Output();
+}
+
 // Shutdown with open sockets: each is closed with 1001 at once and the server exits
 // cleanly, well within SHUTDOWN_TIMEOUT.
 TEST(LiveSyncShutdownTest, OpenSocketsGetGoingAwayAndTheServerExits) {
