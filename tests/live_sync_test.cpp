@@ -92,9 +92,9 @@ class LiveSyncTest : public SharedServerTest<LiveSyncTest> {
   // A socket authenticated with the subprotocol entry, past its hello.
   std::unique_ptr<WebSocketClient> Connect(const std::string& token, json::object* hello = nullptr,
                                            SocketOptions options = {}) {
-    auto ws = std::make_unique<WebSocketClient>(server().http_port(), std::string(kPath),
-                                                std::vector<std::string>{Subprotocol(token)},
-                                                options);
+    auto ws =
+        std::make_unique<WebSocketClient>(server().http_port(), std::string(kPath),
+                                          std::vector<std::string>{Subprotocol(token)}, options);
     EXPECT_EQ(ws->status(), 101);
     const json::object m = Next(*ws);
     EXPECT_EQ(Type(m), "hello") << json::serialize(m);
@@ -117,7 +117,8 @@ TEST_F(LiveSyncTest, HelloCarriesTheStateAndUploadsReachTheUsersOtherDevicesOnly
   // The second device authenticates with its first message instead.
   WebSocketClient laptop(server().http_port(), std::string(kPath));
   ASSERT_EQ(laptop.status(), 101);
-  ASSERT_TRUE(laptop.SendText(json::serialize(json::object{{"type", "auth"}, {"token", alice.token}})));
+  ASSERT_TRUE(
+      laptop.SendText(json::serialize(json::object{{"type", "auth"}, {"token", alice.token}})));
   EXPECT_EQ(Type(Next(laptop)), "hello");
   auto other_user = Connect(bob.token, nullptr, SocketOptions{0, 1500});
 
@@ -144,8 +145,9 @@ TEST_F(LiveSyncTest, ConflictsAndResolutionsAreToldWithTheirCount) {
   ASSERT_EQ(Upload(api(), a.token, "d1", OneChange("q1")).status(), 200);
   auto ws = Connect(a.token);
   // A stale update from another device: a conflict, the sequence does not move.
-  const ApiResponse stale = Upload(
-      api(), a.token, "d2", {Change("c2", "saved_query", "q1", "update", 0, json::object{{"name", "x"}})});
+  const ApiResponse stale =
+      Upload(api(), a.token, "d2",
+             {Change("c2", "saved_query", "q1", "update", 0, json::object{{"name", "x"}})});
   ASSERT_EQ(stale.status(), 200) << stale;
   ASSERT_EQ(Statuses(stale), std::vector<std::string>{"conflict"});
   json::object m = Next(*ws);
@@ -153,8 +155,8 @@ TEST_F(LiveSyncTest, ConflictsAndResolutionsAreToldWithTheirCount) {
   EXPECT_EQ(Int(m, "seq"), 1);
   EXPECT_EQ(Int(m, "conflicts"), 1);
 
-  const std::string conflict_id =
-      std::string(stale.Object().at("results").as_array()[0].as_object().at("conflict_id").as_string());
+  const std::string conflict_id = std::string(
+      stale.Object().at("results").as_array()[0].as_object().at("conflict_id").as_string());
   const ApiResponse resolved =
       Resolve(api(), a.token, conflict_id, json::object{{"strategy", "last_write_wins"}});
   ASSERT_EQ(resolved.status(), 200) << resolved;
@@ -167,7 +169,8 @@ TEST_F(LiveSyncTest, ConflictsAndResolutionsAreToldWithTheirCount) {
 TEST_F(LiveSyncTest, NoBadOrLateTokensAreRefused) {
   // No upgrade: 401 without a token, 426 with one.
   EXPECT_EQ(api().Call("GET", std::string(kPath)).status(), 401);
-  EXPECT_EQ(api().Call("GET", std::string(kPath), std::nullopt, CreateAccount(api(), "LiveU").token)
+  EXPECT_EQ(api()
+                .Call("GET", std::string(kPath), std::nullopt, CreateAccount(api(), "LiveU").token)
                 .status(),
             426);
   // A bad token at the upgrade: 401 before any WebSocket exists.
@@ -216,8 +219,7 @@ TEST_F(LiveSyncTest, ARevokedSessionIsClosedWithinTheSessionCacheTtl) {
   const std::string token2 = second.Str("token");
   auto keep = Connect(a.token, nullptr, SocketOptions{0, 1500});
   auto doomed = Connect(token2);
-  const std::string session2 =
-      std::string(JwtPayload(token2).at("sid").as_string());
+  const std::string session2 = std::string(JwtPayload(token2).at("sid").as_string());
   const auto start = Clock::now();
   ASSERT_EQ(api().RevokeSession(a.token, session2).status(), 200);
   EXPECT_TRUE(Next(*doomed).empty());  // the close, no message

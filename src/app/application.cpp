@@ -28,11 +28,11 @@
 #include "http/auth_handlers.h"
 #include "http/diagnostic_handlers.h"
 #include "http/health_handlers.h"
+#include "http/live_handlers.h"
 #include "http/pipeline.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/static_files.h"
-#include "http/live_handlers.h"
 #include "http/sync_handlers.h"
 #include "metrics/metrics.h"
 #include "storage/auth_store.h"
@@ -171,7 +171,8 @@ Status Application::Start() {
   p.grpc_server->AddHealthService(std::string(grpcsvc::AuthGrpcService::kServiceName));
   p.sync_grpc =
       std::make_unique<grpcsvc::SyncGrpcService>(*p.sync, calls, options_.sync_max_upload_size);
-  p.sync_grpc->EnableWatch(*p.live, api::LiveAuthenticatorOf(*p.auth, *p.access_tokens));
+  p.sync_grpc->EnableWatch(*p.live, api::LiveAuthenticatorOf(*p.auth, *p.access_tokens),
+                           &p.metrics);
   p.grpc_server->AddService(p.sync_grpc->service());
   p.grpc_server->AddHealthService(std::string(grpcsvc::SyncGrpcService::kServiceName));
 
@@ -239,13 +240,12 @@ void Application::StartLive() {
   storage::SyncStore* sync_store = p.sync_store.get();
   storage::AuthStore* auth_store = p.auth_store.get();
   const Clock* clock = &p.clock;
-  sync::LiveReads reads{
-      [sync_store](std::span<const std::string> users) {
-        return sync_store->ReadLiveStates(users);
-      },
-      [auth_store, clock](std::span<const std::string> sessions) {
-        return auth_store->ActiveSessionsAmong(sessions, clock->NowMillis());
-      }};
+  sync::LiveReads reads{[sync_store](std::span<const std::string> users) {
+                          return sync_store->ReadLiveStates(users);
+                        },
+                        [auth_store, clock](std::span<const std::string> sessions) {
+                          return auth_store->ActiveSessionsAmong(sessions, clock->NowMillis());
+                        }};
   p.live = std::make_unique<sync::LiveNotifier>(o, std::move(reads), p.clock, &p.metrics);
   p.sync->SetLiveNotifier(p.live.get());
   p.live_timers = std::make_unique<TimerQueue>("live-timers", 65536);

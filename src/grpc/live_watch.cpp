@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "api/gate.h"
+#include "metrics/metrics.h"
 #include "sync/cursor.h"
 #include "sync/live_notifier.h"
 
@@ -115,8 +116,9 @@ Status RunWatch(grpc::ServerContext& context, const CallInfo& call,
   HOWLER_ASSIGN_OR_RETURN(TimePoint expires_at, TokenExpiry(context, deps));
   auto listener = std::make_shared<WatchListener>();
   HOWLER_ASSIGN_OR_RETURN(
-      std::uint64_t id, deps.notifier->Subscribe({call.principal.user_id,
-                                                  call.principal.session_id, expires_at, listener}));
+      std::uint64_t id, deps.notifier->Subscribe({call.principal.user_id, call.principal.session_id,
+                                                  expires_at, listener}));
+  if (deps.metrics) deps.metrics->AddLiveConnections("grpc", 1);
   Status result = Status::Ok();
   while (!context.IsCancelled()) {
     WatchListener::Next next = listener->Wait();
@@ -124,9 +126,12 @@ Status RunWatch(grpc::ServerContext& context, const CallInfo& call,
       result = EndStatus(*next.end);
       break;
     }
-    if (next.event && !writer.Write(*next.event)) break;  // the client went away
+    if (!next.event) continue;
+    if (!writer.Write(*next.event)) break;  // the client went away
+    if (deps.metrics) deps.metrics->CountLiveMessage(next.event->type());
   }
   deps.notifier->Unsubscribe(id);
+  if (deps.metrics) deps.metrics->AddLiveConnections("grpc", -1);
   if (context.IsCancelled()) return Status(StatusCode::kCancelled, "the client cancelled the call");
   return result;
 }

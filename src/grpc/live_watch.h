@@ -19,12 +19,16 @@
 namespace howler::sync {
 class LiveNotifier;
 }
+namespace howler::metrics {
+class Metrics;
+}
 
 namespace howler::grpcsvc {
 
 struct LiveWatchDeps {
   sync::LiveNotifier* notifier = nullptr;  // null: Watch is UNIMPLEMENTED
   api::LiveAuthenticator authenticate;
+  metrics::Metrics* metrics = nullptr;
 };
 
 // Runs one Watch call after CallRunner admitted it (`call.principal` is the caller).

@@ -226,9 +226,9 @@ SyncGrpcService::SyncGrpcService(sync::SyncService& service, CallDeps deps,
 
 SyncGrpcService::~SyncGrpcService() = default;
 
-void SyncGrpcService::EnableWatch(sync::LiveNotifier& notifier,
-                                  api::LiveAuthenticator authenticate) {
-  impl_->live_ = {&notifier, std::move(authenticate)};
+void SyncGrpcService::EnableWatch(sync::LiveNotifier& notifier, api::LiveAuthenticator authenticate,
+                                  metrics::Metrics* metrics) {
+  impl_->live_ = {&notifier, std::move(authenticate), metrics};
 }
 
 grpc::Service* SyncGrpcService::service() {

@@ -24,10 +24,13 @@
 namespace grpc {
 class Service;
 }
+namespace howler::metrics {
+class Metrics;
+}
 namespace howler::sync {
 class SyncService;
 class LiveNotifier;
-}
+}  // namespace howler::sync
 
 namespace howler::grpcsvc {
 
@@ -43,8 +46,10 @@ class SyncGrpcService {
   grpc::Service* service();
 
   // Serves Watch (UNIMPLEMENTED until called) from `notifier`; `authenticate` reads the
-  // token's expiry. Call before the server starts; `notifier` must outlive the server.
-  void EnableWatch(sync::LiveNotifier& notifier, api::LiveAuthenticator authenticate);
+  // token's expiry; `metrics` (may be null) counts connections and messages. Call before the server
+  // starts; `notifier` must outlive the server.
+  void EnableWatch(sync::LiveNotifier& notifier, api::LiveAuthenticator authenticate,
+                   metrics::Metrics* metrics = nullptr);
 
  private:
   class Impl;

@@ -1,7 +1,6 @@
 #include "http/live_handlers.h"
 
 #include <boost/json/parse.hpp>
-
 #include <mutex>
 #include <optional>
 
@@ -93,10 +92,8 @@ class LiveSocket final : public WebSocketHandler,
     auth_started_ = true;
     lock.unlock();
     auto self = shared_from_this();
-    const bool queued =
-        deps_->workers.TrySubmit([self, token = *std::move(message->token)] {
-          self->Authenticate(token);
-        });
+    const bool queued = deps_->workers.TrySubmit(
+        [self, token = *std::move(message->token)] { self->Authenticate(token); });
     if (!queued) Close(kLiveCloseTryLater, "server busy, retry shortly");
   }
 
@@ -208,7 +205,7 @@ class LiveSocket final : public WebSocketHandler,
 
   const std::shared_ptr<const LiveRouteDeps> deps_;
   std::mutex mu_;
-  std::shared_ptr<WebSocketPeer> peer_;       // until OnClose
+  std::shared_ptr<WebSocketPeer> peer_;        // until OnClose
   std::optional<api::LiveIdentity> identity_;  // once authenticated
   std::optional<std::uint64_t> subscription_;
   std::optional<std::string> pending_;  // the newest state not yet handed to the peer

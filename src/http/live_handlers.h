@@ -29,9 +29,9 @@ class LiveNotifier;
 namespace howler::http {
 
 // Close codes of the live socket (API.md "Live sync").
-inline constexpr int kLiveCloseGoingAway = 1001;       // server shutting down: reconnect
-inline constexpr int kLiveClosePolicy = 1008;          // malformed or unexpected message
-inline constexpr int kLiveCloseTryLater = 1013;        // instance full or busy: back off
+inline constexpr int kLiveCloseGoingAway = 1001;        // server shutting down: reconnect
+inline constexpr int kLiveClosePolicy = 1008;           // malformed or unexpected message
+inline constexpr int kLiveCloseTryLater = 1013;         // instance full or busy: back off
 inline constexpr int kLiveCloseUnauthenticated = 4001;  // no, bad or late token
 inline constexpr int kLiveCloseTokenExpired = 4002;     // refresh the token, reconnect
 inline constexpr int kLiveCloseSessionEnded = 4003;     // revoked session or disabled user

@@ -95,7 +95,7 @@ Result<std::optional<std::string>> SessionStore::ActiveOwner(std::string_view se
 }
 
 Result<std::vector<std::string>> SessionStore::ActiveAmong(std::span<const std::string> session_ids,
-                                                          std::int64_t now) {
+                                                           std::int64_t now) {
   // IN lists padded to a power of two (by repeating the last id) keep the statement shapes
   // few; every chunk goes in one read batch.
   constexpr std::size_t kPerStatement = 256;
@@ -104,9 +104,10 @@ Result<std::vector<std::string>> SessionStore::ActiveAmong(std::span<const std::
     const auto chunk =
         session_ids.subspan(start, std::min(kPerStatement, session_ids.size() - start));
     const std::size_t padded = std::bit_ceil(chunk.size());
-    Statement st{"SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id "
-                 "WHERE s.revoked_at IS NULL AND s.expires_at > ? AND u.active = 1 AND s.id IN (",
-                 {now}};
+    Statement st{
+        "SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id "
+        "WHERE s.revoked_at IS NULL AND s.expires_at > ? AND u.active = 1 AND s.id IN (",
+        {now}};
     for (std::size_t i = 0; i < padded; ++i) {
       st.sql += i == 0 ? "?" : ", ?";
       st.params.emplace_back(chunk[std::min(i, chunk.size() - 1)]);

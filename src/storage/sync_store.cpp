@@ -255,16 +255,18 @@ Result<std::vector<LiveStateRecord>> SyncStore::ReadLiveStates(
     std::span<const std::string> user_ids) {
   std::vector<Statement> reads;
   for (std::size_t start = 0; start < user_ids.size(); start += kLiveUsersPerStatement) {
-    const auto chunk = user_ids.subspan(
-        start, std::min(kLiveUsersPerStatement, user_ids.size() - start));
-    Statement st{"SELECT s.user_id, s.last_seq, (SELECT COUNT(*) FROM sync_conflicts c "
-                 "WHERE c.user_id = s.user_id AND c.resolved_at IS NULL), "
-                 "COALESCE((SELECT i.device_id FROM sync_items i WHERE i.user_id = s.user_id "
-                 "AND i.seq = s.last_seq), '') FROM sync_state s WHERE s.user_id IN ",
-                 {}};
+    const auto chunk =
+        user_ids.subspan(start, std::min(kLiveUsersPerStatement, user_ids.size() - start));
+    Statement st{
+        "SELECT s.user_id, s.last_seq, (SELECT COUNT(*) FROM sync_conflicts c "
+        "WHERE c.user_id = s.user_id AND c.resolved_at IS NULL), "
+        "COALESCE((SELECT i.device_id FROM sync_items i WHERE i.user_id = s.user_id "
+        "AND i.seq = s.last_seq), '') FROM sync_state s WHERE s.user_id IN ",
+        {}};
     const std::size_t padded = PaddedLength(chunk.size());
     st.sql += Placeholders(padded);
-    for (std::size_t i = 0; i < padded; ++i) st.params.emplace_back(chunk[std::min(i, chunk.size() - 1)]);
+    for (std::size_t i = 0; i < padded; ++i)
+      st.params.emplace_back(chunk[std::min(i, chunk.size() - 1)]);
     reads.push_back(std::move(st));
   }
   std::vector<ResultSet> sets;

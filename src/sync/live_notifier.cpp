@@ -66,8 +66,12 @@ Result<std::uint64_t> LiveNotifier::Subscribe(LiveSubscriber s) {
     id = next_id_++;
     user.subs.insert(id);
     dirty_.try_emplace(s.user_id);  // read its state at once, for the hello
-    subs_.emplace(id, Sub{std::move(s.user_id), std::move(s.session_id), s.token_expires_at,
-                          std::move(s.listener), false, {}});
+    subs_.emplace(id, Sub{std::move(s.user_id),
+                          std::move(s.session_id),
+                          s.token_expires_at,
+                          std::move(s.listener),
+                          false,
+                          {}});
   }
   wake_.notify_all();
   return id;
@@ -203,7 +207,8 @@ void LiveNotifier::Tick() {
     const auto start = std::chrono::steady_clock::now();
     states = reads_.states(plan.users);
     const bool all = options_.poll && plan.device_hints.empty();
-    if (metrics_) metrics_->ObserveLivePoll(all ? "poll" : "local", states->ok(), SecondsSince(start));
+    if (metrics_)
+      metrics_->ObserveLivePoll(all ? "poll" : "local", states->ok(), SecondsSince(start));
   }
   std::optional<Result<std::vector<std::string>>> sessions;
   if (!plan.sessions.empty()) {

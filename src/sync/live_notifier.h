@@ -68,19 +68,18 @@ class LiveListener {
 
 // The reads the notifier needs, bound by the composition root to the stores.
 struct LiveReads {
-  std::function<Result<std::vector<storage::LiveStateRecord>>(std::span<const std::string>)>
-      states;
+  std::function<Result<std::vector<storage::LiveStateRecord>>(std::span<const std::string>)> states;
   // The usable ones among the session ids.
   std::function<Result<std::vector<std::string>>(std::span<const std::string>)> active_sessions;
 };
 
 struct LiveOptions {
   bool poll = false;  // another instance may write the database
-  std::chrono::milliseconds poll_interval = std::chrono::seconds(1);          // LIVE_POLL_INTERVAL
+  std::chrono::milliseconds poll_interval = std::chrono::seconds(1);  // LIVE_POLL_INTERVAL
   std::chrono::milliseconds session_check_interval = std::chrono::seconds(10);  // SESSION_CACHE_TTL
   std::chrono::milliseconds heartbeat_interval = std::chrono::seconds(15);
-  std::size_t max_per_user = 8;      // LIVE_MAX_PER_USER
-  std::size_t max_total = 20000;     // LIVE_MAX_CONNECTIONS
+  std::size_t max_per_user = 8;   // LIVE_MAX_PER_USER
+  std::size_t max_total = 20000;  // LIVE_MAX_CONNECTIONS
 };
 
 struct LiveSubscriber {

@@ -40,26 +40,27 @@ struct FakeDb {
   int session_reads = 0;
 
   LiveReads Reads() {
-    return {[this](std::span<const std::string> users)
-                -> Result<std::vector<storage::LiveStateRecord>> {
-              ++state_reads;
-              users_per_read.push_back(users.size());
-              if (fail) return UnavailableError("database is unavailable");
-              std::vector<storage::LiveStateRecord> out;
-              for (const auto& u : users) {
-                if (auto it = states.find(u); it != states.end()) out.push_back(it->second);
-              }
-              return out;
-            },
-            [this](std::span<const std::string> ids) -> Result<std::vector<std::string>> {
-              ++session_reads;
-              if (fail) return UnavailableError("database is unavailable");
-              std::vector<std::string> out;
-              for (const auto& id : ids) {
-                if (active_sessions.contains(id)) out.push_back(id);
-              }
-              return out;
-            }};
+    return {
+        [this](
+            std::span<const std::string> users) -> Result<std::vector<storage::LiveStateRecord>> {
+          ++state_reads;
+          users_per_read.push_back(users.size());
+          if (fail) return UnavailableError("database is unavailable");
+          std::vector<storage::LiveStateRecord> out;
+          for (const auto& u : users) {
+            if (auto it = states.find(u); it != states.end()) out.push_back(it->second);
+          }
+          return out;
+        },
+        [this](std::span<const std::string> ids) -> Result<std::vector<std::string>> {
+          ++session_reads;
+          if (fail) return UnavailableError("database is unavailable");
+          std::vector<std::string> out;
+          for (const auto& id : ids) {
+            if (active_sessions.contains(id)) out.push_back(id);
+          }
+          return out;
+        }};
   }
   void Set(const std::string& user, std::int64_t seq, std::int64_t conflicts,
            std::string device = "dev") {
@@ -239,7 +240,10 @@ TEST_F(LiveNotifierTest, UnsubscribeFreesTheSlot) {
 }
 
 TEST_F(LiveNotifierTest, TokenExpiryEndsTheListener) {
-  LiveNotifier n(Options(), db.Reads(), clock, nullptr);
+  LiveOptions o = Options();
+  o.heartbeat_interval = std::chrono::hours(1);
+  o.session_check_interval = std::chrono::hours(1);
+  LiveNotifier n(o, db.Reads(), clock, nullptr);
   auto r = Listen(n, "u1", "s1", clock.Now() + seconds(30));
   auto forever = Listen(n, "u1", "s1");
   n.Tick();
@@ -256,7 +260,7 @@ TEST_F(LiveNotifierTest, TokenExpiryEndsTheListener) {
   n.Changed("u1", "d");
   n.Tick();
   EXPECT_EQ(r->events.size(), 2u);  // nothing after the end
-  EXPECT_EQ(forever->events.back().kind, "changes");  // after a heartbeat at 15 s
+  EXPECT_EQ(forever->events.size(), 2u);
 }
 
 TEST_F(LiveNotifierTest, SessionCheckEndsRevokedSessionsInOneRead) {

@@ -5,8 +5,8 @@
 #include "common/time_format.h"
 #include "metrics/metrics.h"
 #include "sync/data_sanitizer.h"
-#include "sync/sync_service.h"
 #include "sync/live_notifier.h"
+#include "sync/sync_service.h"
 
 namespace howler::sync {
 namespace {

@@ -9,8 +9,8 @@
 #include "common/utf8.h"
 #include "metrics/metrics.h"
 #include "sync/data_sanitizer.h"
-#include "sync/sync_service.h"
 #include "sync/live_notifier.h"
+#include "sync/sync_service.h"
 #include "sync/version_rules.h"
 
 namespace howler::sync {
