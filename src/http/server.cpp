@@ -15,8 +15,8 @@
 #include <boost/url/parse.hpp>
 #include <cerrno>
 #include <condition_variable>
-#include <deque>
 #include <future>
+#include <list>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -623,7 +623,7 @@ class WebSocketSession final : public LiveExchange, public WebSocketPeer {
   bool write_timed_out_ = false;                             // executor
   const std::size_t max_messages_, max_bytes_;
   // Guarded by mu.
-  std::deque<std::string> queue_;
+  std::list<std::string> queue_;  // a list: an idle connection's empty queue holds no memory
   std::size_t queued_bytes_ = 0;
   std::optional<CloseRequest> close_;
   bool close_sent_ = false;
@@ -742,6 +742,11 @@ asio::awaitable<void> RunWebSocket(beast::tcp_stream stream, BeastRequest reques
     registration.End("error");
     co_return;
   }
+  // What only the handshake needed is freed: the request, the answer's headers and the
+  // decorator's copy of them (a live socket may stay idle for hours).
+  request = BeastRequest();
+  response = Response();
+  ws.set_option(websocket::stream_base::decorator([](websocket::response_type&) {}));
   ws.text(true);
   try {
     session->Open();
@@ -859,6 +864,10 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, StatePtr state) {
                     : SerializeResponse(response, version, keep_alive);
       co_await asio::async_write(stream, asio::buffer(wire), token);
     } else if (response.kind == ResponseKind::kWebSocket && websocket::is_upgrade(beast_request)) {
+      // The connection is a WebSocket from here on: the HTTP read buffer is not needed
+      // while it lives (long-lived idle sockets are many; DESIGN.md "Live sync").
+      buffer.clear();
+      buffer.shrink_to_fit();
       co_await RunWebSocket(std::move(stream), std::move(beast_request), std::move(response),
                             state);
       state->RequestDone();
