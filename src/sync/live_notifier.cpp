@@ -183,11 +183,17 @@ void LiveNotifier::ApplyStatesLocked(const Plan& plan,
   }
 }
 
-void LiveNotifier::ApplySessionsLocked(const std::vector<std::string>& active) {
+void LiveNotifier::ApplySessionsLocked(const Plan& plan, const std::vector<std::string>& active) {
   const std::unordered_set<std::string> usable(active.begin(), active.end());
+  // Only the sessions that were asked about: a listener that came meanwhile waits for the
+  // next check.
+  std::unordered_set<std::string> ended_sessions;
+  for (const std::string& id : plan.sessions) {
+    if (!usable.contains(id)) ended_sessions.insert(id);
+  }
   std::vector<std::uint64_t> ended;
   for (const auto& [id, sub] : subs_) {
-    if (!usable.contains(sub.session_id)) ended.push_back(id);
+    if (ended_sessions.contains(sub.session_id)) ended.push_back(id);
   }
   for (std::uint64_t id : ended) EndLocked(id, LiveEnd::kSessionEnded);
 }
@@ -227,7 +233,7 @@ void LiveNotifier::Tick() {
     next_retry_ = clock_.Now() + options_.poll_interval;
   }
   if (sessions && sessions->ok()) {
-    ApplySessionsLocked(**sessions);
+    ApplySessionsLocked(plan, **sessions);
   } else if (sessions) {
     log::Warn("live sync: session check failed", {{"error", sessions->status().ToString()}});
     next_session_check_ = std::min(next_session_check_, clock_.Now() + options_.poll_interval);

@@ -136,7 +136,7 @@ class LiveNotifier {
 
   Plan TakePlanLocked(TimePoint now);
   void ApplyStatesLocked(const Plan& plan, const std::vector<storage::LiveStateRecord>& records);
-  void ApplySessionsLocked(const std::vector<std::string>& active);
+  void ApplySessionsLocked(const Plan& plan, const std::vector<std::string>& active);
   void EndLocked(std::uint64_t id, LiveEnd reason);
   void ExpireLocked(TimePoint now);
   TimePoint NextDueLocked() const;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 #include <set>
 
@@ -38,6 +39,7 @@ struct FakeDb {
   int state_reads = 0;
   std::vector<std::size_t> users_per_read;
   int session_reads = 0;
+  std::function<void()> during_session_read;  // runs inside the read, without the lock
 
   LiveReads Reads() {
     return {
@@ -54,6 +56,7 @@ struct FakeDb {
         },
         [this](std::span<const std::string> ids) -> Result<std::vector<std::string>> {
           ++session_reads;
+          if (during_session_read) during_session_read();
           if (fail) return UnavailableError("database is unavailable");
           std::vector<std::string> out;
           for (const auto& id : ids) {
@@ -281,6 +284,24 @@ TEST_F(LiveNotifierTest, SessionCheckEndsRevokedSessionsInOneRead) {
   EXPECT_EQ(revoked2->events.back().end, LiveEnd::kSessionEnded);
   EXPECT_EQ(keep->events.size(), 1u);
   EXPECT_EQ(n.listeners(), 1u);
+}
+
+// A listener that subscribes while a check is reading was not asked about: it stays.
+TEST_F(LiveNotifierTest, AListenerThatCameDuringTheSessionCheckStays) {
+  LiveNotifier n(Options(), db.Reads(), clock, nullptr);
+  auto first = Listen(n, "u1", "s-old");
+  n.Tick();
+  auto late = std::make_shared<Recorder>();
+  db.during_session_read = [&] {
+    db.active_sessions.insert("s-new");
+    ASSERT_TRUE(n.Subscribe({"u2", "s-new", {}, late}).ok());
+  };
+  clock.Advance(seconds(10));
+  n.Tick();
+  EXPECT_EQ(db.session_reads, 1);
+  EXPECT_EQ(n.listeners(), 2u);
+  for (const Event& e : first->events) EXPECT_NE(e.kind, "end") << "first";
+  for (const Event& e : late->events) EXPECT_NE(e.kind, "end") << "late";
 }
 
 TEST_F(LiveNotifierTest, FailedSessionCheckEndsNobody) {
