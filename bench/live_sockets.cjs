@@ -83,6 +83,8 @@ async function metrics() {
     roundtrips: sum(/^sql_studio_db_roundtrips_total\{/),
     polls: sum(/^sql_studio_live_polls_total\{kind="poll"/),
     sessions: sum(/^sql_studio_live_polls_total\{kind="sessions"/),
+    poll_seconds: sum(/^sql_studio_live_poll_duration_seconds_sum\{kind="poll"/),
+    poll_count: sum(/^sql_studio_live_poll_duration_seconds_count\{kind="poll"/),
   };
 }
 
@@ -139,7 +141,8 @@ async function main() {
   const secs = (Date.now() - t0) / 1000;
   results.db_with_listeners = { window_s: secs, listeners: SOCKETS,
     roundtrips_per_s: (m1.roundtrips - m0.roundtrips) / secs,
-    polls_per_s: (m1.polls - m0.polls) / secs, session_checks: m1.sessions - m0.sessions };
+    polls_per_s: (m1.polls - m0.polls) / secs, session_checks: m1.sessions - m0.sessions,
+    poll_mean_ms: (1000 * (m1.poll_seconds - m0.poll_seconds)) / Math.max(1, m1.poll_count - m0.poll_count) };
   log(`db ${JSON.stringify(results.db_with_listeners)}`);
 
   // Socket 0 listens for user 0 (uploads on B, the same instance); socket 1 for user 1

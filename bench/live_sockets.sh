@@ -85,7 +85,7 @@ print(f"  server/node: {r['server_vs_node']:.2f} (target <= 0.5)")
 d = r["db_with_listeners"]
 print(f"database with {d['listeners']} listeners over {d['window_s']:.1f} s: "
       f"{d['roundtrips_per_s']:.2f} round trips/s, {d['polls_per_s']:.2f} state polls/s, "
-      f"{d['session_checks']} session checks")
+      f"{d['session_checks']} session checks; one state poll takes {d['poll_mean_ms']:.1f} ms")
 for k in ("same_instance", "across_instances"):
     l = r[k]
     print(f"notify latency {k}: p50 {l['p50_ms']:.2f} ms, p99 {l['p99_ms']:.2f} ms "

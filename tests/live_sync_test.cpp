@@ -320,6 +320,41 @@ TEST(LiveSyncExpiryTest, AnExpiredTokenClosesWith4002) {
   EXPECT_EQ(server.Stop(), 0) << server.Output();
 }
 
+// An operator disables the user (`user disable`, straight on the database): the user's
+// sockets are closed with 4003 within SESSION_CACHE_TTL (1 s here, plus a margin).
+TEST(LiveSyncDisableTest, ADisabledUsersSocketsAreClosedWith4003) {
+  TempDir dir;
+  ServerConfig config = AuthServerConfig({{"SESSION_CACHE_TTL", "1s"}});
+  const auto env = config.env;
+  ServerProcess server(dir.path(), config);
+  ASSERT_TRUE(server.ready()) << server.Output();
+  ApiClient api(server.base_url());
+  const TestAccount victim = CreateAccount(api, "LiveV");
+  const TestAccount bystander = CreateAccount(api, "LiveW");
+  WebSocketClient ws(server.http_port(), std::string(kPath), {Subprotocol(victim.token)});
+  WebSocketClient other(server.http_port(), std::string(kPath), {Subprotocol(bystander.token)},
+                        SocketOptions{0, 2000});
+  ASSERT_EQ(Type(Next(ws)), "hello");
+  ASSERT_EQ(Type(Next(other)), "hello");
+  const CommandResult disabled = RunServerCommand(
+      dir.path(), {"user", "disable", victim.username},
+      {{"ENVIRONMENT", "test"},
+       {"TURSO_URL", server.database_url()},
+       {"TURSO_AUTH_TOKEN", "integration-test-token"},
+       {"DATA_DIR", (dir.path() / "data").string()},
+       {"JWT_SECRET", env.at("JWT_SECRET")}});
+  ASSERT_EQ(disabled.exit_code, 0) << disabled.output;
+  const auto start = Clock::now();
+  EXPECT_TRUE(Next(ws).empty());
+  EXPECT_EQ(ws.close_code(), 4003);
+  EXPECT_LT(Clock::now() - start, seconds(4));
+  EXPECT_TRUE(Next(other).empty());
+  EXPECT_FALSE(other.close_code().has_value());  // the bystander stays
+  ws.Close();
+  other.Close();
+  EXPECT_EQ(server.Stop(), 0) << server.Output();
+}
+
 // The instance cap (LIVE_MAX_CONNECTIONS): past it, any user's socket is closed with 1013
 // (try again later), and a freed place is taken again.
 TEST(LiveSyncCapTest, TheInstanceCapClosesWith1013) {
