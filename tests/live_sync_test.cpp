@@ -336,13 +336,12 @@ TEST(LiveSyncDisableTest, ADisabledUsersSocketsAreClosedWith4003) {
                         SocketOptions{0, 2000});
   ASSERT_EQ(Type(Next(ws)), "hello");
   ASSERT_EQ(Type(Next(other)), "hello");
-  const CommandResult disabled = RunServerCommand(
-      dir.path(), {"user", "disable", victim.username},
-      {{"ENVIRONMENT", "test"},
-       {"TURSO_URL", server.database_url()},
-       {"TURSO_AUTH_TOKEN", "integration-test-token"},
-       {"DATA_DIR", (dir.path() / "data").string()},
-       {"JWT_SECRET", env.at("JWT_SECRET")}});
+  const CommandResult disabled = RunServerCommand(dir.path(), {"user", "disable", victim.username},
+                                                  {{"ENVIRONMENT", "test"},
+                                                   {"TURSO_URL", server.database_url()},
+                                                   {"TURSO_AUTH_TOKEN", "integration-test-token"},
+                                                   {"DATA_DIR", (dir.path() / "data").string()},
+                                                   {"JWT_SECRET", env.at("JWT_SECRET")}});
   ASSERT_EQ(disabled.exit_code, 0) << disabled.output;
   const auto start = Clock::now();
   EXPECT_TRUE(Next(ws).empty());
@@ -355,11 +354,12 @@ TEST(LiveSyncDisableTest, ADisabledUsersSocketsAreClosedWith4003) {
   EXPECT_EQ(server.Stop(), 0) << server.Output();
 }
 
-// The instance cap (LIVE_MAX_CONNECTIONS): past it, any user's socket is closed with 1013
-// (try again later), and a freed place is taken again.
+// The instance caps (LIVE_MAX_CONNECTIONS, LIVE_MAX_PENDING_AUTH): past them, a socket is
+// closed with 1013 (try again later), and a freed place is taken again.
 TEST(LiveSyncCapTest, TheInstanceCapClosesWith1013) {
   TempDir dir;
-  ServerProcess server(dir.path(), AuthServerConfig({{"LIVE_MAX_CONNECTIONS", "2"}}));
+  ServerProcess server(dir.path(), AuthServerConfig({{"LIVE_MAX_CONNECTIONS", "2"},
+                                                     {"LIVE_MAX_PENDING_AUTH", "2"}}));
   ASSERT_TRUE(server.ready()) << server.Output();
   ApiClient api(server.base_url());
   const TestAccount a = CreateAccount(api, "LiveI");
@@ -368,6 +368,27 @@ TEST(LiveSyncCapTest, TheInstanceCapClosesWith1013) {
     return std::make_unique<WebSocketClient>(server.http_port(), std::string(kPath),
                                              std::vector<std::string>{Subprotocol(token)});
   };
+  // Sockets waiting for their auth message have a cap of their own (2 here).
+  WebSocketClient silent1(server.http_port(), std::string(kPath));
+  WebSocketClient silent2(server.http_port(), std::string(kPath));
+  WebSocketClient silent3(server.http_port(), std::string(kPath));
+  EXPECT_TRUE(Next(silent3).empty());
+  EXPECT_EQ(silent3.close_code(), 1013);
+  silent3.Close();
+  ASSERT_TRUE(
+      silent1.SendText(json::serialize(json::object{{"type", "auth"}, {"token", a.token}})));
+  EXPECT_EQ(Type(Next(silent1)), "hello");  // authenticated: its pending place is free
+  WebSocketClient silent4(server.http_port(), std::string(kPath));
+  ASSERT_TRUE(
+      silent4.SendText(json::serialize(json::object{{"type", "auth"}, {"token", b.token}})));
+  EXPECT_EQ(Type(Next(silent4)), "hello");
+  silent1.Close();
+  silent2.Close();
+  silent4.Close();
+  EXPECT_TRUE(WaitUntil(
+      [&] { return Metric(server, R"(sql_studio_live_connections{transport="websocket"})") == 0; },
+      seconds(5)));
+
   auto first = open(a.token);
   auto second = open(b.token);
   EXPECT_EQ(Type(Next(*first)), "hello");

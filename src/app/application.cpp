@@ -249,9 +249,9 @@ void Application::StartLive() {
   p.live = std::make_unique<sync::LiveNotifier>(o, std::move(reads), p.clock, &p.metrics);
   p.sync->SetLiveNotifier(p.live.get());
   p.live_timers = std::make_unique<TimerQueue>("live-timers", 65536);
-  http::AddLiveRoutes(p.api_router,
-                      {*p.live, api::LiveAuthenticatorOf(*p.auth, *p.access_tokens), *p.workers,
-                       *p.live_timers, options_.live_auth_timeout, &p.metrics});
+  http::AddLiveRoutes(p.api_router, {*p.live, api::LiveAuthenticatorOf(*p.auth, *p.access_tokens),
+                                     *p.workers, *p.live_timers, options_.live_auth_timeout,
+                                     static_cast<int>(options_.live_max_pending_auth), &p.metrics});
   p.live->Start();
 }
 

@@ -456,7 +456,7 @@ TEST_F(LoaderTest, DescribeListsEveryVariableOnce) {
     EXPECT_FALSE(value.empty()) << name;
   }
   EXPECT_EQ(described.front().first, "ENVIRONMENT");
-  EXPECT_EQ(names.size(), 60u);
+  EXPECT_EQ(names.size(), 61u);
   const std::map<std::string, std::string> values(described.begin(), described.end());
   EXPECT_EQ(values.at("ENVIRONMENT"), "development");
   EXPECT_EQ(values.at("TURSO_URL"), "file:./data/development.db");
@@ -479,6 +479,7 @@ TEST_F(LoaderTest, DescribeListsEveryVariableOnce) {
   EXPECT_EQ(values.at("LIVE_MAX_CONNECTIONS"), "20000");
   EXPECT_EQ(values.at("LIVE_MAX_PER_USER"), "8");
   EXPECT_EQ(values.at("LIVE_AUTH_TIMEOUT"), "10s");
+  EXPECT_EQ(values.at("LIVE_MAX_PENDING_AUTH"), "1024");
 }
 
 TEST_F(LoaderTest, DescribeMasksSecrets) {

@@ -85,6 +85,7 @@ struct Options {
   std::uint32_t live_max_connections = 20000;                 // LIVE_MAX_CONNECTIONS
   std::uint32_t live_max_per_user = 8;                        // LIVE_MAX_PER_USER
   milliseconds live_auth_timeout = std::chrono::seconds(10);  // LIVE_AUTH_TIMEOUT
+  std::uint32_t live_max_pending_auth = 1024;                 // LIVE_MAX_PENDING_AUTH
   // The /api/diagnostics/* routes (streamed body, event stream, WebSocket echo).
   bool diagnostic_routes = false;  // DIAGNOSTIC_ROUTES
 

@@ -404,6 +404,7 @@ std::vector<Variable> BuildVariables() {
       Count("LIVE_MAX_CONNECTIONS", &Options::live_max_connections, 1, 1000000),
       Count("LIVE_MAX_PER_USER", &Options::live_max_per_user, 1, 1024),
       Duration("LIVE_AUTH_TIMEOUT", &Options::live_auth_timeout),
+      Count("LIVE_MAX_PENDING_AUTH", &Options::live_max_pending_auth, 1, 1000000),
       Bool("DIAGNOSTIC_ROUTES", &Options::diagnostic_routes),
       Count("WORKER_THREADS", &Options::worker_threads, 1, 1024),
       Count("WORKER_QUEUE", &Options::worker_queue),

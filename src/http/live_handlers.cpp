@@ -1,5 +1,6 @@
 #include "http/live_handlers.h"
 
+#include <atomic>
 #include <boost/json/parse.hpp>
 #include <mutex>
 #include <optional>
@@ -58,8 +59,9 @@ class LiveSocket final : public WebSocketHandler,
                          public sync::LiveListener,
                          public std::enable_shared_from_this<LiveSocket> {
  public:
-  LiveSocket(std::shared_ptr<const LiveRouteDeps> deps, std::optional<api::LiveIdentity> identity)
-      : deps_(std::move(deps)), identity_(std::move(identity)) {}
+  LiveSocket(std::shared_ptr<const LiveRouteDeps> deps, std::shared_ptr<std::atomic<int>> pending,
+             std::optional<api::LiveIdentity> identity)
+      : deps_(std::move(deps)), pending_auth_(std::move(pending)), identity_(std::move(identity)) {}
 
   void OnOpen(std::shared_ptr<WebSocketPeer> peer) override {
     {
@@ -69,6 +71,14 @@ class LiveSocket final : public WebSocketHandler,
     }
     if (deps_->metrics) deps_->metrics->AddLiveConnections("websocket", 1);
     if (identity_) return Subscribe(*identity_);
+    if (pending_auth_->fetch_add(1) >= deps_->max_pending_auth) {
+      pending_auth_->fetch_sub(1);
+      return Close(kLiveCloseTryLater, "too many connections awaiting authentication");
+    }
+    {
+      std::lock_guard lock(mu_);
+      holds_pending_ = true;
+    }
     std::weak_ptr<LiveSocket> weak = weak_from_this();
     const bool scheduled = deps_->timers.Schedule(deps_->auth_timeout, [weak] {
       if (auto self = weak.lock()) self->AuthDeadline();
@@ -117,6 +127,7 @@ class LiveSocket final : public WebSocketHandler,
       peer_.reset();
       id = subscription_;
       opened = opened_;
+      ReleasePendingLocked();
     }
     if (id) deps_->notifier.Unsubscribe(*id);
     if (opened && deps_->metrics) deps_->metrics->AddLiveConnections("websocket", -1);
@@ -154,6 +165,10 @@ class LiveSocket final : public WebSocketHandler,
  private:
   // Worker thread.
   void Authenticate(const std::string& token) {
+    {
+      std::lock_guard lock(mu_);
+      ReleasePendingLocked();
+    }
     auto identity = deps_->authenticate(token);
     if (!identity.ok()) return Close(kLiveCloseUnauthenticated, "invalid or expired token");
     {
@@ -198,12 +213,18 @@ class LiveSocket final : public WebSocketHandler,
     if (peer_) peer_->Close(code, std::move(reason));
   }
 
+  void ReleasePendingLocked() {
+    if (holds_pending_) pending_auth_->fetch_sub(1);
+    holds_pending_ = false;
+  }
+
   void SendLocked(std::string text, bool counted) {
     if (!peer_) return;
     if (peer_->Send(std::move(text)) && counted) ++in_flight_;
   }
 
   const std::shared_ptr<const LiveRouteDeps> deps_;
+  const std::shared_ptr<std::atomic<int>> pending_auth_;  // sockets awaiting their auth
   std::mutex mu_;
   std::shared_ptr<WebSocketPeer> peer_;        // until OnClose
   std::optional<api::LiveIdentity> identity_;  // once authenticated
@@ -214,13 +235,15 @@ class LiveSocket final : public WebSocketHandler,
   bool subscribed_ = false;
   bool opened_ = false;
   bool closed_ = false;
+  bool holds_pending_ = false;  // counted in pending_auth_
 };
 
 Response Live(const Request& request, const auth::Principal& who,
-              const std::shared_ptr<const LiveRouteDeps>& deps) {
+              const std::shared_ptr<const LiveRouteDeps>& deps,
+              const std::shared_ptr<std::atomic<int>>& pending) {
   if (!IsWebSocketUpgrade(request)) return AcceptWebSocket(request, nullptr);  // 426
   if (who.user_id.empty()) {
-    return AcceptWebSocket(request, std::make_shared<LiveSocket>(deps, std::nullopt));
+    return AcceptWebSocket(request, std::make_shared<LiveSocket>(deps, pending, std::nullopt));
   }
   // The pipeline authenticated the header or subprotocol token; its expiry is read here.
   std::string holder;
@@ -228,15 +251,17 @@ Response Live(const Request& request, const auth::Principal& who,
   if (!token.ok()) return ErrorResponse(token.status());
   auto identity = deps->authenticate(*token);
   if (!identity.ok()) return ErrorResponse(identity.status());
-  return AcceptWebSocket(request, std::make_shared<LiveSocket>(deps, *std::move(identity)));
+  return AcceptWebSocket(request,
+                         std::make_shared<LiveSocket>(deps, pending, *std::move(identity)));
 }
 
 }  // namespace
 
 void AddLiveRoutes(Router& router, LiveRouteDeps deps) {
   auto shared = std::make_shared<const LiveRouteDeps>(std::move(deps));
-  router.Add(api::ops::kSyncLive, [shared](const Request& r, const auth::Principal& who) {
-    return Live(r, who, shared);
+  auto pending = std::make_shared<std::atomic<int>>(0);
+  router.Add(api::ops::kSyncLive, [shared, pending](const Request& r, const auth::Principal& who) {
+    return Live(r, who, shared, pending);
   });
 }
 

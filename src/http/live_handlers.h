@@ -46,6 +46,9 @@ struct LiveRouteDeps {
   WorkerPool& workers;  // first-message authentication (it may read the database)
   TimerQueue& timers;   // the authentication deadline
   std::chrono::milliseconds auth_timeout = std::chrono::seconds(10);  // LIVE_AUTH_TIMEOUT
+  // Sockets waiting for their auth message at once; more are closed with 1013 (an
+  // unauthenticated socket spends no per-user budget and counts against no user's cap).
+  int max_pending_auth = 1024;  // LIVE_MAX_PENDING_AUTH
   metrics::Metrics* metrics = nullptr;
 };
 
