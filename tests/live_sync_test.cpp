@@ -135,9 +135,13 @@ TEST_F(LiveSyncTest, HelloCarriesTheStateAndUploadsReachTheUsersOtherDevicesOnly
   EXPECT_FALSE(other_user->ReadText().has_value());  // bob hears nothing
   EXPECT_TRUE(other_user->timed_out());
 
-  // The client's heartbeat is answered.
+  // The client's heartbeat is answered; a second auth is a protocol error (1008).
   ASSERT_TRUE(desktop->SendText(R"({"type":"ping"})"));
   EXPECT_EQ(Type(Next(*desktop)), "pong");
+  ASSERT_TRUE(
+      laptop.SendText(json::serialize(json::object{{"type", "auth"}, {"token", alice.token}})));
+  EXPECT_TRUE(Next(laptop).empty());
+  EXPECT_EQ(laptop.close_code(), 1008);
 }
 
 TEST_F(LiveSyncTest, ConflictsAndResolutionsAreToldWithTheirCount) {
@@ -185,9 +189,11 @@ TEST_F(LiveSyncTest, NoBadOrLateTokensAreRefused) {
   ASSERT_TRUE(bad.SendText(R"({"type":"auth","token":"not-a-token"})"));
   EXPECT_FALSE(bad.ReadText().has_value());
   EXPECT_EQ(bad.close_code(), 4001);
-  // Anything but auth first: 4001.
+  // A ping is answered before authentication too; anything else but auth first: 4001.
   WebSocketClient rude(server().http_port(), std::string(kPath));
   ASSERT_TRUE(rude.SendText(R"({"type":"ping"})"));
+  EXPECT_EQ(Type(Next(rude)), "pong");
+  ASSERT_TRUE(rude.SendText(R"({"type":"subscribe"})"));
   EXPECT_FALSE(rude.ReadText().has_value());
   EXPECT_EQ(rude.close_code(), 4001);
   // Not JSON: 1008.

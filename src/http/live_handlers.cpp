@@ -90,14 +90,15 @@ class LiveSocket final : public WebSocketHandler,
     const auto message = ParseClientMessage(text);
     if (!message) return Close(kLiveClosePolicy, "malformed message");
     std::unique_lock lock(mu_);
-    if (message->type == "ping" && subscribed_) {
+    if (message->type == "ping") {  // answered in any state
       SendLocked("{\"type\":\"pong\"}", true);
       return;
     }
-    if (message->type != "auth" || identity_ || auth_started_ || !message->token) {
+    const bool authenticating = identity_ || auth_started_;
+    if (message->type != "auth" || authenticating || !message->token) {
       lock.unlock();
-      return Close(identity_ ? kLiveClosePolicy : kLiveCloseUnauthenticated,
-                   identity_ ? "unexpected message" : "authenticate first");
+      if (authenticating) return Close(kLiveClosePolicy, "unexpected message");
+      return Close(kLiveCloseUnauthenticated, "authenticate first");
     }
     auth_started_ = true;
     lock.unlock();
@@ -196,7 +197,6 @@ class LiveSocket final : public WebSocketHandler,
       return;
     }
     subscription_ = *id;
-    subscribed_ = true;
   }
 
   // Timer thread.
@@ -232,7 +232,6 @@ class LiveSocket final : public WebSocketHandler,
   std::optional<std::string> pending_;  // the newest state not yet handed to the peer
   int in_flight_ = 0;                   // messages handed to the peer, not yet written
   bool auth_started_ = false;
-  bool subscribed_ = false;
   bool opened_ = false;
   bool closed_ = false;
   bool holds_pending_ = false;  // counted in pending_auth_
