@@ -758,6 +758,14 @@ asio::awaitable<void> RunWebSocket(beast::tcp_stream stream, BeastRequest reques
             WriteMessages(&ws, session, &registration, state));
 }
 
+// Runs an upgraded connection; the request it came with counts as in flight (shutdown
+// waits for it) until the WebSocket ends.
+asio::awaitable<void> ServeWebSocket(beast::tcp_stream stream, BeastRequest request,
+                                     Response response, StatePtr state) {
+  co_await RunWebSocket(std::move(stream), std::move(request), std::move(response), state);
+  state->RequestDone();
+}
+
 // --- connections ---
 
 bool HasWhatItsKindNeeds(const Response& r) {
@@ -868,9 +876,12 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, StatePtr state) {
       // while it lives (long-lived idle sockets are many; DESIGN.md "Live sync").
       buffer.clear();
       buffer.shrink_to_fit();
-      co_await RunWebSocket(std::move(stream), std::move(beast_request), std::move(response),
-                            state);
-      state->RequestDone();
+      // A coroutine of its own, so that this one (its parser and frame) ends here.
+      const auto executor = stream.get_executor();
+      asio::co_spawn(
+          executor,
+          ServeWebSocket(std::move(stream), std::move(beast_request), std::move(response), state),
+          asio::detached);
       co_return;  // the stream was handed over
     } else {
       keep_alive = co_await WriteLongLived(&stream, std::move(response), version, keep_alive,
