@@ -44,4 +44,13 @@ if [ ! -x "$TURSODB" ]; then
     { echo "setup: could not install tursodb: the remote-backend tests need it" >&2; exit 1; }
 fi
 
+# The Node `ws` WebSocket server: the baseline of bench/live_sockets.sh (memory per idle
+# socket against the server's).
+if [ ! -f "$TOOLS_DIR/node_modules/ws/package.json" ]; then
+  echo "setup: installing ws@8.23.0 into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR"
+  (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --silent ws@8.23.0 >/dev/null) ||
+    { echo "setup: could not install ws: bench/live_sockets.sh needs it" >&2; exit 1; }
+fi
+
 echo "setup: ok"

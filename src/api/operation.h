@@ -22,6 +22,10 @@ enum class Access {
   // sync credential, auth/license_key.h); else UNAUTHENTICATED / 401. Every other
   // operation refuses a license key.
   kSyncCredential,
+  // As kSession, except that a WebSocket upgrade without credentials reaches its handler
+  // with an empty caller: the token comes in the connection's first message, which the
+  // handler authenticates (browsers cannot set headers on a WebSocket).
+  kSessionOrFirstMessage,
 };
 
 // The rate-limit budget an operation spends, and its key. Budgets are sized by

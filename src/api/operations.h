@@ -213,6 +213,15 @@ inline constexpr Operation kSyncReset{.name = "sync.reset",
                                       .budget = Budget::kSyncPerUser,
                                       .run_on = RunOn::kWorker,
                                       .fields = kOptionalDeviceFields};
+// Live sync notification (API.md "Live sync"): a WebSocket over HTTP, a server stream
+// over gRPC; the same messages.
+inline constexpr Operation kSyncLive{.name = "sync.live",
+                                     .http_method = "GET",
+                                     .http_path = "/api/sync/live",
+                                     .grpc_method = "howlerops.v1.SyncService/Watch",
+                                     .access = Access::kSessionOrFirstMessage,
+                                     .budget = Budget::kSyncPerUser,
+                                     .run_on = RunOn::kStream};
 
 // Diagnostics (registered only with DIAGNOSTIC_ROUTES): one operation per long-lived
 // response kind, for an operator checking that a proxy passes each through.
@@ -259,6 +268,7 @@ inline constexpr std::array kAllOperations = {&ops::kSignup,
                                               &ops::kSyncStatus,
                                               &ops::kSyncHealth,
                                               &ops::kSyncReset,
+                                              &ops::kSyncLive,
                                               &ops::kDiagnosticsStream,
                                               &ops::kDiagnosticsEvents,
                                               &ops::kDiagnosticsWebSocket};

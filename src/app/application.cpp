@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include "api/gate.h"
+#include "api/live_identity.h"
 #include "app/auth_config.h"
 #include "app/build_info.h"
 #include "app/database_factory.h"
@@ -29,6 +30,7 @@
 #include "http/auth_handlers.h"
 #include "http/diagnostic_handlers.h"
 #include "http/health_handlers.h"
+#include "http/live_handlers.h"
 #include "http/pipeline.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -41,6 +43,7 @@
 #include "storage/migrations.h"
 #include "storage/sync_store.h"
 #include "sync/desktop_sync.h"
+#include "sync/live_notifier.h"
 #include "sync/sync_service.h"
 
 namespace howler::app {
@@ -63,6 +66,9 @@ struct Application::Parts {
   std::unique_ptr<storage::AuthStore> auth_store;
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<storage::SyncStore> sync_store;
+  // Live sync notification; outlives the sync service that reports to it.
+  std::unique_ptr<sync::LiveNotifier> live;
+  std::unique_ptr<TimerQueue> live_timers;  // live sockets' authentication deadlines
   std::unique_ptr<sync::SyncService> sync;
   std::unique_ptr<sync::DesktopSync> desktop_sync;
   std::unique_ptr<auth::RateLimiter> sync_limiter;
@@ -130,6 +136,7 @@ Status Application::Start() {
   StartSync();
   http::AddSyncRoutes(p.api_router,
                       {*p.sync, *p.desktop_sync, options_.sync_max_upload_size, &p.metrics});
+  StartLive();
   http::AddStaticRoutes(p.api_router, std::make_shared<const http::StaticFiles>(WebStaticFiles()));
   if (options_.diagnostic_routes) {
     p.diagnostic_timers = std::make_unique<TimerQueue>("diag-timers", 1024);
@@ -170,6 +177,8 @@ Status Application::Start() {
   p.grpc_server->AddHealthService(std::string(grpcsvc::AuthGrpcService::kServiceName));
   p.sync_grpc =
       std::make_unique<grpcsvc::SyncGrpcService>(*p.sync, calls, options_.sync_max_upload_size);
+  p.sync_grpc->EnableWatch(*p.live, api::LiveAuthenticatorOf(*p.auth, *p.access_tokens),
+                           &p.metrics);
   p.grpc_server->AddService(p.sync_grpc->service());
   p.grpc_server->AddHealthService(std::string(grpcsvc::SyncGrpcService::kServiceName));
 
@@ -227,6 +236,35 @@ void Application::StartSync() {
       std::make_unique<auth::RateLimiter>(options_.rate_limit_sync_per_min, 100000, p.clock);
 }
 
+void Application::StartLive() {
+  Parts& p = *parts_;
+  sync::LiveOptions o;
+  o.poll = config::IsRemoteDatabase(options_);
+  o.poll_interval = options_.live_poll_interval;
+  // A revoked session is noticed within SESSION_CACHE_TTL, as by any request.
+  o.session_check_interval =
+      std::max<std::chrono::milliseconds>(options_.session_cache_ttl, std::chrono::seconds(1));
+  o.heartbeat_interval = options_.sse_heartbeat_interval;
+  o.max_per_user = options_.live_max_per_user;
+  o.max_total = options_.live_max_connections;
+  storage::SyncStore* sync_store = p.sync_store.get();
+  storage::AuthStore* auth_store = p.auth_store.get();
+  const Clock* clock = &p.clock;
+  sync::LiveReads reads{[sync_store](std::span<const std::string> users) {
+                          return sync_store->ReadLiveStates(users);
+                        },
+                        [auth_store, clock](std::span<const std::string> sessions) {
+                          return auth_store->ActiveSessionsAmong(sessions, clock->NowMillis());
+                        }};
+  p.live = std::make_unique<sync::LiveNotifier>(o, std::move(reads), p.clock, &p.metrics);
+  p.sync->SetLiveNotifier(p.live.get());
+  p.live_timers = std::make_unique<TimerQueue>("live-timers", 65536);
+  http::AddLiveRoutes(p.api_router, {*p.live, api::LiveAuthenticatorOf(*p.auth, *p.access_tokens),
+                                     *p.workers, *p.live_timers, options_.live_auth_timeout,
+                                     static_cast<int>(options_.live_max_pending_auth), &p.metrics});
+  p.live->Start();
+}
+
 Status Application::StartAuth() {
   Parts& p = *parts_;
   email::EmailOptions mail;
@@ -280,6 +318,9 @@ void Application::Shutdown() {
 
   if (p.api_server) p.api_server->BeginShutdown();
   if (p.metrics_server) p.metrics_server->BeginShutdown();
+  // Ends every live listener (WebSocket: 1001; gRPC Watch: UNAVAILABLE) so that no
+  // stream holds up the drain.
+  if (p.live) p.live->Stop();
   if (p.grpc_server) {
     p.grpc_server->Shutdown(std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now()));
@@ -302,6 +343,7 @@ void Application::Shutdown() {
   if (p.api_server) p.api_server->Stop();
   if (p.metrics_server) p.metrics_server->Stop();
   if (p.diagnostic_timers) p.diagnostic_timers->Stop();
+  if (p.live_timers) p.live_timers->Stop();
   if (p.sync) {
     if (Status s = p.sync->FlushDownloads(); !s.ok()) {
       log::Warn("download positions not saved", {{"error", s.ToString()}});

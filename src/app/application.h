@@ -35,6 +35,7 @@ class Application {
   Status StartAuth();  // mail, password hashing, tokens, sessions, auth service
 
   void StartSync();  // sync store, service and the per-user limiter
+  void StartLive();  // live sync notifier and its WebSocket route (after StartSync)
   struct Parts;
   config::Options options_;
   std::unique_ptr<Parts> parts_;

@@ -200,6 +200,10 @@ TEST_F(LoaderTest, ParsesEveryVariable) {
       {"HTTP_MAX_HEADER_SIZE", "8KiB"},
       {"HTTP_MAX_PIPELINE", "4"},
       {"SSE_HEARTBEAT_INTERVAL", "5s"},
+      {"LIVE_POLL_INTERVAL", "250ms"},
+      {"LIVE_MAX_CONNECTIONS", "50000"},
+      {"LIVE_MAX_PER_USER", "4"},
+      {"LIVE_AUTH_TIMEOUT", "3s"},
       {"DIAGNOSTIC_ROUTES", "true"},
       {"WORKER_THREADS", "5"},
       {"WORKER_QUEUE", "100"},
@@ -253,6 +257,10 @@ TEST_F(LoaderTest, ParsesEveryVariable) {
   EXPECT_EQ(o.http_max_header_size, 8u << 10);
   EXPECT_EQ(o.http_max_pipeline, 4u);
   EXPECT_EQ(o.sse_heartbeat_interval, seconds(5));
+  EXPECT_EQ(o.live_poll_interval, milliseconds(250));
+  EXPECT_EQ(o.live_max_connections, 50000u);
+  EXPECT_EQ(o.live_max_per_user, 4u);
+  EXPECT_EQ(o.live_auth_timeout, seconds(3));
   EXPECT_TRUE(o.diagnostic_routes);
   EXPECT_EQ(o.worker_threads, 5u);
   EXPECT_EQ(o.worker_queue, 100u);
@@ -311,6 +319,10 @@ TEST_F(LoaderTest, EveryErrorNamesItsVariable) {
       {"HTTP_MAX_HEADER_SIZE", "0KiB"},
       {"HTTP_MAX_PIPELINE", " 4"},
       {"SSE_HEARTBEAT_INTERVAL", "0s"},
+      {"LIVE_POLL_INTERVAL", "0s"},
+      {"LIVE_MAX_CONNECTIONS", "0"},
+      {"LIVE_MAX_PER_USER", "5000"},
+      {"LIVE_AUTH_TIMEOUT", "0ms"},
       {"DIAGNOSTIC_ROUTES", "sometimes"},
       {"WORKER_THREADS", "0"},
       {"WORKER_QUEUE", "+5"},
@@ -453,7 +465,7 @@ TEST_F(LoaderTest, DescribeListsEveryVariableOnce) {
     EXPECT_FALSE(value.empty()) << name;
   }
   EXPECT_EQ(described.front().first, "ENVIRONMENT");
-  EXPECT_EQ(names.size(), 56u);
+  EXPECT_EQ(names.size(), 61u);
   const std::map<std::string, std::string> values(described.begin(), described.end());
   EXPECT_EQ(values.at("ENVIRONMENT"), "development");
   EXPECT_EQ(values.at("TURSO_URL"), "file:./data/development.db");
@@ -472,6 +484,11 @@ TEST_F(LoaderTest, DescribeListsEveryVariableOnce) {
   EXPECT_EQ(values.at("DATA_DIR"), "./data");
   EXPECT_EQ(values.at("DIAGNOSTIC_ROUTES"), "false");
   EXPECT_EQ(values.at("SSE_HEARTBEAT_INTERVAL"), "15s");
+  EXPECT_EQ(values.at("LIVE_POLL_INTERVAL"), "1s");
+  EXPECT_EQ(values.at("LIVE_MAX_CONNECTIONS"), "20000");
+  EXPECT_EQ(values.at("LIVE_MAX_PER_USER"), "8");
+  EXPECT_EQ(values.at("LIVE_AUTH_TIMEOUT"), "10s");
+  EXPECT_EQ(values.at("LIVE_MAX_PENDING_AUTH"), "1024");
 }
 
 TEST_F(LoaderTest, DescribeMasksSecrets) {

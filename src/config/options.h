@@ -78,6 +78,14 @@ struct Options {
   // Long-lived responses. Event streams write a ": keep-alive" comment after this long
   // without an event.
   milliseconds sse_heartbeat_interval = std::chrono::seconds(15);  // SSE_HEARTBEAT_INTERVAL
+  // Live sync (/api/sync/live, SyncService.Watch): with a remote database, how often the
+  // sequences of all users with listeners are read (one query); connection caps; how long
+  // a socket may wait for its first (auth) message.
+  milliseconds live_poll_interval = std::chrono::seconds(1);  // LIVE_POLL_INTERVAL
+  std::uint32_t live_max_connections = 20000;                 // LIVE_MAX_CONNECTIONS
+  std::uint32_t live_max_per_user = 8;                        // LIVE_MAX_PER_USER
+  milliseconds live_auth_timeout = std::chrono::seconds(10);  // LIVE_AUTH_TIMEOUT
+  std::uint32_t live_max_pending_auth = 1024;                 // LIVE_MAX_PENDING_AUTH
   // The /api/diagnostics/* routes (streamed body, event stream, WebSocket echo).
   bool diagnostic_routes = false;  // DIAGNOSTIC_ROUTES
 

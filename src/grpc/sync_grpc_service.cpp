@@ -4,6 +4,7 @@
 #include "api/operations.h"
 #include "common/time_format.h"
 #include "grpc/call_runner.h"
+#include "grpc/live_watch.h"
 #include "grpc/message_fields.h"
 #include "grpc/struct_conversion.h"
 #include "howlerops/v1/sync.grpc.pb.h"
@@ -206,6 +207,15 @@ class SyncGrpcService::Impl final : public pb::SyncService::Service {
     });
   }
 
+  grpc::Status Watch(Ctx* ctx, const pb::WatchRequest*,
+                     grpc::ServerWriter<pb::WatchEvent>* writer) override {
+    return calls_.Run(*ctx, ops::kSyncLive, [&](const CallInfo& call) -> Status {
+      return RunWatch(*ctx, call, *writer, live_);
+    });
+  }
+
+  LiveWatchDeps live_;  // set before serving
+
  private:
   sync::SyncService& sync_;
   CallRunner calls_;
@@ -217,6 +227,11 @@ SyncGrpcService::SyncGrpcService(sync::SyncService& service, CallDeps deps,
     : impl_(std::make_unique<Impl>(service, std::move(deps), max_upload_bytes)) {}
 
 SyncGrpcService::~SyncGrpcService() = default;
+
+void SyncGrpcService::EnableWatch(sync::LiveNotifier& notifier, api::LiveAuthenticator authenticate,
+                                  metrics::Metrics* metrics) {
+  impl_->live_ = {&notifier, std::move(authenticate), metrics};
+}
 
 grpc::Service* SyncGrpcService::service() {
   return impl_.get();

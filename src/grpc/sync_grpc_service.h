@@ -18,14 +18,19 @@
 #include <memory>
 #include <string_view>
 
+#include "api/live_identity.h"
 #include "grpc/call_deps.h"
 
 namespace grpc {
 class Service;
 }
+namespace howler::metrics {
+class Metrics;
+}
 namespace howler::sync {
 class SyncService;
-}
+class LiveNotifier;
+}  // namespace howler::sync
 
 namespace howler::grpcsvc {
 
@@ -39,6 +44,12 @@ class SyncGrpcService {
   SyncGrpcService& operator=(const SyncGrpcService&) = delete;
 
   grpc::Service* service();
+
+  // Serves Watch (UNIMPLEMENTED until called) from `notifier`; `authenticate` reads the
+  // token's expiry; `metrics` (may be null) counts connections and messages. Call before the server
+  // starts; `notifier` must outlive the server.
+  void EnableWatch(sync::LiveNotifier& notifier, api::LiveAuthenticator authenticate,
+                   metrics::Metrics* metrics = nullptr);
 
  private:
   class Impl;

@@ -108,11 +108,20 @@ std::optional<Response> CheckParamsText(const Request& req) {
   return std::nullopt;
 }
 
-// The credentials of a request as an Authorization value: the header, or for a WebSocket
-// upgrade without one (browsers cannot set headers on a WebSocket) the subprotocol entry
-// `bearer.<token>` of Sec-WebSocket-Protocol (the server answers with howlerops.v1 only,
-// so the token is never echoed). `holder` keeps the text of the subprotocol form.
-std::optional<std::string_view> AuthorizationOf(const Request& request, std::string& holder) {
+template <typename Handler>
+Response RunGuarded(const Handler& handler, const Request& request) {
+  try {
+    return handler(request);
+  } catch (const std::exception& e) {
+    return ErrorResponse(InternalError(std::string("handler threw: ") + e.what()));
+  } catch (...) {
+    return ErrorResponse(InternalError("handler threw a non-standard exception"));
+  }
+}
+
+}  // namespace
+
+std::optional<std::string_view> RequestAuthorization(const Request& request, std::string& holder) {
   if (auto header = request.headers.Get("Authorization")) return header;
   if (!IsWebSocketUpgrade(request)) return std::nullopt;
   const auto offered = request.headers.Get("Sec-WebSocket-Protocol");
@@ -130,19 +139,6 @@ std::optional<std::string_view> AuthorizationOf(const Request& request, std::str
   }
   return std::nullopt;
 }
-
-template <typename Handler>
-Response RunGuarded(const Handler& handler, const Request& request) {
-  try {
-    return handler(request);
-  } catch (const std::exception& e) {
-    return ErrorResponse(InternalError(std::string("handler threw: ") + e.what()));
-  } catch (...) {
-    return ErrorResponse(InternalError("handler threw a non-standard exception"));
-  }
-}
-
-}  // namespace
 
 Pipeline::Pipeline(PipelineOptions options, const Router& router, WorkerPool& workers,
                    metrics::Metrics* metrics, OperationDeps operations)
@@ -242,7 +238,14 @@ Response Pipeline::Run(const Exchange& ex) const {
   return RunGuarded(
       [&](const Request& r) {
         std::string holder;
-        auto who = operations_.gate->Authorize(*route.operation, AuthorizationOf(r, holder));
+        const auto authorization = RequestAuthorization(r, holder);
+        // The token of such an upgrade may come in its first message instead: the
+        // handler gets no caller and authenticates that message itself.
+        if (route.operation->access == api::Access::kSessionOrFirstMessage && !authorization &&
+            IsWebSocketUpgrade(r)) {
+          return route.operation_handler(r, auth::Principal{});
+        }
+        auto who = operations_.gate->Authorize(*route.operation, authorization);
         if (!who.ok()) return ErrorResponse(who.status());
         return route.operation_handler(r, *who);
       },

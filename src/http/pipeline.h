@@ -21,7 +21,9 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "http/message.h"
@@ -85,5 +87,11 @@ class Pipeline {
   metrics::Metrics* metrics_;
   OperationDeps operations_;
 };
+
+// The credentials of a request as an Authorization value: the header, or for a WebSocket
+// upgrade without one (browsers cannot set headers on a WebSocket) the subprotocol entry
+// `bearer.<token>` of Sec-WebSocket-Protocol (the server answers with howlerops.v1 only,
+// so the token is never echoed). `holder` keeps the text of the subprotocol form.
+std::optional<std::string_view> RequestAuthorization(const Request& request, std::string& holder);
 
 }  // namespace howler::http

@@ -15,8 +15,8 @@
 #include <boost/url/parse.hpp>
 #include <cerrno>
 #include <condition_variable>
-#include <deque>
 #include <future>
+#include <list>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -587,6 +587,10 @@ class WebSocketSession final : public LiveExchange, public WebSocketPeer {
   }
   void Open() { handler_->OnOpen(std::static_pointer_cast<WebSocketSession>(shared_from_this())); }
   void Dispatch(std::string text) { handler_->OnMessage(std::move(text)); }
+  // Executor, writer: a message was written.
+  void Sent() {
+    if (handler_) handler_->OnSent();
+  }
 
   // Executor, writer: closes the connection when the write about to start takes longer
   // than `timeout` (a peer that stopped reading). `ws` outlives every armed write.
@@ -619,7 +623,7 @@ class WebSocketSession final : public LiveExchange, public WebSocketPeer {
   bool write_timed_out_ = false;                             // executor
   const std::size_t max_messages_, max_bytes_;
   // Guarded by mu.
-  std::deque<std::string> queue_;
+  std::list<std::string> queue_;  // a list: an idle connection's empty queue holds no memory
   std::size_t queued_bytes_ = 0;
   std::optional<CloseRequest> close_;
   bool close_sent_ = false;
@@ -690,6 +694,7 @@ asio::awaitable<void> WriteMessages(WsStream* ws, std::shared_ptr<WebSocketSessi
         state->metrics->CountWebSocketMessage("out");
         state->metrics->CountStreamedBytes(session->kind, next.message->size());
       }
+      if (!ec) session->Sent();
     } else {
       registration->End(next.close->end_reason);
       co_await ws->async_close(CloseReason(*next.close), token);
@@ -737,6 +742,11 @@ asio::awaitable<void> RunWebSocket(beast::tcp_stream stream, BeastRequest reques
     registration.End("error");
     co_return;
   }
+  // What only the handshake needed is freed: the request, the answer's headers and the
+  // decorator's copy of them (a live socket may stay idle for hours).
+  request = BeastRequest();
+  response = Response();
+  ws.set_option(websocket::stream_base::decorator([](websocket::response_type&) {}));
   ws.text(true);
   try {
     session->Open();
@@ -746,6 +756,14 @@ asio::awaitable<void> RunWebSocket(beast::tcp_stream stream, BeastRequest reques
   }
   co_await (ReadMessages(&ws, session, &registration, state) &&
             WriteMessages(&ws, session, &registration, state));
+}
+
+// Runs an upgraded connection; the request it came with counts as in flight (shutdown
+// waits for it) until the WebSocket ends.
+asio::awaitable<void> ServeWebSocket(beast::tcp_stream stream, BeastRequest request,
+                                     Response response, StatePtr state) {
+  co_await RunWebSocket(std::move(stream), std::move(request), std::move(response), state);
+  state->RequestDone();
 }
 
 // --- connections ---
@@ -854,9 +872,16 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, StatePtr state) {
                     : SerializeResponse(response, version, keep_alive);
       co_await asio::async_write(stream, asio::buffer(wire), token);
     } else if (response.kind == ResponseKind::kWebSocket && websocket::is_upgrade(beast_request)) {
-      co_await RunWebSocket(std::move(stream), std::move(beast_request), std::move(response),
-                            state);
-      state->RequestDone();
+      // The connection is a WebSocket from here on: the HTTP read buffer is not needed
+      // while it lives (long-lived idle sockets are many; DESIGN.md "Live sync").
+      buffer.clear();
+      buffer.shrink_to_fit();
+      // A coroutine of its own, so that this one (its parser and frame) ends here.
+      const auto executor = stream.get_executor();
+      asio::co_spawn(
+          executor,
+          ServeWebSocket(std::move(stream), std::move(beast_request), std::move(response), state),
+          asio::detached);
       co_return;  // the stream was handed over
     } else {
       keep_alive = co_await WriteLongLived(&stream, std::move(response), version, keep_alive,

@@ -42,6 +42,10 @@ class WebSocketHandler {
   // One complete text message. Called on the I/O thread, one at a time: must not block
   // (hand slow work to a pool and Send the answer from there).
   virtual void OnMessage(std::string text) = 0;
+  // A message queued with WebSocketPeer::Send was written to the socket, in Send order
+  // (a handler that keeps at most one message queued learns when to send the next).
+  // Called on the I/O thread; must not block. The default does nothing.
+  virtual void OnSent() {}
   // Called exactly once when the connection has ended (either side closed, an error or a
   // timeout, or the server stopped), on an I/O thread or the thread that stops the server;
   // also when the handshake failed before OnOpen. Drop the peer here.

@@ -157,6 +157,22 @@ struct Metrics::Impl {
                                         .Name("sql_studio_sync_payload_bytes")
                                         .Help("Sync request and response body sizes")
                                         .Register(registry);
+  Family<Gauge>& live_connections = prometheus::BuildGauge()
+                                        .Name("sql_studio_live_connections")
+                                        .Help("Open live sync connections by transport")
+                                        .Register(registry);
+  Family<Counter>& live_messages = prometheus::BuildCounter()
+                                       .Name("sql_studio_live_messages_total")
+                                       .Help("Live sync messages sent by type")
+                                       .Register(registry);
+  Family<Counter>& live_polls = prometheus::BuildCounter()
+                                    .Name("sql_studio_live_polls_total")
+                                    .Help("Live sync state reads by kind and result")
+                                    .Register(registry);
+  Family<Histogram>& live_poll_duration = prometheus::BuildHistogram()
+                                              .Name("sql_studio_live_poll_duration_seconds")
+                                              .Help("Live sync state read duration by kind")
+                                              .Register(registry);
   Family<Counter>& job_runs = prometheus::BuildCounter()
                                   .Name("sql_studio_jobs_runs_total")
                                   .Help("Background job runs by job and result")
@@ -322,6 +338,19 @@ void Metrics::ObserveSyncPayload(std::string_view operation, double bytes) {
   static const Histogram::BucketBoundaries kBuckets = {256,    1024,    4096,    16384,   65536,
                                                        262144, 1048576, 4194304, 16777216};
   impl_->sync_payload.Add({{"operation", S(operation)}}, kBuckets).Observe(bytes);
+}
+
+void Metrics::AddLiveConnections(std::string_view transport, int delta) {
+  impl_->live_connections.Add({{"transport", S(transport)}}).Increment(delta);
+}
+
+void Metrics::CountLiveMessage(std::string_view type) {
+  impl_->live_messages.Add({{"type", S(type)}}).Increment();
+}
+
+void Metrics::ObserveLivePoll(std::string_view kind, bool ok, double seconds) {
+  impl_->live_polls.Add({{"kind", S(kind)}, {"result", ok ? "ok" : "error"}}).Increment();
+  impl_->live_poll_duration.Add({{"kind", S(kind)}}, LatencyBuckets()).Observe(seconds);
 }
 
 void Metrics::ObserveJob(std::string_view job, bool ok, double seconds) {

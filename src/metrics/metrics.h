@@ -64,6 +64,13 @@ class Metrics {
   void CountSyncConflict(std::string_view resolution);
   void ObserveSyncPayload(std::string_view operation, double bytes);
 
+  // Live sync notification (sync/live_notifier.h). `transport` websocket|grpc; message
+  // `type` hello|changes|heartbeat; a poll reads the state of every user with listeners
+  // (remote database), `kind` poll|local|sessions.
+  void AddLiveConnections(std::string_view transport, int delta);
+  void CountLiveMessage(std::string_view type);
+  void ObserveLivePoll(std::string_view kind, bool ok, double seconds);
+
   // Background jobs.
   void ObserveJob(std::string_view job, bool ok, double seconds);
 

@@ -68,6 +68,11 @@ Result<std::optional<LicenseKeyOwner>> AuthStore::FindLicenseKeyOwner(std::strin
   return sessions_.FindActiveByLicenseKey(key_hash, now);
 }
 
+Result<std::vector<std::string>> AuthStore::ActiveSessionsAmong(
+    std::span<const std::string> session_ids, std::int64_t now) {
+  return sessions_.ActiveAmong(session_ids, now);
+}
+
 Result<std::vector<SessionRecord>> AuthStore::ListActiveSessions(std::string_view user_id,
                                                                  std::int64_t now) {
   return sessions_.ListActive(user_id, now);

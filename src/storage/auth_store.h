@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -100,6 +101,10 @@ class AuthStore {
   // revoked, not expired, its user active); nullopt otherwise.
   Result<std::optional<LicenseKeyOwner>> FindLicenseKeyOwner(std::string_view key_hash,
                                                              std::int64_t now);
+  // The ids among `session_ids` that are usable now (as ActiveSessionOwner); one round
+  // trip however many (live connections re-check their sessions with it).
+  Result<std::vector<std::string>> ActiveSessionsAmong(std::span<const std::string> session_ids,
+                                                       std::int64_t now);
   // The user's usable sessions, newest first.
   Result<std::vector<SessionRecord>> ListActiveSessions(std::string_view user_id, std::int64_t now);
   Result<std::int64_t> CountActiveSessions(std::int64_t now);

@@ -1,5 +1,8 @@
 #include "storage/session_store.h"
 
+#include <algorithm>
+#include <bit>
+
 #include "storage/user_store.h"
 
 namespace howler::storage {
@@ -90,6 +93,41 @@ Result<std::optional<std::string>> SessionStore::ActiveOwner(std::string_view se
                  {std::string(session_id), now}}));
   if (rs.rows.empty()) return std::optional<std::string>();
   return std::optional<std::string>(AsText(rs.rows[0][0]));
+}
+
+Result<std::vector<std::string>> SessionStore::ActiveAmong(std::span<const std::string> session_ids,
+                                                           std::int64_t now) {
+  // IN lists padded to a power of two (by repeating the last id) keep the statement shapes
+  // few; every chunk goes in one read batch.
+  constexpr std::size_t kPerStatement = 256;
+  std::vector<Statement> reads;
+  for (std::size_t start = 0; start < session_ids.size(); start += kPerStatement) {
+    const auto chunk =
+        session_ids.subspan(start, std::min(kPerStatement, session_ids.size() - start));
+    const std::size_t padded = std::bit_ceil(chunk.size());
+    Statement st{
+        "SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id "
+        "WHERE s.revoked_at IS NULL AND s.expires_at > ? AND u.active = 1 AND s.id IN (",
+        {now}};
+    for (std::size_t i = 0; i < padded; ++i) {
+      st.sql += i == 0 ? "?" : ", ?";
+      st.params.emplace_back(chunk[std::min(i, chunk.size() - 1)]);
+    }
+    st.sql += ")";
+    reads.push_back(std::move(st));
+  }
+  std::vector<ResultSet> sets;
+  if (reads.size() == 1) {
+    HOWLER_ASSIGN_OR_RETURN(ResultSet rs, db_.Query(reads[0]));
+    sets.push_back(std::move(rs));
+  } else if (!reads.empty()) {
+    HOWLER_ASSIGN_OR_RETURN(sets, db_.Batch(reads));
+  }
+  std::vector<std::string> out;
+  for (const ResultSet& rs : sets) {
+    for (const Row& r : rs.rows) out.push_back(AsText(r[0]));
+  }
+  return out;
 }
 
 Result<std::vector<SessionRecord>> SessionStore::ListActive(std::string_view user_id,

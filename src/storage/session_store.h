@@ -6,6 +6,8 @@
 #pragma once
 
 #include <optional>
+#include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -40,6 +42,9 @@ class SessionStore {
   // active); nullopt otherwise.
   Result<std::optional<std::string>> ActiveOwner(std::string_view session_id, std::int64_t now);
   // The user's usable sessions, newest first.
+  // The ids among `session_ids` that are usable now (as ActiveOwner), in one round trip.
+  Result<std::vector<std::string>> ActiveAmong(std::span<const std::string> session_ids,
+                                               std::int64_t now);
   Result<std::vector<SessionRecord>> ListActive(std::string_view user_id, std::int64_t now);
   // The session holding the license key of this hash and its user, when the session is
   // usable now (as ActiveOwner); nullopt otherwise. One read by the unique index.

@@ -79,4 +79,13 @@ struct SyncDeviceRecord {
   std::int64_t behind = 0;
 };
 
+// What a live listener is told about a user (sync/live_notifier.h): the sequence, the
+// open conflicts, and the device of the item written at that sequence ("" when none).
+struct LiveStateRecord {
+  std::string user_id;
+  std::int64_t last_seq = 0;
+  std::int64_t open_conflicts = 0;
+  std::string last_device;
+};
+
 }  // namespace howler::storage

@@ -354,6 +354,40 @@ Result<std::vector<SyncDeviceRecord>> SyncStore::ListDevices(std::string_view us
   return out;
 }
 
+Result<std::vector<LiveStateRecord>> SyncStore::ReadLiveStates(
+    std::span<const std::string> user_ids) {
+  std::vector<Statement> reads;
+  for (std::size_t start = 0; start < user_ids.size(); start += kLiveUsersPerStatement) {
+    const auto chunk =
+        user_ids.subspan(start, std::min(kLiveUsersPerStatement, user_ids.size() - start));
+    Statement st{
+        "SELECT s.user_id, s.last_seq, (SELECT COUNT(*) FROM sync_conflicts c "
+        "WHERE c.user_id = s.user_id AND c.resolved_at IS NULL), "
+        "COALESCE((SELECT i.device_id FROM sync_items i WHERE i.user_id = s.user_id "
+        "AND i.seq = s.last_seq), '') FROM sync_state s WHERE s.user_id IN ",
+        {}};
+    const std::size_t padded = PaddedLength(chunk.size());
+    st.sql += Placeholders(padded);
+    for (std::size_t i = 0; i < padded; ++i)
+      st.params.emplace_back(chunk[std::min(i, chunk.size() - 1)]);
+    reads.push_back(std::move(st));
+  }
+  std::vector<ResultSet> sets;
+  if (reads.size() == 1) {
+    HOWLER_ASSIGN_OR_RETURN(ResultSet rs, db_.Query(reads[0]));
+    sets.push_back(std::move(rs));
+  } else if (!reads.empty()) {
+    HOWLER_ASSIGN_OR_RETURN(sets, db_.Batch(reads));
+  }
+  std::vector<LiveStateRecord> out;
+  for (ResultSet& rs : sets) {
+    for (Row& row : rs.rows) {
+      out.push_back({TakeText(row[0]), AsInt(row[1]), AsInt(row[2]), TakeText(row[3])});
+    }
+  }
+  return out;
+}
+
 std::vector<Statement> SyncStore::GuardSequence(std::string_view user_id, std::int64_t expected,
                                                 std::int64_t next, std::int64_t now) {
   const std::string user(user_id);

@@ -103,6 +103,11 @@ class SyncStore {
   Result<DesktopPosition> ReadDesktopPosition(std::string_view user_id, std::string_view device_id);
   // The number of the user's unresolved conflicts.
   Result<std::int64_t> CountOpenConflicts(std::string_view user_id);
+  // The live state of each of `user_ids` that has written anything (a user absent from
+  // the answer has sequence 0 and no conflicts). At most kLiveUsersPerStatement users per
+  // statement, every statement in one read batch: one round trip whatever the count.
+  static constexpr std::size_t kLiveUsersPerStatement = 256;
+  Result<std::vector<LiveStateRecord>> ReadLiveStates(std::span<const std::string> user_ids);
 
   // See the class comment. `expected` is the last_seq read; `next` the value after; `now`
   // becomes the user's first_change_at if none is recorded yet.

@@ -5,6 +5,7 @@
 #include "common/time_format.h"
 #include "metrics/metrics.h"
 #include "sync/data_sanitizer.h"
+#include "sync/live_notifier.h"
 #include "sync/sync_service.h"
 
 namespace howler::sync {
@@ -73,6 +74,7 @@ Result<ResolveResult> SyncService::ResolveConflict(std::string_view user_id,
       user_id, [&] { return PlanResolve(user_id, request, merged_text); });
   CountOperation("resolve", result.status());
   if (result.ok() && metrics_ != nullptr) metrics_->CountSyncConflict(request.strategy);
+  if (result.ok() && live_ != nullptr) live_->Changed(user_id, result->item.device_id);
   return result;
 }
 

@@ -41,6 +41,8 @@ class Metrics;
 
 namespace howler::sync {
 
+class LiveNotifier;
+
 struct SyncOptions {
   std::uint32_t max_changes = 1000;         // SYNC_MAX_CHANGES
   std::size_t max_item_bytes = 256 * 1024;  // one item's serialized data
@@ -175,6 +177,9 @@ class SyncService {
   Status PurgeExpired();
 
   const SyncOptions& options() const { return options_; }
+  // Reports every committed upload (that applied or detected something) and resolution
+  // to `live` (may be null). Set before serving; `live` must outlive this service.
+  void SetLiveNotifier(LiveNotifier* live) { live_ = live; }
 
   // One change after validation (internal to sync_upload.cpp).
   struct Prepared;
@@ -200,6 +205,7 @@ class SyncService {
   metrics::Metrics* metrics_;
   DownloadTracker downloads_;
   UserWriteRunner writes_;
+  LiveNotifier* live_ = nullptr;
 };
 
 }  // namespace howler::sync

@@ -10,6 +10,7 @@
 #include "metrics/metrics.h"
 #include "sync/data_sanitizer.h"
 #include "sync/desktop_rules.h"
+#include "sync/live_notifier.h"
 #include "sync/sync_service.h"
 #include "sync/version_rules.h"
 
@@ -375,7 +376,12 @@ Result<UploadResult> SyncService::Upload(std::string_view user_id, const UploadR
   const std::vector<Prepared> prepared = Prepare(request);
   Result<UploadResult> result =
       writes_.Run<UploadResult>(user_id, [&] { return PlanUpload(user_id, request, prepared); });
-  if (result.ok()) FinishUpload(*result);
+  if (result.ok()) {
+    FinishUpload(*result);
+    if (live_ != nullptr && (result->applied > 0 || !result->conflicts.empty())) {
+      live_->Changed(user_id, request.device_id);
+    }
+  }
   CountOperation("upload", result.status());
   return result;
 }

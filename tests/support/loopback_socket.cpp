@@ -17,7 +17,9 @@ std::string HttpHead::Header(const std::string& lower_name) const {
 }
 
 LoopbackSocket::LoopbackSocket(std::uint16_t port, SocketOptions options) {
-  fd_ = socket(AF_INET, SOCK_STREAM, 0);
+  // CLOEXEC: a process the test starts later (a restarted tursodb) must not keep the
+  // connection open after the test closed it.
+  fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (options.receive_buffer > 0) {
     setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &options.receive_buffer, sizeof(options.receive_buffer));
   }

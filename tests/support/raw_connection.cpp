@@ -9,7 +9,7 @@
 namespace howler::testing {
 
 RawConnection::RawConnection(std::uint16_t port, int read_timeout_seconds) {
-  fd_ = socket(AF_INET, SOCK_STREAM, 0);
+  fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
