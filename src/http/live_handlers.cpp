@@ -59,9 +59,19 @@ class LiveSocket final : public WebSocketHandler,
                          public sync::LiveListener,
                          public std::enable_shared_from_this<LiveSocket> {
  public:
+  // `reserved`: a place among the sockets awaiting authentication was taken for this one
+  // (by the route, before the upgrade is answered, so that sockets opened one after the
+  // other are counted in that order); it is given back when authentication ends or this
+  // socket goes away, opened or not.
   LiveSocket(std::shared_ptr<const LiveRouteDeps> deps, std::shared_ptr<std::atomic<int>> pending,
-             std::optional<api::LiveIdentity> identity)
-      : deps_(std::move(deps)), pending_auth_(std::move(pending)), identity_(std::move(identity)) {}
+             std::optional<api::LiveIdentity> identity, bool reserved = false)
+      : deps_(std::move(deps)),
+        pending_auth_(std::move(pending)),
+        identity_(std::move(identity)),
+        holds_pending_(reserved) {}
+  ~LiveSocket() override {
+    if (holds_pending_) pending_auth_->fetch_sub(1);
+  }
 
   void OnOpen(std::shared_ptr<WebSocketPeer> peer) override {
     {
@@ -71,13 +81,13 @@ class LiveSocket final : public WebSocketHandler,
     }
     if (deps_->metrics) deps_->metrics->AddLiveConnections("websocket", 1);
     if (identity_) return Subscribe(*identity_);
-    if (pending_auth_->fetch_add(1) >= deps_->max_pending_auth) {
-      pending_auth_->fetch_sub(1);
-      return Close(kLiveCloseTryLater, "too many connections awaiting authentication");
-    }
+    bool reserved = false;
     {
       std::lock_guard lock(mu_);
-      holds_pending_ = true;
+      reserved = holds_pending_;
+    }
+    if (!reserved) {
+      return Close(kLiveCloseTryLater, "too many connections awaiting authentication");
     }
     std::weak_ptr<LiveSocket> weak = weak_from_this();
     const bool scheduled = deps_->timers.Schedule(deps_->auth_timeout, [weak] {
@@ -242,7 +252,10 @@ Response Live(const Request& request, const auth::Principal& who,
               const std::shared_ptr<std::atomic<int>>& pending) {
   if (!IsWebSocketUpgrade(request)) return AcceptWebSocket(request, nullptr);  // 426
   if (who.user_id.empty()) {
-    return AcceptWebSocket(request, std::make_shared<LiveSocket>(deps, pending, std::nullopt));
+    const bool reserved = pending->fetch_add(1) < deps->max_pending_auth;
+    if (!reserved) pending->fetch_sub(1);
+    return AcceptWebSocket(request,
+                           std::make_shared<LiveSocket>(deps, pending, std::nullopt, reserved));
   }
   // The pipeline authenticated the header or subprotocol token; its expiry is read here.
   std::string holder;
