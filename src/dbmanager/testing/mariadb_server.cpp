@@ -100,6 +100,26 @@ Status MariadbServer::Sql(const std::string& sql) {
   return RootSql(sql, "howler_test");
 }
 
+Result<std::string> MariadbServer::Scalar(const std::string& sql) {
+  MYSQL* conn = mysql_init(nullptr);
+  const std::string socket = (dir_.path() / "sock").string();
+  Result<std::string> value = std::string();
+  if (mysql_real_connect(conn, "localhost", "root", nullptr, "howler_test", 0, socket.c_str(), 0) ==
+      nullptr) {
+    value = UnavailableError(std::string("fixture connect: ") + mysql_error(conn));
+  } else if (mysql_query(conn, sql.c_str()) != 0) {
+    value = InternalError(std::string("fixture SQL: ") + mysql_error(conn));
+  } else if (MYSQL_RES* result = mysql_store_result(conn); result != nullptr) {
+    MYSQL_ROW row = mysql_fetch_row(result);
+    if (row != nullptr && row[0] != nullptr) {
+      value = std::string(row[0]);
+    }
+    mysql_free_result(result);
+  }
+  mysql_close(conn);
+  return value;
+}
+
 void MariadbServer::Kill() {
   if (process_ != nullptr) {
     process_->Stop(SIGKILL);

@@ -32,6 +32,9 @@ class MariadbServer {
   // Runs `sql` (statements separated by ';') as root in `howler_test` (after that database
   // exists); the fixture's own setup, not the code under test.
   Status Sql(const std::string& sql);
+  // The first column of the first row of `sql` (one statement) as text ("" for NULL or
+  // no row).
+  Result<std::string> Scalar(const std::string& sql);
 
   // SIGKILL to the server: it dies mid-query, as a crashed server would.
   void Kill();

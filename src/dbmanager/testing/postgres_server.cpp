@@ -88,6 +88,8 @@ Status PostgresServer::Sql(const std::string& sql) {
   if (PQstatus(conn) != CONNECTION_OK) {
     status = UnavailableError(std::string("fixture connect: ") + PQerrorMessage(conn));
   } else {
+    PQsetNoticeProcessor(
+        conn, [](void*, const char*) {}, nullptr);  // quiet DROP ... IF EXISTS
     PGresult* result = PQexec(conn, sql.c_str());
     const ExecStatusType code = PQresultStatus(result);
     if (code != PGRES_COMMAND_OK && code != PGRES_TUPLES_OK) {
@@ -97,6 +99,24 @@ Status PostgresServer::Sql(const std::string& sql) {
   }
   PQfinish(conn);
   return status;
+}
+
+Result<std::string> PostgresServer::Scalar(const std::string& sql) {
+  PGconn* conn = PQconnectdb(ConnInfo(port_, password_, database()).c_str());
+  Result<std::string> value = std::string();
+  if (PQstatus(conn) != CONNECTION_OK) {
+    value = UnavailableError(std::string("fixture connect: ") + PQerrorMessage(conn));
+  } else {
+    PGresult* result = PQexec(conn, sql.c_str());
+    if (PQresultStatus(result) != PGRES_TUPLES_OK) {
+      value = InternalError(std::string("fixture SQL: ") + PQresultErrorMessage(result));
+    } else if (PQntuples(result) > 0) {
+      value = std::string(PQgetvalue(result, 0, 0));
+    }
+    PQclear(result);
+  }
+  PQfinish(conn);
+  return value;
 }
 
 void PostgresServer::Kill() {

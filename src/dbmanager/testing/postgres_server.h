@@ -31,6 +31,8 @@ class PostgresServer {
   // Runs `sql` (one or more statements) as the superuser in `howler_test`; the fixture's
   // own setup, not the code under test.
   Status Sql(const std::string& sql);
+  // The first column of the first row of `sql` as text ("" for NULL or no row).
+  Result<std::string> Scalar(const std::string& sql);
 
   // SIGKILL to the server: it dies mid-query, as a crashed server would.
   void Kill();
