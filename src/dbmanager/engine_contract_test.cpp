@@ -98,7 +98,8 @@ TEST_P(EngineContractTest, RefusedHostIsUnavailable) {
   auto connection = ConnectSync(target_->engine(), spec, target_->password());
   ASSERT_FALSE(connection.ok());
   EXPECT_EQ(connection.status().code(), StatusCode::kUnavailable) << connection.status().ToString();
-  EXPECT_EQ(connection.status().message(), "database host refused the connection");
+  EXPECT_EQ(connection.status().message(), "database host refused the connection")
+      << connection.status().ToString();
 }
 
 TEST_P(EngineContractTest, EveryTypeMapsToItsJson) {

@@ -3,32 +3,12 @@
 #include <future>
 
 #include "dbmanager/engine_errors.h"
+#include "dbmanager/failed_stream.h"
 #include "dbmanager/postgres/pg_query.h"
 #include "dbmanager/schema_loader.h"
 
 namespace howler::dbmanager {
 namespace {
-
-// A stream that has already ended with `error` (a second query, a closed session).
-class FailedStream : public QueryStream {
- public:
-  explicit FailedStream(Status error) : error_(std::move(error)) {}
-  void Next(std::function<void(QueryEvent)> deliver) override {
-    QueryEvent event;
-    if (!columns_sent_) {
-      columns_sent_ = true;
-    } else {
-      event.kind = QueryEvent::Kind::kError;
-      event.error = error_;
-    }
-    deliver(std::move(event));
-  }
-  void Cancel() override {}
-
- private:
-  Status error_;
-  bool columns_sent_ = false;
-};
 
 constexpr const char* kSchemaNames = R"(
 SELECT nspname FROM pg_namespace

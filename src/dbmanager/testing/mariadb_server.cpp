@@ -73,6 +73,8 @@ MariadbServer::~MariadbServer() {
 
 Status MariadbServer::RootSql(const std::string& sql, const char* database) {
   MYSQL* conn = mysql_init(nullptr);
+  mysql_optionsv(conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  mysql_optionsv(conn, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
   const std::string socket = (dir_.path() / "sock").string();
   Status status;
   if (mysql_real_connect(conn, "localhost", "root", nullptr, database, 0, socket.c_str(),

@@ -1,0 +1,125 @@
+// The engine contract suite against a real MariaDB 10.11 started by the test.
+#include <memory>
+
+#include "dbmanager/engine_contract_test.h"
+#include "dbmanager/mariadb/mariadb_engine.h"
+#include "dbmanager/testing/mariadb_server.h"
+
+namespace howler::dbmanager {
+namespace {
+
+using testing::MariadbServer;
+
+const EngineDialect& MariadbDialect() {
+  static const EngineDialect dialect{
+      .placeholder = "?",
+      .sleep = [](int seconds) { return "SELECT SLEEP(" + std::to_string(seconds) + ")"; },
+      .running_sleeps =
+          "SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+          "WHERE INFO = 'SELECT SLEEP(30)'",
+      .create_types = R"(
+CREATE TABLE contract_types (
+  c_null INT NULL, c_bool BOOLEAN, c_tiny TINYINT, c_int INT, c_big BIGINT,
+  c_dec DECIMAL(30, 9), c_double DOUBLE, c_float FLOAT, c_text VARCHAR(50),
+  c_blob VARBINARY(10), c_datetime DATETIME(3), c_timestamp TIMESTAMP NULL, c_date DATE,
+  c_time TIME, c_json JSON, c_year YEAR) DEFAULT CHARSET = utf8mb4;
+INSERT INTO contract_types VALUES (
+  NULL, TRUE, -5, 2147483647, 9223372036854775807, 12345678901234567890.123456789, 1.5, 0.5,
+  'héllo "q"', X'00FF10', '2024-01-02 03:04:05.5', '2024-01-02 03:04:05', '2024-01-02',
+  '03:04:05', '{"a": [1, 2]}', 2024))",
+      .expected_cells =
+          {
+              {"c_null", "null"},
+              {"c_bool", "1"},
+              {"c_tiny", "-5"},
+              {"c_int", "2147483647"},
+              {"c_big", R"("9223372036854775807")"},
+              {"c_dec", R"("12345678901234567890.123456789")"},
+              {"c_double", "1.5"},
+              {"c_float", "0.5"},
+              {"c_text", R"("héllo \"q\"")"},
+              {"c_blob", R"("AP8Q")"},
+              {"c_datetime", R"("2024-01-02T03:04:05.500")"},
+              {"c_timestamp", R"("2024-01-02T03:04:05Z")"},
+              {"c_date", R"("2024-01-02")"},
+              {"c_time", R"("03:04:05")"},
+              {"c_json", R"({"a": [1, 2]})"},
+              {"c_year", "2024"},
+          },
+      .create_fixture = R"(
+DROP VIEW IF EXISTS contract_view; DROP TABLE IF EXISTS contract_child;
+DROP TABLE IF EXISTS contract_parent;
+CREATE TABLE contract_parent (id BIGINT PRIMARY KEY, name VARCHAR(100) NOT NULL UNIQUE,
+  score INT DEFAULT 7) ENGINE = InnoDB;
+CREATE TABLE contract_child (id INT AUTO_INCREMENT PRIMARY KEY, parent_id BIGINT,
+  FOREIGN KEY (parent_id) REFERENCES contract_parent (id)) ENGINE = InnoDB;
+CREATE VIEW contract_view AS SELECT id, name FROM contract_parent)",
+      .fixture_schema = "howler_test",
+      .create_write_target =
+          "DROP TABLE IF EXISTS contract_writes; CREATE TABLE contract_writes (v INT)",
+      .insert_write = "INSERT INTO contract_writes (v) VALUES (1)",
+  };
+  return dialect;
+}
+
+// The engine and a server; the shared one lives until the process exits.
+struct MariadbStack {
+  std::unique_ptr<Engine> engine = MakeMariadbEngine();
+  std::unique_ptr<MariadbServer> server;
+};
+
+class MariadbTarget : public EngineTarget {
+ public:
+  MariadbTarget(MariadbStack* stack, std::unique_ptr<MariadbStack> owned)
+      : stack_(stack), owned_(std::move(owned)) {}
+
+  Engine& engine() override { return *stack_->engine; }
+  ConnectionSpec spec() override {
+    MariadbServer& server = *stack_->server;
+    return {.engine = EngineKind::kMariadb,
+            .host = server.host(),
+            .port = server.port(),
+            .database = server.database(),
+            .username = server.user()};
+  }
+  std::string password() override { return stack_->server->password(); }
+  Status AdminSql(const std::string& sql) override { return stack_->server->Sql(sql); }
+  Result<std::string> AdminScalar(const std::string& sql) override {
+    return stack_->server->Scalar(sql);
+  }
+  void KillServer() override { stack_->server->Kill(); }
+  const EngineDialect& dialect() override { return MariadbDialect(); }
+
+ private:
+  MariadbStack* stack_;
+  std::unique_ptr<MariadbStack> owned_;
+};
+
+Result<std::unique_ptr<MariadbStack>> StartStack() {
+  auto stack = std::make_unique<MariadbStack>();
+  HOWLER_ASSIGN_OR_RETURN(stack->server, MariadbServer::Start());
+  return stack;
+}
+
+Result<std::unique_ptr<EngineTarget>> MakeMariadbTarget(bool fresh) {
+  if (fresh) {
+    HOWLER_ASSIGN_OR_RETURN(auto stack, StartStack());
+    MariadbStack* raw = stack.get();
+    return std::unique_ptr<EngineTarget>(new MariadbTarget(raw, std::move(stack)));
+  }
+  static Result<std::unique_ptr<MariadbStack>> shared = StartStack();
+  if (!shared.ok()) {
+    return shared.status();
+  }
+  return std::unique_ptr<EngineTarget>(new MariadbTarget(shared->get(), nullptr));
+}
+
+INSTANTIATE_TEST_SUITE_P(Mariadb, EngineContractTest,
+                         ::testing::Values(EngineFactory{"mariadb", MakeMariadbTarget}),
+                         EngineFactoryName);
+INSTANTIATE_TEST_SUITE_P(Mariadb, ServerEngineContractTest,
+                         ::testing::Values(EngineFactory{"mariadb", MakeMariadbTarget}),
+                         EngineFactoryName);
+
+}  // namespace
+}  // namespace howler::dbmanager
