@@ -4,8 +4,10 @@
 // An engine joins with an EngineFactory: a target (the engine plus its test server and
 // the SQL the suite needs in that dialect), and instantiates
 //   EngineContractTest  (every engine), and
-//   ServerEngineContractTest  (engines with server-side cancel, statement timeout,
-//                              read-only sessions and a server process to kill).
+//   ServerEngineContractTest  (engines with credentials and databases checked by the
+//                              server, affected-row counts, server-side cancel,
+//                              statement timeouts, read-only sessions, and a server
+//                              process to kill: PostgreSQL and MariaDB).
 // A factory that cannot start its server fails the test: it never skips.
 #pragma once
 

@@ -2,11 +2,7 @@
 
 #include <errmsg.h>
 #include <mysqld_error.h>
-#include <netdb.h>
-#include <poll.h>
 #include <sodium.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -18,6 +14,7 @@
 #include "dbmanager/mariadb/maria_params.h"
 #include "dbmanager/mariadb/maria_values.h"
 #include "dbmanager/schema_loader.h"
+#include "dbmanager/tcp_probe.h"
 
 namespace howler::dbmanager {
 namespace {
@@ -39,46 +36,6 @@ bool IsLost(unsigned error) {
          error == CR_CONN_HOST_ERROR || error == 2055 || error == ER_CONNECTION_KILLED;
 }
 
-// libmariadb reports a failed timed connect with the errno of the non-blocking connect
-// (115, "in progress"), so refused and silent hosts look alike: one plain TCP connect
-// within `timeout` tells them apart.
-Status ClassifyTcpFailure(const ConnectionSpec& spec, std::string text) {
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  const std::string& host = spec.address.empty() ? spec.host : spec.address;
-  if (::getaddrinfo(host.c_str(), std::to_string(spec.port).c_str(), &hints, &found) != 0) {
-    return UnavailableError("database host is unreachable").WithDetail(std::move(text));
-  }
-  int fd = ::socket(found->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  int error = fd < 0 ? errno : 0;
-  if (fd >= 0 && ::connect(fd, found->ai_addr, found->ai_addrlen) != 0) {
-    error = errno;
-    if (error == EINPROGRESS) {
-      pollfd poll{fd, POLLOUT, 0};
-      const int ready = ::poll(&poll, 1, static_cast<int>(spec.connect_timeout.count()));
-      socklen_t length = sizeof error;
-      error = ready <= 0 ? ETIMEDOUT : 0;
-      if (ready > 0) {
-        ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
-      }
-    }
-  }
-  if (fd >= 0) {
-    ::close(fd);
-  }
-  ::freeaddrinfo(found);
-  if (error == ECONNREFUSED) {
-    return UnavailableError("database host refused the connection").WithDetail(std::move(text));
-  }
-  if (error == ETIMEDOUT) {
-    return Status(StatusCode::kDeadlineExceeded,
-                  "database host did not answer within the connect timeout")
-        .WithDetail(std::move(text));
-  }
-  return UnavailableError("database host is unreachable").WithDetail(std::move(text));
-}
-
 Status ConnectError(MYSQL* conn, const ConnectionSpec& spec) {
   const unsigned error = mysql_errno(conn);
   std::string text = mysql_error(conn);
@@ -96,7 +53,7 @@ Status ConnectError(MYSQL* conn, const ConnectionSpec& spec) {
   }
   if ((error == CR_CONNECTION_ERROR || error == CR_CONN_HOST_ERROR) &&
       text.find("(115)") != std::string::npos) {
-    return ClassifyTcpFailure(spec, std::move(text));
+    return ClassifyTcpFailure(spec, std::move(text));  // libmariadb reports errno 115
   }
   return ConnectErrorFromText(text);
 }
