@@ -18,7 +18,9 @@ class Secret {
   Secret() = default;
   // Copies `text`; the caller wipes its own copy.
   explicit Secret(std::string_view text);
-  Secret(Secret&& other) noexcept = default;
+  Secret(Secret&& other) noexcept : data_(std::move(other.data_)), size_(other.size_) {
+    other.size_ = 0;
+  }
   Secret& operator=(Secret&& other) noexcept;
   Secret(const Secret&) = delete;
   Secret& operator=(const Secret&) = delete;
