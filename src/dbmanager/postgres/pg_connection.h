@@ -31,6 +31,7 @@ class PgCore : public std::enable_shared_from_this<PgCore> {
   // Marks the connection lost (reactor thread).
   void MarkBroken() { broken_ = true; }
   bool broken() const { return broken_; }
+  bool closed() const { return closed_; }
   // The running query ended (reactor thread).
   void QueryEnded();
   // Closes and waits until libpq freed the connection (any thread but the reactor's).

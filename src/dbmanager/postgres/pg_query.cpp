@@ -173,7 +173,8 @@ void PgQuery::Handle(PGresult* result) {
         core_->MarkBroken();
         error_ = ConnectionLostError(PQresultErrorMessage(result));
       } else if (state == "57014") {
-        error_ = cancel_requested_ ? QueryCancelledError() : StatementTimeoutError();
+        error_ =
+            cancel_requested_ || core_->closed() ? QueryCancelledError() : StatementTimeoutError();
       } else if (state == "25006") {
         error_ = ReadOnlyError(text);
       } else if (error_.ok()) {
