@@ -1,8 +1,10 @@
 #include "dbmanager/session_manager.h"
 
 #include <algorithm>
+#include <future>
 
 #include "common/crypto.h"
+#include "dbmanager/engine_errors.h"
 
 namespace howler::dbmanager {
 namespace {
@@ -176,6 +178,39 @@ int SessionManager::Sweep() {
       } else {
         ++it;
       }
+    }
+  }
+  CloseEach(closing);
+  return static_cast<int>(closing.size());
+}
+
+int SessionManager::PingAll(std::chrono::milliseconds timeout) {
+  std::vector<std::pair<std::string, std::shared_ptr<Connection>>> all;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, entry] : sessions_) {
+      all.emplace_back(id, entry.connection);
+    }
+  }
+  std::vector<std::future<Status>> answers;
+  for (auto& [id, connection] : all) {
+    auto promise = std::make_shared<std::promise<Status>>();
+    answers.push_back(promise->get_future());
+    connection->Ping([promise](Status status) { promise->set_value(std::move(status)); });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::vector<std::shared_ptr<Connection>> closing;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const bool answered = answers[i].wait_until(deadline) == std::future_status::ready;
+    const Status status = answered ? answers[i].get() : Status(StatusCode::kDeadlineExceeded, "");
+    if (status.ok() || status == QueryRunningError()) {
+      continue;
+    }
+    std::lock_guard lock(mutex_);
+    auto it = sessions_.find(all[i].first);
+    if (it != sessions_.end()) {
+      closing.push_back(std::move(it->second.connection));
+      sessions_.erase(it);
     }
   }
   CloseEach(closing);

@@ -84,6 +84,11 @@ class SessionManager {
   // Closes idle, too old and broken sessions; returns how many.
   int Sweep();
 
+  // The health check (the hourly job, /health detail): pings every session at once and
+  // closes those whose ping fails or does not answer within `timeout`; returns how many.
+  // A session busy with a query answers "already running" and is kept.
+  int PingAll(std::chrono::milliseconds timeout);
+
   // Closes every session (running queries are cancelled); returns how many.
   int CloseAll();
 

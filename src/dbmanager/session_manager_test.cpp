@@ -146,6 +146,21 @@ TEST_F(SessionManagerTest, SweepClosesIdleOldAndBrokenSessions) {
   EXPECT_TRUE(manager_->List("alice").empty());
 }
 
+TEST_F(SessionManagerTest, PingAllClosesSessionsWhoseServerConnectionIsGone) {
+  auto alive = OpenSync("alice");
+  auto doomed = OpenSync("alice");
+  ASSERT_TRUE(alive.ok() && doomed.ok());
+  auto connection = manager_->Use("alice", doomed->id);
+  auto pid = testing::QuerySync(**connection, {.sql = "SELECT pg_backend_pid()"});
+  ASSERT_TRUE(pid.ok());
+  const std::string backend = pid->rows.at(0).at(0);
+  ASSERT_TRUE(Server().Sql("SELECT pg_terminate_backend(" + backend + ")").ok());
+  EXPECT_EQ(manager_->PingAll(std::chrono::seconds(10)), 1);
+  auto left = manager_->List("alice");
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].id, alive->id);
+}
+
 TEST_F(SessionManagerTest, ShutdownCancelsARunningQueryAndClosesEverything) {
   auto session = OpenSync("alice");
   ASSERT_TRUE(session.ok());

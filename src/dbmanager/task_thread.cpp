@@ -5,14 +5,16 @@ namespace howler::dbmanager {
 TaskThread::TaskThread() : thread_([state = state_] { Loop(state); }) {}
 
 void TaskThread::Post(std::function<void()> task) {
+  // Once the task is queued it may run and destroy this object: only `state` after that.
+  std::shared_ptr<State> state = state_;
   {
-    std::lock_guard lock(state_->mutex);
-    if (state_->stopping) {
+    std::lock_guard lock(state->mutex);
+    if (state->stopping) {
       return;
     }
-    state_->tasks.push_back(std::move(task));
+    state->tasks.push_back(std::move(task));
   }
-  state_->wake.notify_one();
+  state->wake.notify_one();
 }
 
 void TaskThread::Stop() {

@@ -2,6 +2,8 @@
 #include <memory>
 
 #include "dbmanager/engine_contract_test.h"
+#include "dbmanager/mariadb/maria_connection.h"
+#include "dbmanager/mariadb/maria_params.h"
 #include "dbmanager/mariadb/mariadb_engine.h"
 #include "dbmanager/testing/mariadb_server.h"
 
@@ -120,6 +122,31 @@ INSTANTIATE_TEST_SUITE_P(Mariadb, EngineContractTest,
 INSTANTIATE_TEST_SUITE_P(Mariadb, ServerEngineContractTest,
                          ::testing::Values(EngineFactory{"mariadb", MakeMariadbTarget}),
                          EngineFactoryName);
+
+}  // namespace
+}  // namespace howler::dbmanager
+
+namespace howler::dbmanager {
+namespace {
+
+// Placeholders are found outside quotes and comments only, and values are escaped by
+// the connection (a real one: escaping depends on its character set).
+TEST(MariaParamsTest, BindsOutsideQuotesAndComments) {
+  auto target = MakeMariadbTarget(false);
+  ASSERT_TRUE(target.ok()) << target.status().ToString();
+  Secret password((*target)->password());
+  auto conn = OpenMaria((*target)->spec(), password);
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  auto bound = BindMariaParams(*conn, "SELECT ?, '?', \"?\", `?` -- ?\n, ? /* ? */ # ?",
+                               {"it's", std::nullopt});
+  ASSERT_TRUE(bound.ok()) << bound.status().ToString();
+  EXPECT_EQ(*bound, "SELECT 'it\\'s', '?', \"?\", `?` -- ?\n, NULL /* ? */ # ?");
+  EXPECT_EQ(BindMariaParams(*conn, "SELECT ?", {}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(BindMariaParams(*conn, "SELECT 1", {"x"}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(*BindMariaParams(*conn, "SELECT 'a''?', ?", {"b\\"}), "SELECT 'a''?', 'b\\\\'");
+  CloseMaria(*conn);
+}
 
 }  // namespace
 }  // namespace howler::dbmanager
