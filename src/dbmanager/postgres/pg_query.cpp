@@ -10,8 +10,8 @@
 namespace howler::dbmanager {
 namespace {
 
-constexpr std::size_t kBatchRows = 512;
-constexpr std::size_t kBatchBytes = 256 * 1024;
+constexpr std::size_t kBatchRows = 2048;
+constexpr std::size_t kBatchBytes = 1024 * 1024;
 constexpr std::size_t kMaxNotices = 100;
 
 std::string Field(const PGresult* result, int code) {
