@@ -5,6 +5,7 @@
 
 #include "common/crypto.h"
 #include "dbmanager/engine_errors.h"
+#include "dbmanager/metered_connection.h"
 
 namespace howler::dbmanager {
 namespace {
@@ -23,12 +24,25 @@ void CloseEach(std::vector<std::shared_ptr<Connection>>& connections) {
 }  // namespace
 
 SessionManager::SessionManager(std::map<EngineKind, Engine*> engines, const AddressPolicy& policy,
-                               Resolver& resolver, const Clock& clock, SessionLimits limits)
+                               Resolver& resolver, const Clock& clock, SessionLimits limits,
+                               metrics::Metrics* metrics)
     : engines_(std::move(engines)),
       policy_(policy),
       resolver_(resolver),
       clock_(clock),
-      limits_(limits) {}
+      limits_(limits),
+      metrics_(metrics) {}
+
+void SessionManager::PublishCounts() {
+  if (metrics_ == nullptr) {
+    return;
+  }
+  const std::map<EngineKind, int> counts = OpenCounts();
+  for (EngineKind engine : {EngineKind::kPostgres, EngineKind::kMariadb, EngineKind::kLibsql}) {
+    auto it = counts.find(engine);
+    metrics_->SetDbManagerSessions(EngineName(engine), it == counts.end() ? 0 : it->second);
+  }
+}
 
 SessionManager::~SessionManager() {
   CloseAll();
@@ -113,13 +127,18 @@ void SessionManager::Register(const std::string& user_id, SessionInfo info,
       late = std::move(connection);  // opened while shutting down: closed at once
     } else {
       const std::string id = info.id;
-      sessions_.emplace(id, Entry{user_id, std::move(info), std::move(connection)});
+      std::shared_ptr<Connection> held =
+          metrics_ != nullptr
+              ? std::make_shared<MeteredConnection>(std::move(connection), *metrics_)
+              : std::shared_ptr<Connection>(std::move(connection));
+      sessions_.emplace(id, Entry{user_id, std::move(info), std::move(held)});
     }
     no_pending_.notify_all();
   }
   if (late != nullptr) {
     late->Close();
   }
+  PublishCounts();
 }
 
 std::vector<SessionInfo> SessionManager::List(const std::string& user_id) const {
@@ -161,6 +180,7 @@ Status SessionManager::Close(const std::string& user_id, const std::string& id) 
     sessions_.erase(it);
   }
   CloseEach(closing);
+  PublishCounts();
   return Status::Ok();
 }
 
@@ -181,6 +201,7 @@ int SessionManager::Sweep() {
     }
   }
   CloseEach(closing);
+  PublishCounts();
   return static_cast<int>(closing.size());
 }
 
@@ -214,6 +235,7 @@ int SessionManager::PingAll(std::chrono::milliseconds timeout) {
     }
   }
   CloseEach(closing);
+  PublishCounts();
   return static_cast<int>(closing.size());
 }
 
@@ -228,6 +250,7 @@ int SessionManager::CloseAll() {
     sessions_.clear();
   }
   CloseEach(closing);
+  PublishCounts();
   return static_cast<int>(closing.size());
 }
 

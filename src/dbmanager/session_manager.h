@@ -33,6 +33,7 @@
 #include "common/result.h"
 #include "dbmanager/address_policy.h"
 #include "dbmanager/engine.h"
+#include "metrics/metrics.h"
 
 namespace howler::dbmanager {
 
@@ -58,9 +59,12 @@ struct SessionInfo {
 class SessionManager {
  public:
   // `engines` by kind (a missing kind answers INVALID_ARGUMENT "engine not available").
-  // Every argument must outlive the manager.
+  // With `metrics`, sessions are counted in dbmanager_sessions_open and every query in
+  // the other dbmanager_* families (MeteredConnection). Every argument must outlive the
+  // manager.
   SessionManager(std::map<EngineKind, Engine*> engines, const AddressPolicy& policy,
-                 Resolver& resolver, const Clock& clock, SessionLimits limits);
+                 Resolver& resolver, const Clock& clock, SessionLimits limits,
+                 metrics::Metrics* metrics = nullptr);
   // CloseAll(), then waits for opens still connecting (bounded by their connect timeout).
   ~SessionManager();
 
@@ -106,12 +110,14 @@ class SessionManager {
                 std::unique_ptr<Connection> connection);
   void ReleasePending(const std::string& user_id);
   int UserCount(const std::string& user_id) const;  // mutex_ held
+  void PublishCounts();                             // mutex_ not held
 
   const std::map<EngineKind, Engine*> engines_;
   const AddressPolicy& policy_;
   Resolver& resolver_;
   const Clock& clock_;
   const SessionLimits limits_;
+  metrics::Metrics* const metrics_;
 
   mutable std::mutex mutex_;
   std::condition_variable no_pending_;

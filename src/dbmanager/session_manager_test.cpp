@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <future>
+#include <iterator>
 
 #include "dbmanager/postgres/postgres_engine.h"
 #include "dbmanager/testing/postgres_server.h"
@@ -36,7 +39,7 @@ class SessionManagerTest : public ::testing::Test {
     policy_ = std::make_unique<AddressPolicy>(*AddressPolicy::Create(options));
     manager_ = std::make_unique<SessionManager>(
         std::map<EngineKind, Engine*>{{EngineKind::kPostgres, engine_.get()}}, *policy_, *resolver_,
-        clock_, limits);
+        clock_, limits, &metrics_);
   }
 
   ConnectionSpec Spec() {
@@ -54,6 +57,7 @@ class SessionManagerTest : public ::testing::Test {
     return promise.get_future().get();
   }
 
+  metrics::Metrics metrics_;
   Reactor reactor_;
   std::unique_ptr<Engine> engine_ = MakePostgresEngine(reactor_);
   std::unique_ptr<Resolver> resolver_ = MakeSystemResolver();
@@ -159,6 +163,68 @@ TEST_F(SessionManagerTest, PingAllClosesSessionsWhoseServerConnectionIsGone) {
   auto left = manager_->List("alice");
   ASSERT_EQ(left.size(), 1u);
   EXPECT_EQ(left[0].id, alive->id);
+}
+
+TEST_F(SessionManagerTest, MetricsCountSessionsAndQueries) {
+  auto session = OpenSync("alice");
+  ASSERT_TRUE(session.ok());
+  auto connection = manager_->Use("alice", session->id);
+  ASSERT_TRUE(testing::QuerySync(**connection, {.sql = "SELECT generate_series(1, 3)"}).ok());
+  EXPECT_FALSE(testing::QuerySync(**connection, {.sql = "SELECT * FROM missing"}).ok());
+  std::string text = metrics_.Serialize();
+  EXPECT_NE(text.find(R"(sql_studio_dbmanager_sessions_open{engine="postgres"} 1)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"(sql_studio_dbmanager_queries_total{engine="postgres",result="ok"} 1)"),
+            std::string::npos);
+  EXPECT_NE(
+      text.find(
+          R"(sql_studio_dbmanager_queries_total{engine="postgres",result="INVALID_ARGUMENT"} 1)"),
+      std::string::npos);
+  EXPECT_NE(text.find(R"(sql_studio_dbmanager_rows_streamed_total{engine="postgres"} 3)"),
+            std::string::npos);
+  ASSERT_TRUE(manager_->Close("alice", session->id).ok());
+  text = metrics_.Serialize();
+  EXPECT_NE(text.find(R"(sql_studio_dbmanager_sessions_open{engine="postgres"} 0)"),
+            std::string::npos);
+}
+
+// Everything a whole session leaves behind: what clients and logs are given (every
+// Status, its message and its detail), the metrics, and every file of the database
+// server (its data and its log). Neither the right password nor a wrong one is in any.
+TEST_F(SessionManagerTest, PasswordsAppearNowhere) {
+  const std::string right = Server().password();
+  const std::string wrong = "wrong-" + right + "-guess";
+  std::string seen;
+  auto note = [&seen](const Status& status) { seen += status.ToString() + "\n"; };
+
+  note(OpenSync("alice", wrong).status());
+  auto session = OpenSync("alice");
+  ASSERT_TRUE(session.ok());
+  auto connection = *manager_->Use("alice", session->id);
+  note(testing::QuerySync(*connection, {.sql = "SELECT 1"}).status());
+  note(testing::QuerySync(*connection, {.sql = "SELEC oops"}).status());
+  note(testing::QuerySync(*connection, {.sql = "SELECT pg_sleep(5)",
+                                        .statement_timeout = std::chrono::milliseconds(50)})
+           .status());
+  auto stream = connection->Query({.sql = "SELECT pg_sleep(5)"});
+  stream->Cancel();
+  note(testing::CollectSync(stream).status());
+  note(testing::SchemaSync(*connection).status());
+  note(testing::CollectSync(connection->Explain("SELECT 1")).status());
+  note(manager_->Close("alice", session->id));
+  note(testing::QuerySync(*connection, {.sql = "SELECT 1"}).status());
+  seen += metrics_.Serialize();
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(Server().directory())) {
+    if (entry.is_regular_file()) {
+      std::ifstream file(entry.path(), std::ios::binary);
+      seen.append(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+    }
+  }
+  EXPECT_GT(seen.size(), 1000000u);  // the server's files were read
+  EXPECT_NE(seen.find("password authentication failed"), std::string::npos);  // its log
+  EXPECT_EQ(seen.find(right), std::string::npos);
+  EXPECT_EQ(seen.find(wrong), std::string::npos);
 }
 
 TEST_F(SessionManagerTest, ShutdownCancelsARunningQueryAndClosesEverything) {

@@ -157,6 +157,27 @@ struct Metrics::Impl {
                                         .Name("sql_studio_sync_payload_bytes")
                                         .Help("Sync request and response body sizes")
                                         .Register(registry);
+  Family<Gauge>& dbm_sessions = prometheus::BuildGauge()
+                                    .Name("sql_studio_dbmanager_sessions_open")
+                                    .Help("Open sessions on users' databases by engine")
+                                    .Register(registry);
+  Family<Counter>& dbm_queries = prometheus::BuildCounter()
+                                     .Name("sql_studio_dbmanager_queries_total")
+                                     .Help("Queries on users' databases by engine and result")
+                                     .Register(registry);
+  Family<Histogram>& dbm_duration = prometheus::BuildHistogram()
+                                        .Name("sql_studio_dbmanager_query_duration_seconds")
+                                        .Help("Query duration on users' databases by engine")
+                                        .Register(registry);
+  Family<Counter>& dbm_rows = prometheus::BuildCounter()
+                                  .Name("sql_studio_dbmanager_rows_streamed_total")
+                                  .Help("Result rows streamed from users' databases")
+                                  .Register(registry);
+  Family<Counter>& dbm_bytes =
+      prometheus::BuildCounter()
+          .Name("sql_studio_dbmanager_bytes_streamed_total")
+          .Help("Result cell bytes (JSON text) streamed from users' databases")
+          .Register(registry);
   Family<Counter>& job_runs = prometheus::BuildCounter()
                                   .Name("sql_studio_jobs_runs_total")
                                   .Help("Background job runs by job and result")
@@ -322,6 +343,19 @@ void Metrics::ObserveSyncPayload(std::string_view operation, double bytes) {
   static const Histogram::BucketBoundaries kBuckets = {256,    1024,    4096,    16384,   65536,
                                                        262144, 1048576, 4194304, 16777216};
   impl_->sync_payload.Add({{"operation", S(operation)}}, kBuckets).Observe(bytes);
+}
+
+void Metrics::SetDbManagerSessions(std::string_view engine, double open) {
+  impl_->dbm_sessions.Add({{"engine", S(engine)}}).Set(open);
+}
+
+void Metrics::ObserveDbManagerQuery(std::string_view engine, std::string_view result,
+                                    double seconds, double rows, double bytes) {
+  Impl& m = *impl_;
+  m.dbm_queries.Add({{"engine", S(engine)}, {"result", S(result)}}).Increment();
+  m.dbm_duration.Add({{"engine", S(engine)}}, LatencyBuckets()).Observe(seconds);
+  m.dbm_rows.Add({{"engine", S(engine)}}).Increment(rows);
+  m.dbm_bytes.Add({{"engine", S(engine)}}).Increment(bytes);
 }
 
 void Metrics::ObserveJob(std::string_view job, bool ok, double seconds) {

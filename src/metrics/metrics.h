@@ -64,6 +64,11 @@ class Metrics {
   void CountSyncConflict(std::string_view resolution);
   void ObserveSyncPayload(std::string_view operation, double bytes);
 
+  // Database manager (users' own databases). `engine` postgres|mariadb|libsql; `result`
+  // ok or a StatusCode name; rows and bytes are the result cells streamed (JSON text).
+  void SetDbManagerSessions(std::string_view engine, double open);
+  void ObserveDbManagerQuery(std::string_view engine, std::string_view result, double seconds,
+                             double rows, double bytes);
   // Background jobs.
   void ObserveJob(std::string_view job, bool ok, double seconds);
 

@@ -27,6 +27,8 @@ class PostgresServer {
   std::string user() const { return "howler"; }
   std::string password() const { return password_; }
   std::string database() const { return "howler_test"; }
+  // The server's directory: data files and its log (postgres.log).
+  const std::filesystem::path& directory() const { return dir_.path(); }
 
   // Runs `sql` (one or more statements) as the superuser in `howler_test`; the fixture's
   // own setup, not the code under test.
