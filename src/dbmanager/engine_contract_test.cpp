@@ -1,5 +1,10 @@
 #include "dbmanager/engine_contract_test.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <future>
 #include <thread>
@@ -232,6 +237,40 @@ TEST_P(EngineContractTest, ExplainReturnsAPlan) {
   auto plan = testing::CollectSync(connection->Explain("SELECT v FROM contract_writes"));
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   EXPECT_FALSE(plan->rows.empty());
+}
+
+TEST_P(ServerEngineContractTest, SilentHostTimesOut) {
+  // A listener that never accepts: the kernel completes the TCP handshake, and then
+  // nothing ever answers.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof addr;
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(fd, 8), 0);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length), 0);
+  ConnectionSpec spec = target_->spec();
+  spec.port = ntohs(addr.sin_port);
+  spec.connect_timeout = std::chrono::milliseconds(1000);
+  auto connection = ConnectSync(target_->engine(), spec, target_->password());
+  ::close(fd);
+  ASSERT_FALSE(connection.ok());
+  EXPECT_EQ(connection.status().code(), StatusCode::kDeadlineExceeded)
+      << connection.status().ToString();
+  EXPECT_EQ(connection.status().message(),
+            "database host did not answer within the connect timeout");
+}
+
+TEST_P(ServerEngineContractTest, TlsRequiredButNotOfferedIsRefused) {
+  ConnectionSpec spec = target_->spec();
+  spec.ssl_mode = SslMode::kRequire;  // the test servers run without TLS
+  auto connection = ConnectSync(target_->engine(), spec, target_->password());
+  ASSERT_FALSE(connection.ok());
+  EXPECT_EQ(connection.status().code(), StatusCode::kFailedPrecondition)
+      << connection.status().ToString();
+  EXPECT_EQ(connection.status().message(), "database server does not support TLS");
 }
 
 TEST_P(ServerEngineContractTest, CancelStopsALongQueryAndTheSessionStaysUsable) {

@@ -51,6 +51,11 @@ Status ConnectError(MYSQL* conn, const ConnectionSpec& spec) {
   if (error == ER_BAD_DB_ERROR) {
     return NotFoundError("database does not exist").WithDetail(std::move(text));
   }
+  if (error == CR_SERVER_LOST && text.find("handshake") != std::string::npos) {
+    return Status(StatusCode::kDeadlineExceeded,
+                  "database host did not answer within the connect timeout")
+        .WithDetail(std::move(text));
+  }
   if ((error == CR_CONNECTION_ERROR || error == CR_CONN_HOST_ERROR) &&
       text.find("(115)") != std::string::npos) {
     return ClassifyTcpFailure(spec, std::move(text));  // libmariadb reports errno 115
@@ -99,6 +104,13 @@ Result<MYSQL*> OpenMaria(const ConnectionSpec& spec, const Secret& password) {
     Status status = ConnectError(conn, spec);
     CloseMaria(conn);
     return status;
+  }
+  // libmariadb falls back to plain text when the server offers no TLS unless the
+  // certificate is verified: `require` is checked here.
+  if (spec.ssl_mode != SslMode::kDisable && mysql_get_ssl_cipher(conn) == nullptr) {
+    CloseMaria(conn);
+    return FailedPreconditionError("database server does not support TLS")
+        .WithDetail("the server offered no TLS");
   }
   return conn;
 }

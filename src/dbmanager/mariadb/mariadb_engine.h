@@ -10,7 +10,9 @@
 // then. Sessions run with time_zone '+00:00', utf8mb4, and `SET SESSION TRANSACTION READ
 // ONLY` when the spec is read-only. A statement timeout is `SET STATEMENT
 // max_statement_time=<s> FOR <statement>`. Parameters are bound as escaped literals
-// (maria_params.h).
+// (maria_params.h). TLS: libmariadb silently falls back to plain text when the server offers
+// none unless the certificate is verified, so `require` is checked after connecting (no
+// cipher: FAILED_PRECONDITION "database server does not support TLS").
 #pragma once
 
 #include <memory>
