@@ -207,6 +207,13 @@ TEST_P(EngineContractTest, ParametersRowLimitAndBatches) {
   EXPECT_EQ(limited->summary.rows, 3);
   EXPECT_TRUE(limited->summary.truncated);
 
+  // A byte limit stops before the row that would pass it: "1" is one byte a row.
+  auto bytes = QuerySync(*connection, {.sql = "SELECT v FROM contract_writes", .byte_limit = 2});
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  EXPECT_EQ(bytes->rows.size(), 2u);
+  EXPECT_EQ(bytes->summary.bytes, 2);
+  EXPECT_TRUE(bytes->summary.truncated);
+
   // Many rows arrive in several batches, in order.
   std::string many =
       "SELECT a.v FROM contract_writes a, contract_writes b, contract_writes c, "
@@ -215,6 +222,8 @@ TEST_P(EngineContractTest, ParametersRowLimitAndBatches) {
   auto all = testing::CollectSync(connection->Query({.sql = many}), &batches);
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   EXPECT_EQ(all->rows.size(), 15625u);
+  EXPECT_EQ(all->summary.rows, 15625);
+  EXPECT_EQ(all->summary.bytes, 15625);
   EXPECT_FALSE(all->summary.truncated);
   EXPECT_GT(batches, 1);
 }

@@ -33,9 +33,10 @@ struct Column {
 using CellRow = std::vector<std::string>;  // one JSON text per column
 
 struct QuerySummary {
-  std::int64_t rows = 0;  // rows delivered
+  std::int64_t rows = 0;   // rows delivered
+  std::int64_t bytes = 0;  // bytes of the cells delivered (their JSON text)
   std::chrono::microseconds duration{0};
-  bool truncated = false;                     // the row limit stopped the delivery
+  bool truncated = false;                     // the row or byte limit stopped the delivery
   std::optional<std::int64_t> affected_rows;  // for statements that change rows
   std::vector<std::string> notices;           // the server's notices and warnings (at most 100)
 };
@@ -54,9 +55,27 @@ struct QueryRequest {
   // Positional parameters ($1 for PostgreSQL, ? for MariaDB and libSQL), sent as text;
   // nullopt is NULL.
   std::vector<std::optional<std::string>> params;
-  std::int64_t row_limit = 0;                      // 0: no limit; more rows end truncated
+  std::int64_t row_limit = 0;  // 0: no limit; more rows end truncated
+  // 0: no limit; the first row that would take the cells delivered past it is not
+  // delivered, and the result ends truncated.
+  std::int64_t byte_limit = 0;
   std::chrono::milliseconds statement_timeout{0};  // 0: none
 };
+
+// Whether one more row whose cells take `row_bytes` stays within `request`'s limits: then
+// it is counted in `summary`; else the summary is marked truncated (and every later row
+// is refused too).
+inline bool AdmitRow(const QueryRequest& request, QuerySummary& summary, std::size_t row_bytes) {
+  const auto bytes = static_cast<std::int64_t>(row_bytes);
+  if (summary.truncated || (request.row_limit > 0 && summary.rows >= request.row_limit) ||
+      (request.byte_limit > 0 && summary.bytes + bytes > request.byte_limit)) {
+    summary.truncated = true;
+    return false;
+  }
+  ++summary.rows;
+  summary.bytes += bytes;
+  return true;
+}
 
 // Pull-based results of one running query. Thread-safe.
 class QueryStream {

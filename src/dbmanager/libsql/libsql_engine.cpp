@@ -172,16 +172,16 @@ void LibsqlQuery::Run(storage::Database& db) {
     QueryEvent batch;
     batch.kind = QueryEvent::Kind::kRows;
     for (const auto& row : result->rows) {
-      if (request_.row_limit > 0 && summary.rows >= request_.row_limit) {
-        summary.truncated = true;
-        break;
-      }
       CellRow cells;
+      std::size_t bytes = 0;
       for (const auto& value : row) {
         cells.push_back(LibsqlCell(value));
+        bytes += cells.back().size();
+      }
+      if (!AdmitRow(request_, summary, bytes)) {
+        break;
       }
       batch.rows.push_back(std::move(cells));
-      ++summary.rows;
       if (batch.rows.size() == kBatchRows) {
         ready_.push_back(std::move(batch));
         batch = QueryEvent{};

@@ -272,11 +272,8 @@ void MariaQuery::FetchBatch() {
   QueryEvent event;
   event.kind = QueryEvent::Kind::kRows;
   std::size_t bytes = 0;
+  bool limited = false;
   while (event.rows.size() < kBatchRows && bytes < kBatchBytes) {
-    if (request_.row_limit > 0 && summary_.rows >= request_.row_limit) {
-      summary_.truncated = mysql_fetch_row(result_) != nullptr;
-      break;
-    }
     MYSQL_ROW row = mysql_fetch_row(result_);
     if (row == nullptr) {
       break;
@@ -284,15 +281,20 @@ void MariaQuery::FetchBatch() {
     unsigned long* lengths = mysql_fetch_lengths(result_);
     CellRow cells;
     cells.reserve(n);
+    std::size_t row_bytes = 0;
     for (unsigned i = 0; i < n; ++i) {
       cells.push_back(row[i] == nullptr ? std::string(kNullCell)
                                         : MariaCell(fields[i], {row[i], lengths[i]}));
-      bytes += cells.back().size();
+      row_bytes += cells.back().size();
     }
+    if (!AdmitRow(request_, summary_, row_bytes)) {
+      limited = true;  // Finish drains the rest
+      break;
+    }
+    bytes += row_bytes;
     event.rows.push_back(std::move(cells));
-    ++summary_.rows;
   }
-  const bool full = event.rows.size() >= kBatchRows || bytes >= kBatchBytes;
+  const bool full = !limited && (event.rows.size() >= kBatchRows || bytes >= kBatchBytes);
   if (!event.rows.empty()) {
     ready_.push_back(std::move(event));
   }

@@ -216,12 +216,12 @@ void PgQuery::SendColumns(const PGresult* result) {
 }
 
 void PgQuery::AddRow(const PGresult* result) {
-  if (request_.row_limit > 0 && summary_.rows >= request_.row_limit) {
-    summary_.truncated = true;  // the rest is read and dropped
-    return;
+  if (summary_.truncated) {
+    return;  // a limit was reached: the rest is read and dropped
   }
   CellRow row;
   row.reserve(types_.size());
+  std::size_t bytes = 0;
   for (int i = 0; i < static_cast<int>(types_.size()); ++i) {
     if (PQgetisnull(result, 0, i)) {
       row.emplace_back(kNullCell);
@@ -229,10 +229,12 @@ void PgQuery::AddRow(const PGresult* result) {
       row.push_back(PgCell(types_[i], {PQgetvalue(result, 0, i),
                                        static_cast<std::size_t>(PQgetlength(result, 0, i))}));
     }
-    batch_bytes_ += row.back().size();
+    bytes += row.back().size();
   }
-  batch_.push_back(std::move(row));
-  ++summary_.rows;
+  if (AdmitRow(request_, summary_, bytes)) {
+    batch_bytes_ += bytes;
+    batch_.push_back(std::move(row));
+  }
 }
 
 void PgQuery::PushBatch() {
