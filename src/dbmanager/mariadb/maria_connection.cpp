@@ -81,6 +81,10 @@ Result<MYSQL*> OpenMaria(const ConnectionSpec& spec, const Secret& password) {
       static_cast<unsigned>(std::max<std::int64_t>(1, (spec.connect_timeout.count() + 999) / 1000));
   mysql_optionsv(conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
   mysql_optionsv(conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  // A server (one the user names) may answer any query by asking the client for a file of
+  // its choice (LOAD DATA LOCAL INFILE): never on this server's files.
+  unsigned int no_local_files = 0;
+  mysql_optionsv(conn, MYSQL_OPT_LOCAL_INFILE, &no_local_files);
   mysql_optionsv(conn, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
   if (spec.read_only) {
     mysql_optionsv(conn, MYSQL_INIT_COMMAND, "SET SESSION TRANSACTION READ ONLY");

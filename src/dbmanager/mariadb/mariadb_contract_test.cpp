@@ -6,6 +6,7 @@
 #include "dbmanager/mariadb/maria_params.h"
 #include "dbmanager/mariadb/mariadb_engine.h"
 #include "dbmanager/testing/mariadb_server.h"
+#include "dbmanager/testing/sync_calls.h"
 
 namespace howler::dbmanager {
 namespace {
@@ -146,6 +147,27 @@ TEST(MariaParamsTest, BindsOutsideQuotesAndComments) {
             StatusCode::kInvalidArgument);
   EXPECT_EQ(*BindMariaParams(*conn, "SELECT 'a''?', ?", {"b\\"}), "SELECT 'a''?', 'b\\\\'");
   CloseMaria(*conn);
+}
+
+// The server may ask the client for a file (LOAD DATA LOCAL INFILE); the engine never
+// reads one.
+TEST(MariadbEngineTest, ServerCannotReadLocalFiles) {
+  auto target = MakeMariadbTarget(false);
+  ASSERT_TRUE(target.ok()) << target.status().ToString();
+  ASSERT_TRUE((*target)
+                  ->AdminSql("DROP TABLE IF EXISTS contract_files; "
+                             "CREATE TABLE contract_files (line TEXT); "
+                             "SET GLOBAL local_infile = 1")
+                  .ok());
+  auto connection =
+      testing::ConnectSync((*target)->engine(), (*target)->spec(), (*target)->password());
+  ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+  auto load = testing::QuerySync(
+      **connection, {.sql = "LOAD DATA LOCAL INFILE '/etc/hostname' INTO TABLE contract_files"});
+  EXPECT_FALSE(load.ok());
+  auto count = (*target)->AdminScalar("SELECT COUNT(*) FROM contract_files");
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, "0");
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 // (maria_params.h). TLS: libmariadb silently falls back to plain text when the server offers
 // none unless the certificate is verified, so `require` is checked after connecting (no
 // cipher: FAILED_PRECONDITION "database server does not support TLS").
+// Hardening: LOCAL INFILE is off, so a server cannot make this server send it a file.
 #pragma once
 
 #include <memory>

@@ -162,8 +162,10 @@ void PgQuery::Handle(PGresult* result) {
     case PGRES_COPY_IN:
     case PGRES_COPY_OUT:
     case PGRES_COPY_BOTH:
+      // The connection is now in a copy state that this engine does not drive (and
+      // PQgetResult would hand the same result back forever): end here, broken.
       core_->MarkBroken();
-      error_ = InvalidArgumentError("COPY is not supported here; the session was closed");
+      Finish(InvalidArgumentError("COPY is not supported; the session is broken"));
       break;
     default: {
       const std::string state = Field(result, PG_DIAG_SQLSTATE);

@@ -1,9 +1,15 @@
 // The engine contract suite against a real PostgreSQL 15 started by the test.
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
 #include <memory>
 
+#include "common/temp_dir.h"
 #include "dbmanager/engine_contract_test.h"
 #include "dbmanager/postgres/postgres_engine.h"
 #include "dbmanager/testing/postgres_server.h"
+#include "dbmanager/testing/sync_calls.h"
 
 namespace howler::dbmanager {
 namespace {
@@ -126,6 +132,48 @@ INSTANTIATE_TEST_SUITE_P(Postgres, EngineContractTest,
 INSTANTIATE_TEST_SUITE_P(Postgres, ServerEngineContractTest,
                          ::testing::Values(EngineFactory{"postgres", MakePostgresTarget}),
                          EngineFactoryName);
+
+// A password file of the server's own account (PGPASSFILE or ~/.pgpass) never supplies
+// a password to a host a user names.
+TEST(PostgresEngineTest, OperatorPasswordFileIsNeverUsed) {
+  auto target = MakePostgresTarget(false);
+  ASSERT_TRUE(target.ok()) << target.status().ToString();
+  auto dir = TempDir::Create("howler-pgpass-");
+  ASSERT_TRUE(dir.ok());
+  const auto file = dir->path() / "pgpass";
+  {
+    std::ofstream out(file);
+    out << "*:*:*:*:" << (*target)->password() << "\n";
+  }
+  std::filesystem::permissions(
+      file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  ::setenv("PGPASSFILE", file.c_str(), 1);
+  auto connection = testing::ConnectSync((*target)->engine(), (*target)->spec(), "");
+  ::unsetenv("PGPASSFILE");
+  ASSERT_FALSE(connection.ok());
+  EXPECT_EQ(connection.status().code(), StatusCode::kPermissionDenied)
+      << connection.status().ToString();
+}
+
+// COPY puts the connection in a state the engine does not drive: refused, session broken.
+TEST(PostgresEngineTest, CopyIsRefusedAndBreaksTheSession) {
+  auto target = MakePostgresTarget(false);
+  ASSERT_TRUE(target.ok()) << target.status().ToString();
+  for (const char* copy : {"COPY (SELECT 1) TO STDOUT", "COPY contract_copy FROM STDIN"}) {
+    ASSERT_TRUE((*target)
+                    ->AdminSql("DROP TABLE IF EXISTS contract_copy; "
+                               "CREATE TABLE contract_copy (v int)")
+                    .ok());
+    auto connection =
+        testing::ConnectSync((*target)->engine(), (*target)->spec(), (*target)->password());
+    ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+    auto copied = testing::QuerySync(**connection, {.sql = copy});
+    EXPECT_EQ(copied.status().code(), StatusCode::kInvalidArgument) << copy;
+    EXPECT_TRUE((*connection)->broken());
+    EXPECT_EQ(testing::QuerySync(**connection, {.sql = "SELECT 1"}).status().message(),
+              "session is broken");
+  }
+}
 
 }  // namespace
 }  // namespace howler::dbmanager

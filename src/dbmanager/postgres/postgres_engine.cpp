@@ -41,6 +41,9 @@ class PgConnect : public std::enable_shared_from_this<PgConnect> {
                                        password.c_str(),      SslModeName(spec.ssl_mode).data(),
                                        options.c_str(),       "UTF8",
                                        "howlerops",           "disable"};
+    // The operator's ~/.pgpass must never supply a password to a host a user names.
+    keys.push_back("passfile");
+    values.push_back("/dev/null");
     if (!spec.address.empty()) {
       keys.push_back("hostaddr");
       values.push_back(spec.address.c_str());

@@ -11,9 +11,12 @@
 // Sessions run with TimeZone UTC, DateStyle ISO, client_encoding UTF8, bytea_output hex,
 // and `default_transaction_read_only` when the spec is read-only. A statement timeout is
 // `SET statement_timeout` before the statement (only when it changes). COPY is refused:
-// it ends with an error and the session is broken. The password is handed to libpq
-// (which zeroes its copy in PQfinish), and the Secret is wiped as soon as the connection
-// is established or failed.
+// it ends with INVALID_ARGUMENT and the session is broken (close it). The password is handed to
+// libpq (which zeroes its copy in PQfinish), and the Secret is wiped as soon as the connection is
+// established or failed.
+// Hardening: `passfile=/dev/null`, so the server account's ~/.pgpass or PGPASSFILE never
+// supplies a password to a host a user names. (The server's environment must not hold
+// PGPASSWORD or PGSERVICE: libpq would use them when a user gives no password.)
 #pragma once
 
 #include <memory>
