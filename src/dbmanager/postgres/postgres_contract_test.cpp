@@ -155,6 +155,37 @@ TEST(PostgresEngineTest, OperatorPasswordFileIsNeverUsed) {
       << connection.status().ToString();
 }
 
+// TLS against a server that offers it with a self-signed certificate: `require` encrypts
+// without checking the certificate, `verify-full` refuses it, `disable` stays plain.
+TEST(PostgresEngineTest, SslModesAgainstATlsServer) {
+  auto server = PostgresServer::Start(/*tls=*/true);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  Reactor reactor;
+  auto engine = MakePostgresEngine(reactor);
+  ConnectionSpec spec{.engine = EngineKind::kPostgres,
+                      .host = "localhost",
+                      .address = "127.0.0.1",
+                      .port = (*server)->port(),
+                      .database = (*server)->database(),
+                      .username = (*server)->user()};
+  const std::string encrypted = "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()";
+  for (auto [mode, expected] :
+       {std::pair{SslMode::kRequire, "true"}, std::pair{SslMode::kDisable, "false"}}) {
+    spec.ssl_mode = mode;
+    auto connection = testing::ConnectSync(*engine, spec, (*server)->password());
+    ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+    auto rows = testing::QuerySync(**connection, {.sql = encrypted});
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_EQ(rows->rows.at(0).at(0), expected) << SslModeName(mode);
+  }
+  spec.ssl_mode = SslMode::kVerifyFull;
+  auto refused = testing::ConnectSync(*engine, spec, (*server)->password());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition)
+      << refused.status().ToString();
+  EXPECT_EQ(refused.status().message(), "database server's TLS certificate was not accepted");
+}
+
 // COPY puts the connection in a state the engine does not drive: refused, session broken.
 TEST(PostgresEngineTest, CopyIsRefusedAndBreaksTheSession) {
   auto target = MakePostgresTarget(false);

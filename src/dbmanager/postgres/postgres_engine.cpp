@@ -13,6 +13,7 @@ namespace howler::dbmanager {
 namespace {
 
 constexpr const char* kSystemRoots = "/etc/ssl/certs/ca-certificates.crt";
+constexpr const char* kNoClientFile = "/nonexistent/howler-no-client-certificate";
 
 // One connection attempt, driven by PQconnectPoll on the reactor thread.
 class PgConnect : public std::enable_shared_from_this<PgConnect> {
@@ -41,9 +42,14 @@ class PgConnect : public std::enable_shared_from_this<PgConnect> {
                                        password.c_str(),      SslModeName(spec.ssl_mode).data(),
                                        options.c_str(),       "UTF8",
                                        "howlerops",           "disable"};
-    // The operator's ~/.pgpass must never supply a password to a host a user names.
+    // The operator's ~/.pgpass must never supply a password, nor ~/.postgresql its client
+    // certificate, to a host a user names (a missing file is no certificate for libpq).
     keys.push_back("passfile");
     values.push_back("/dev/null");
+    keys.push_back("sslcert");
+    values.push_back(kNoClientFile);
+    keys.push_back("sslkey");
+    values.push_back(kNoClientFile);
     if (!spec.address.empty()) {
       keys.push_back("hostaddr");
       values.push_back(spec.address.c_str());

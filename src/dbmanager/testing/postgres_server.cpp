@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <thread>
+#include <vector>
 
 #include "common/crypto.h"
 
@@ -23,7 +24,7 @@ std::string ConnInfo(int port, const std::string& password, const std::string& d
 
 }  // namespace
 
-Result<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
+Result<std::unique_ptr<PostgresServer>> PostgresServer::Start(bool tls) {
   if (::access((kBin / "initdb").c_str(), X_OK) != 0 ||
       ::access((kBin / "postgres").c_str(), X_OK) != 0) {
     return NotFoundError("PostgreSQL 15 is not installed (run scripts/setup.sh)");
@@ -42,6 +43,10 @@ Result<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
        "howler", "--pwfile=" + (root / "pwfile").string(), "-N", "-E", "UTF8", "--no-locale"},
       root / "initdb.log", std::chrono::seconds(60)));
   std::filesystem::remove(root / "pwfile");
+  server->tls_ = tls;
+  if (tls) {
+    HOWLER_RETURN_IF_ERROR(server->MakeCertificate());
+  }
   for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
     if (server->Launch().ok()) {
       HOWLER_RETURN_IF_ERROR(server->Sql("CREATE DATABASE howler_test"));
@@ -52,15 +57,42 @@ Result<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
                           ")");
 }
 
+Status PostgresServer::MakeCertificate() {
+  const std::filesystem::path root = dir_.path();
+  // Run as the server's user, so that it owns the key (postgres insists on that and 0600).
+  return ChildProcess::Run({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                            "-keyout", (root / "server.key").string(), "-out",
+                            (root / "server.crt").string(), "-days", "2", "-subj", "/CN=localhost"},
+                           root / "openssl.log", std::chrono::seconds(60));
+}
+
 Status PostgresServer::Launch() {
   HOWLER_ASSIGN_OR_RETURN(port_, FreeLoopbackPort());
   const std::filesystem::path root = dir_.path();
-  HOWLER_ASSIGN_OR_RETURN(
-      process_, ChildProcess::Start(
-                    {(kBin / "postgres").string(), "-D", (root / "data").string(), "-p",
-                     std::to_string(port_), "-k", root.string(), "-c", "listen_addresses=127.0.0.1",
-                     "-c", "fsync=off", "-c", "shared_buffers=16MB", "-c", "max_connections=40"},
-                    root / "postgres.log"));
+  std::vector<std::string> argv = {(kBin / "postgres").string(),
+                                   "-D",
+                                   (root / "data").string(),
+                                   "-p",
+                                   std::to_string(port_),
+                                   "-k",
+                                   root.string(),
+                                   "-c",
+                                   "listen_addresses=127.0.0.1",
+                                   "-c",
+                                   "fsync=off",
+                                   "-c",
+                                   "shared_buffers=16MB",
+                                   "-c",
+                                   "max_connections=40"};
+  if (tls_) {
+    for (const std::string& setting :
+         {std::string("ssl=on"), "ssl_cert_file=" + (root / "server.crt").string(),
+          "ssl_key_file=" + (root / "server.key").string()}) {
+      argv.push_back("-c");
+      argv.push_back(setting);
+    }
+  }
+  HOWLER_ASSIGN_OR_RETURN(process_, ChildProcess::Start(argv, root / "postgres.log"));
   const auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
   const std::string conninfo = ConnInfo(port_, password_, "postgres");
   while (std::chrono::steady_clock::now() < deadline && process_->Running()) {

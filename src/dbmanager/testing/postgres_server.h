@@ -18,7 +18,9 @@ class PostgresServer {
  public:
   // NOT_FOUND when PostgreSQL 15 is not installed, UNAVAILABLE when it does not start or
   // answer within 20 s. Tests fail on either: a missing server is never a skip.
-  static Result<std::unique_ptr<PostgresServer>> Start();
+  // With `tls`, the server also accepts TLS (ssl=on) with a self-signed certificate for
+  // "localhost" made by openssl, which no system root trusts.
+  static Result<std::unique_ptr<PostgresServer>> Start(bool tls = false);
 
   ~PostgresServer();
 
@@ -42,10 +44,12 @@ class PostgresServer {
  private:
   PostgresServer(TempDir dir, std::string password) : dir_(std::move(dir)), password_(password) {}
   Status Launch();
+  Status MakeCertificate();
 
   TempDir dir_;
   std::string password_;
   int port_ = 0;
+  bool tls_ = false;
   std::unique_ptr<ChildProcess> process_;
 };
 
