@@ -60,14 +60,14 @@ Status ConnectErrorFromText(std::string_view text) {
   } else if ((Contains(text, "database") && Contains(text, "does not exist")) ||
              Contains(text, "Unknown database")) {
     status = NotFoundError("database does not exist");
+  } else if (Contains(text, "certificate")) {
+    status = FailedPreconditionError("database server's TLS certificate was not accepted");
   } else if (Contains(text, "does not support SSL") || Contains(text, "SSL connection error") ||
              Contains(text, "TLS/SSL error")) {
     status = FailedPreconditionError("database server does not support TLS");
   } else if (Contains(text, "no encryption") || Contains(text, "require_secure_transport") ||
              Contains(text, "SSL off")) {
     status = FailedPreconditionError("database server requires TLS");
-  } else if (Contains(text, "certificate")) {
-    status = FailedPreconditionError("database server's TLS certificate was not accepted");
   } else if (Contains(text, "Connection refused") || Contains(text, "(111)")) {
     status = UnavailableError("database host refused the connection");
   } else if (Contains(text, "timeout") || Contains(text, "timed out")) {

@@ -149,6 +149,35 @@ TEST(MariaParamsTest, BindsOutsideQuotesAndComments) {
   CloseMaria(*conn);
 }
 
+// TLS against a server that offers it with a self-signed certificate: `require` encrypts
+// without checking the certificate, `verify-full` refuses it, `disable` stays plain.
+TEST(MariadbEngineTest, SslModesAgainstATlsServer) {
+  auto server = MariadbServer::Start(/*tls=*/true);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  auto engine = MakeMariadbEngine();
+  ConnectionSpec spec{.engine = EngineKind::kMariadb,
+                      .host = "localhost",
+                      .address = "127.0.0.1",
+                      .port = (*server)->port(),
+                      .database = (*server)->database(),
+                      .username = (*server)->user()};
+  for (auto [mode, encrypted] :
+       {std::pair{SslMode::kRequire, true}, std::pair{SslMode::kDisable, false}}) {
+    spec.ssl_mode = mode;
+    auto connection = testing::ConnectSync(*engine, spec, (*server)->password());
+    ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+    auto rows = testing::QuerySync(**connection, {.sql = "SHOW SESSION STATUS LIKE 'Ssl_cipher'"});
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_EQ(rows->rows.at(0).at(1) != "\"\"", encrypted) << SslModeName(mode);
+  }
+  spec.ssl_mode = SslMode::kVerifyFull;
+  auto refused = testing::ConnectSync(*engine, spec, (*server)->password());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition)
+      << refused.status().ToString();
+  EXPECT_EQ(refused.status().message(), "database server's TLS certificate was not accepted");
+}
+
 // The server may ask the client for a file (LOAD DATA LOCAL INFILE); the engine never
 // reads one.
 TEST(MariadbEngineTest, ServerCannotReadLocalFiles) {

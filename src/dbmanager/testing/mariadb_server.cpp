@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <thread>
+#include <vector>
 
 #include "common/crypto.h"
 
@@ -18,7 +19,7 @@ constexpr int kStartAttempts = 3;
 
 }  // namespace
 
-Result<std::unique_ptr<MariadbServer>> MariadbServer::Start() {
+Result<std::unique_ptr<MariadbServer>> MariadbServer::Start(bool tls) {
   if (::access(kInstallDb, X_OK) != 0 || ::access(kServer, X_OK) != 0) {
     return NotFoundError("MariaDB is not installed (run scripts/setup.sh)");
   }
@@ -31,6 +32,14 @@ Result<std::unique_ptr<MariadbServer>> MariadbServer::Start() {
       ChildProcess::Run({kInstallDb, "--no-defaults", "--datadir=" + (root / "data").string(),
                          "--auth-root-authentication-method=normal", "--skip-test-db"},
                         root / "install.log", std::chrono::seconds(120)));
+  server->tls_ = tls;
+  if (tls) {
+    HOWLER_RETURN_IF_ERROR(
+        ChildProcess::Run({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                           "-keyout", (root / "server.key").string(), "-out",
+                           (root / "server.crt").string(), "-days", "2", "-subj", "/CN=localhost"},
+                          root / "openssl.log", std::chrono::seconds(60)));
+  }
   for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
     if (server->Launch().ok()) {
       const std::string password = server->password_;
@@ -48,14 +57,22 @@ Result<std::unique_ptr<MariadbServer>> MariadbServer::Start() {
 Status MariadbServer::Launch() {
   HOWLER_ASSIGN_OR_RETURN(port_, FreeLoopbackPort());
   const std::filesystem::path root = dir_.path();
-  HOWLER_ASSIGN_OR_RETURN(
-      process_, ChildProcess::Start(
-                    {kServer, "--no-defaults", "--datadir=" + (root / "data").string(),
-                     "--socket=" + (root / "sock").string(), "--port=" + std::to_string(port_),
-                     "--bind-address=127.0.0.1", "--pid-file=" + (root / "pid").string(),
-                     "--skip-log-bin", "--skip-name-resolve", "--innodb-buffer-pool-size=16M",
-                     "--innodb-flush-log-at-trx-commit=0"},
-                    root / "mariadbd.log"));
+  std::vector<std::string> argv = {kServer,
+                                   "--no-defaults",
+                                   "--datadir=" + (root / "data").string(),
+                                   "--socket=" + (root / "sock").string(),
+                                   "--port=" + std::to_string(port_),
+                                   "--bind-address=127.0.0.1",
+                                   "--pid-file=" + (root / "pid").string(),
+                                   "--skip-log-bin",
+                                   "--skip-name-resolve",
+                                   "--innodb-buffer-pool-size=16M",
+                                   "--innodb-flush-log-at-trx-commit=0"};
+  if (tls_) {
+    argv.push_back("--ssl-cert=" + (root / "server.crt").string());
+    argv.push_back("--ssl-key=" + (root / "server.key").string());
+  }
+  HOWLER_ASSIGN_OR_RETURN(process_, ChildProcess::Start(argv, root / "mariadbd.log"));
   const auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
   while (std::chrono::steady_clock::now() < deadline && process_->Running()) {
     if (RootSql("SELECT 1", nullptr).ok()) {

@@ -19,7 +19,9 @@ class MariadbServer {
  public:
   // NOT_FOUND when MariaDB is not installed, UNAVAILABLE when it does not start or
   // answer within 30 s. Tests fail on either: a missing server is never a skip.
-  static Result<std::unique_ptr<MariadbServer>> Start();
+  // With `tls`, the server also offers TLS with a self-signed certificate for "localhost"
+  // made by openssl, which no system root trusts.
+  static Result<std::unique_ptr<MariadbServer>> Start(bool tls = false);
 
   ~MariadbServer();
 
@@ -47,6 +49,7 @@ class MariadbServer {
   TempDir dir_;
   std::string password_;
   int port_ = 0;
+  bool tls_ = false;
   std::unique_ptr<ChildProcess> process_;
 };
 
