@@ -13,6 +13,10 @@ APT_PACKAGES=(
   prometheus-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk hyperfine nginx-light python3-aiosmtpd python3-grpcio python3-protobuf curl jq ca-certificates
+  # The database manager's engines and their test servers (started by the tests as an
+  # unprivileged user; no packaged service is left running).
+  postgresql-15 postgresql-client-15 libpq-dev
+  mariadb-server-core mariadb-client libmariadb-dev
 )
 
 SUDO=""
@@ -32,6 +36,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   # nginx is a benchmark baseline only; never leave the packaged service running.
   if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true; fi
   $SUDO service nginx stop >/dev/null 2>&1 || true
+  # The same for the packaged database services: tests start their own servers.
+  for service in postgresql mariadb; do
+    if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now "$service" >/dev/null 2>&1 || true; fi
+    $SUDO service "$service" stop >/dev/null 2>&1 || true
+  done
 fi
 
 # The remote libSQL test server (tursodb) lives in a project-local folder.

@@ -173,6 +173,27 @@ struct Metrics::Impl {
                                               .Name("sql_studio_live_poll_duration_seconds")
                                               .Help("Live sync state read duration by kind")
                                               .Register(registry);
+  Family<Gauge>& dbm_sessions = prometheus::BuildGauge()
+                                    .Name("sql_studio_dbmanager_sessions_open")
+                                    .Help("Open sessions on users' databases by engine")
+                                    .Register(registry);
+  Family<Counter>& dbm_queries = prometheus::BuildCounter()
+                                     .Name("sql_studio_dbmanager_queries_total")
+                                     .Help("Queries on users' databases by engine and result")
+                                     .Register(registry);
+  Family<Histogram>& dbm_duration = prometheus::BuildHistogram()
+                                        .Name("sql_studio_dbmanager_query_duration_seconds")
+                                        .Help("Query duration on users' databases by engine")
+                                        .Register(registry);
+  Family<Counter>& dbm_rows = prometheus::BuildCounter()
+                                  .Name("sql_studio_dbmanager_rows_streamed_total")
+                                  .Help("Result rows streamed from users' databases")
+                                  .Register(registry);
+  Family<Counter>& dbm_bytes =
+      prometheus::BuildCounter()
+          .Name("sql_studio_dbmanager_bytes_streamed_total")
+          .Help("Result cell bytes (JSON text) streamed from users' databases")
+          .Register(registry);
   Family<Counter>& job_runs = prometheus::BuildCounter()
                                   .Name("sql_studio_jobs_runs_total")
                                   .Help("Background job runs by job and result")
@@ -351,6 +372,19 @@ void Metrics::CountLiveMessage(std::string_view type) {
 void Metrics::ObserveLivePoll(std::string_view kind, bool ok, double seconds) {
   impl_->live_polls.Add({{"kind", S(kind)}, {"result", ok ? "ok" : "error"}}).Increment();
   impl_->live_poll_duration.Add({{"kind", S(kind)}}, LatencyBuckets()).Observe(seconds);
+}
+
+void Metrics::SetDbManagerSessions(std::string_view engine, double open) {
+  impl_->dbm_sessions.Add({{"engine", S(engine)}}).Set(open);
+}
+
+void Metrics::ObserveDbManagerQuery(std::string_view engine, std::string_view result,
+                                    double seconds, double rows, double bytes) {
+  Impl& m = *impl_;
+  m.dbm_queries.Add({{"engine", S(engine)}, {"result", S(result)}}).Increment();
+  m.dbm_duration.Add({{"engine", S(engine)}}, LatencyBuckets()).Observe(seconds);
+  m.dbm_rows.Add({{"engine", S(engine)}}).Increment(rows);
+  m.dbm_bytes.Add({{"engine", S(engine)}}).Increment(bytes);
 }
 
 void Metrics::ObserveJob(std::string_view job, bool ok, double seconds) {

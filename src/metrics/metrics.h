@@ -71,6 +71,11 @@ class Metrics {
   void CountLiveMessage(std::string_view type);
   void ObserveLivePoll(std::string_view kind, bool ok, double seconds);
 
+  // Database manager (users' own databases). `engine` postgres|mariadb|libsql; `result`
+  // ok or a StatusCode name; rows and bytes are the result cells streamed (JSON text).
+  void SetDbManagerSessions(std::string_view engine, double open);
+  void ObserveDbManagerQuery(std::string_view engine, std::string_view result, double seconds,
+                             double rows, double bytes);
   // Background jobs.
   void ObserveJob(std::string_view job, bool ok, double seconds);
 

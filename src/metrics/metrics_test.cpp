@@ -76,6 +76,24 @@ TEST(MetricsTest, ExportsLongLivedResponseFamilies) {
             std::string::npos);
 }
 
+TEST(MetricsTest, ExportsDbManagerFamilies) {
+  Metrics m;
+  m.SetDbManagerSessions("postgres", 2);
+  m.ObserveDbManagerQuery("postgres", "ok", 0.01, 10, 200);
+  m.ObserveDbManagerQuery("postgres", "CANCELLED", 0.5, 0, 0);
+  const std::string text = m.Serialize();
+  EXPECT_NE(text.find("sql_studio_dbmanager_sessions_open{engine=\"postgres\"} 2"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("sql_studio_dbmanager_queries_total{engine=\"postgres\",result=\"ok\"} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("sql_studio_dbmanager_rows_streamed_total{engine=\"postgres\"} 10"),
+            std::string::npos);
+  EXPECT_NE(text.find("sql_studio_dbmanager_bytes_streamed_total{engine=\"postgres\"} 200"),
+            std::string::npos);
+  EXPECT_NE(text.find("sql_studio_dbmanager_query_duration_seconds_bucket"), std::string::npos);
+}
+
 TEST(ProcessStatsTest, ReadsThisProcess) {
   const ProcessStats s = ReadProcessStats();
   EXPECT_GT(s.resident_memory_bytes, 1024 * 1024);
