@@ -33,7 +33,8 @@ EnvLookup ProcessEnvironment();
 // In production, missing essentials are reported as such: "JWT_SECRET must be set to at
 // least 32 characters", "TURSO_URL must be a remote libsql:// or https:// URL",
 // "TURSO_AUTH_TOKEN must be set", "an email transport (RESEND_API_KEY with
-// RESEND_FROM_EMAIL, or SMTP_URL) must be set". Touches no file other than the two read.
+// RESEND_FROM_EMAIL, or SMTP_URL) must be set". Touches no file other than the two read,
+// except that it opens TLS_CERT_FILE and TLS_KEY_FILE to check they can be read.
 Result<Options> LoadOptions(const EnvLookup& env, const std::filesystem::path& working_dir);
 
 // Outside production (where it does nothing): creates the parent directory of a file:
