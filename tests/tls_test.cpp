@@ -203,6 +203,71 @@ TEST_F(TlsTest, WebSocketWorksOverTls) {
   EXPECT_EQ(in.substr(2, text.size()), text);
 }
 
+TEST_F(TlsTest, StreamsAndEventStreamsWorkOverTlsAndNoticeALeavingClient) {
+  ServerProcess server(
+      dir_.path(), TlsConfig({{"DIAGNOSTIC_ROUTES", "true"}, {"SSE_HEARTBEAT_INTERVAL", "1h"}}));
+  ASSERT_TRUE(server.ready());
+  HttpResult signup = HttpsRequest(
+      ca(), "POST", server.base_url() + "/api/auth/signup", {"Content-Type: application/json"},
+      R"({"username":"stream_user","email":"stream@example.com","password":"correct horse battery"})");
+  ASSERT_EQ(signup.status, 201) << signup.body;
+  const std::string bearer =
+      "Authorization: Bearer " +
+      std::string(boost::json::parse(signup.body).at("token").as_string().c_str());
+  HttpResult stream = HttpsRequest(
+      ca(), "GET", server.base_url() + "/api/diagnostics/stream?bytes=1048576", {bearer});
+  ASSERT_EQ(stream.status, 200) << stream.error;
+  ASSERT_EQ(stream.body.size(), 1048576u);
+  const std::string_view pattern =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  EXPECT_EQ(stream.body.substr(1048576 - 64), pattern);
+  HttpResult events = HttpsRequest(
+      ca(), "GET", server.base_url() + "/api/diagnostics/events?count=3&interval_ms=0", {bearer});
+  ASSERT_EQ(events.status, 200) << events.error;
+  EXPECT_NE(events.body.find(R"(data: {"seq":3,"count":3})"), std::string::npos) << events.body;
+  EXPECT_EQ(events.Header("strict-transport-security"), "max-age=31536000");
+
+  // A client that leaves an event stream (close_notify, then FIN) ends it at once, not at
+  // the next heartbeat an hour away.
+  const std::string open_events = "sql_studio_http_streams_open{kind=\"events\"} ";
+  auto open_count = [&] {
+    const std::string text = HttpGet(server.metrics_url() + "/metrics").body;
+    const std::size_t at = text.find(open_events);
+    return at == std::string::npos ? -1.0 : std::stod(text.substr(at + open_events.size()));
+  };
+  {
+    TlsConnection client(server.http_port(), ca());
+    ASSERT_TRUE(client.ok()) << client.error();
+    ASSERT_TRUE(
+        client.Send("GET /api/diagnostics/events?count=1000&interval_ms=60000 HTTP/1.1\r\n"
+                    "Host: localhost\r\n" +
+                    bearer + "\r\n\r\n"));
+    std::string in;
+    while (in.find("data: ") == std::string::npos && client.ReceiveInto(in)) {
+    }
+    ASSERT_NE(in.find("data: "), std::string::npos) << in;
+    EXPECT_EQ(open_count(), 1);
+  }
+  bool ended = false;
+  for (int i = 0; i < 250 && !ended; ++i) {
+    ended = open_count() == 0;
+    if (!ended) std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(ended);
+}
+
+TEST_F(TlsTest, AClientThatNeverHandshakesIsDisconnected) {
+  ServerProcess server(dir_.path(), TlsConfig({{"HTTP_READ_TIMEOUT", "1s"}}));
+  ASSERT_TRUE(server.ready());
+  LoopbackSocket silent(server.http_port(), SocketOptions{.read_timeout_ms = 20000});
+  ASSERT_TRUE(silent.connected());
+  std::string in;
+  // The server closes the connection (end of stream), well before this read times out.
+  EXPECT_FALSE(silent.ReceiveInto(in));
+  EXPECT_FALSE(silent.timed_out());
+  EXPECT_TRUE(in.empty());
+}
+
 TEST_F(TlsTest, GrpcSpeaksTlsWithTheSameCertificate) {
   ServerProcess server(dir_.path(), TlsConfig());
   ASSERT_TRUE(server.ready());

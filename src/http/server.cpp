@@ -4,6 +4,7 @@
 #include "http/server.h"
 
 #include <openssl/ssl.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <array>
@@ -153,6 +154,9 @@ struct HttpServer::State {
 };
 
 namespace {
+
+template <typename Stream>
+constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
 
 // Coroutine frames hold a plain pointer: State owns the io_context that owns the frames.
 using StatePtr = HttpServer::State*;
@@ -386,8 +390,16 @@ void WatchForHangUp(tcp::socket& socket, std::shared_ptr<StreamExchange> exchang
 
 enum class PeerState { kGone, kQuiet, kSentData };
 
-// After the socket turned readable: EOF or an error means the client is gone.
-PeerState CheckHangUp(tcp::socket& socket) {
+// After the socket turned readable: EOF or an error means the client is gone. Over TLS
+// the bytes are likely the client's close_notify alert, so there a FIN behind them
+// (POLLRDHUP) means gone too.
+PeerState CheckHangUp(tcp::socket& socket, bool tls) {
+  if (tls) {
+    pollfd p{socket.native_handle(), POLLRDHUP, 0};
+    if (::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0) {
+      return PeerState::kGone;
+    }
+  }
   char byte;
   const ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   if (n > 0) return PeerState::kSentData;
@@ -425,6 +437,9 @@ asio::awaitable<void> WriteLastChunk(Stream* stream, BodyFraming framing, StateP
 // Pulls and writes chunks until the body ends; returns the end reason (metric label).
 // One chunk is pulled at a time and only after the previous one was written. While the
 // source has nothing, an event stream writes a heartbeat every event_stream_heartbeat.
+// Over TLS, bytes from the client that do not end the connection (yet) may be its
+// close_notify with the FIN still on its way, so the hang-up check is repeated, from 50 ms
+// doubling to 2 s, while they sit unread.
 template <typename Stream>
 asio::awaitable<std::string_view> PumpBody(Stream* stream, std::shared_ptr<StreamExchange> ex,
                                            BodyFraming framing, StatePtr state) {
@@ -433,17 +448,28 @@ asio::awaitable<std::string_view> PumpBody(Stream* stream, std::shared_ptr<Strea
   auto next_heartbeat = Clock::now() + heartbeat;
   beast::error_code ec;
   bool pulling = false;
+  std::optional<Clock::time_point> recheck_at;
+  std::chrono::milliseconds recheck_after{50};
   for (;;) {
     if (ex->events && ex->going_away) {
       co_await WriteLastChunk(stream, framing, state, &ec);
       co_return "shutdown";
     }
+    if (recheck_at && Clock::now() >= *recheck_at) {
+      recheck_at.reset();
+      ex->hangup_signalled = true;
+    }
     if (ex->hangup_signalled) {
       ex->hangup_signalled = false;
       tcp::socket& socket = beast::get_lowest_layer(*stream).socket();
-      const PeerState peer = CheckHangUp(socket);
+      const PeerState peer = CheckHangUp(socket, kIsTls<Stream>);
       if (peer == PeerState::kGone) co_return "client_gone";
       if (peer == PeerState::kQuiet) WatchForHangUp(socket, ex);
+      if (peer == PeerState::kSentData && kIsTls<Stream>) {
+        recheck_at = Clock::now() + recheck_after;
+        recheck_after =
+            std::min<std::chrono::milliseconds>(recheck_after * 2, std::chrono::seconds(2));
+      }
     }
     if (!pulling) {
       pulling = true;
@@ -451,8 +477,9 @@ asio::awaitable<std::string_view> PumpBody(Stream* stream, std::shared_ptr<Strea
     }
     std::optional<BodyChunk> chunk = ex->TakeOrWait();
     if (!chunk) {
-      const auto deadline = ex->events ? next_heartbeat : Clock::time_point::max();
-      if (co_await Sleep(ex.get(), deadline) && ex->events) {
+      auto deadline = ex->events ? next_heartbeat : Clock::time_point::max();
+      if (recheck_at) deadline = std::min(deadline, *recheck_at);
+      if (co_await Sleep(ex.get(), deadline) && ex->events && Clock::now() >= next_heartbeat) {
         co_await WriteChunk(stream, kHeartbeat, framing, state, &ec);
         if (ec) co_return WriteFailureReason(ec);
         if (state->metrics) state->metrics->CountStreamedBytes(ex->kind, kHeartbeat.size());
@@ -815,9 +842,6 @@ asio::awaitable<bool> WriteLongLived(Stream* stream, Response response, unsigned
                              asio::redirect_error(asio::use_awaitable, ec));
   co_return false;
 }
-
-template <typename Stream>
-constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
 
 // Ends a connection: TLS first says close_notify (bounded, for a peer that never answers
 // it), then the socket closes.
