@@ -105,6 +105,26 @@ http::ServerOptions ListenerOptions(const config::Options& o, std::string name, 
   return s;
 }
 
+void LogCertificate(std::string_view message, const TlsKeyPair& pair) {
+  log::Info(message,
+            {{"subject", pair.subject}, {"serial", pair.serial}, {"not_after", pair.not_after}});
+}
+
+// With TLS_CERT_FILE and TLS_KEY_FILE: one certificate for the HTTPS and gRPC listeners.
+Status ConfigureTls(const config::Options& o, http::ServerOptions& api,
+                    grpcsvc::GrpcServerOptions& grpc) {
+  if (!config::TlsEnabled(o)) return Status::Ok();
+  Result<TlsKeyPair> pair = LoadTlsKeyPair(o.tls_cert_file, o.tls_key_file);
+  if (!pair.ok()) {
+    return InvalidArgumentError("TLS_CERT_FILE/TLS_KEY_FILE: " + pair.status().message());
+  }
+  LogCertificate("tls certificate", *pair);
+  api.tls = *pair;
+  api.hsts = o.tls_hsts;
+  grpc.tls = std::move(pair).value();
+  return Status::Ok();
+}
+
 }  // namespace
 
 Application::Application(config::Options options)
@@ -160,17 +180,7 @@ Status Application::Start() {
   http::ServerOptions api_listener =
       ListenerOptions(options_, "api", options_.http_port, options_.http_threads);
   grpcsvc::GrpcServerOptions grpc_options;
-  if (config::TlsEnabled(options_)) {
-    Result<TlsKeyPair> pair = LoadTlsKeyPair(options_.tls_cert_file, options_.tls_key_file);
-    if (!pair.ok())
-      return InvalidArgumentError("TLS_CERT_FILE/TLS_KEY_FILE: " + pair.status().message());
-    log::Info(
-        "tls certificate",
-        {{"subject", pair->subject}, {"serial", pair->serial}, {"not_after", pair->not_after}});
-    api_listener.tls = *pair;
-    api_listener.hsts = options_.tls_hsts;
-    grpc_options.tls = std::move(pair).value();
-  }
+  HOWLER_RETURN_IF_ERROR(ConfigureTls(options_, api_listener, grpc_options));
   p.api_server =
       std::make_unique<http::HttpServer>(std::move(api_listener), *p.api_pipeline, &p.metrics);
   p.metrics_server = std::make_unique<http::HttpServer>(
@@ -309,8 +319,7 @@ void Application::ReloadTls() {
     log::Error("tls reload failed; the current certificate stays", {{"error", s.ToString()}});
     return;
   }
-  log::Info("tls certificate reloaded",
-            {{"subject", pair->subject}, {"serial", pair->serial}, {"not_after", pair->not_after}});
+  LogCertificate("tls certificate reloaded", *pair);
 }
 
 void Application::Shutdown() {
