@@ -13,6 +13,7 @@ APT_PACKAGES=(
   prometheus-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk hyperfine nginx-light python3-aiosmtpd python3-grpcio python3-protobuf curl jq ca-certificates
+  openssl
 )
 
 SUDO=""
