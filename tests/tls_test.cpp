@@ -2,6 +2,7 @@
 // and two server certificates the test makes with the openssl command line tool.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <openssl/ssl.h>
 #include <signal.h>
 
 #include <boost/json.hpp>
@@ -138,12 +139,13 @@ TEST_F(TlsTest, HttpsAnswersWithTheTrustedCaAndHstsAndRefusesOtherwise) {
   EXPECT_EQ(plain.status, 0);
   // The metrics listener stays plain text.
   EXPECT_EQ(HttpGet(server.metrics_url() + "/metrics").status, 200);
-  // A client offering only TLS 1.1 is refused.
-  const int old =
-      std::system(("curl -s -o /dev/null --tlsv1.1 --tls-max 1.1 --cacert " + ca() +
-                   " https://127.0.0.1:" + std::to_string(server.http_port()) + "/health")
-                      .c_str());
-  EXPECT_NE(old, 0);
+  // TLS 1.2 and 1.3 are accepted, TLS 1.1 and 1.0 are not.
+  EXPECT_TRUE(TlsConnection(server.http_port(), ca(), 10000, TLS1_2_VERSION).ok());
+  EXPECT_TRUE(TlsConnection(server.http_port(), ca(), 10000, TLS1_3_VERSION).ok());
+  TlsConnection old(server.http_port(), ca(), 10000, TLS1_1_VERSION);
+  EXPECT_FALSE(old.ok());
+  EXPECT_NE(old.error().find("handshake failed"), std::string::npos) << old.error();
+  EXPECT_FALSE(TlsConnection(server.http_port(), ca(), 10000, TLS1_VERSION).ok());
 }
 
 TEST_F(TlsTest, HstsCanBeTurnedOff) {

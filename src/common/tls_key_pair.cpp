@@ -10,7 +10,6 @@
 
 #include <fstream>
 #include <memory>
-#include <sstream>
 
 namespace howler {
 namespace {
@@ -26,13 +25,17 @@ using Bio = std::unique_ptr<BIO, Deleter<BIO_free>>;
 using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
 using KeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
 
+constexpr std::size_t kMaxPemBytes = 1 << 20;
+
 Result<std::string> ReadWhole(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return InvalidArgumentError("cannot read " + path);
-  std::ostringstream out;
-  out << in.rdbuf();
+  std::string out(kMaxPemBytes + 1, '\0');
+  in.read(out.data(), static_cast<std::streamsize>(out.size()));
   if (in.bad()) return InvalidArgumentError("cannot read " + path);
-  return out.str();
+  out.resize(static_cast<std::size_t>(in.gcount()));
+  if (out.size() > kMaxPemBytes) return InvalidArgumentError(path + " is larger than 1 MiB");
+  return out;
 }
 
 Bio MemoryBio(const std::string& data) {

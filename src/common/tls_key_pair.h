@@ -21,8 +21,8 @@ struct TlsKeyPair {
 };
 
 // Reads `cert_file` and `key_file`. INVALID_ARGUMENT naming the file when one cannot be
-// read, holds no PEM certificate (or key), or when the key does not match the leaf
-// certificate. Messages never contain key material. Thread-safe.
+// read, is larger than 1 MiB, holds no PEM certificate (or key), or when the key does not match the
+// leaf certificate. Messages never contain key material. Thread-safe.
 Result<TlsKeyPair> LoadTlsKeyPair(const std::string& cert_file, const std::string& key_file);
 
 }  // namespace howler

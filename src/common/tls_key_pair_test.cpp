@@ -56,6 +56,13 @@ TEST_F(TlsKeyPairTest, NamesAMissingFile) {
   EXPECT_NE(pair.status().message().find("missing.crt"), std::string::npos);
 }
 
+TEST_F(TlsKeyPairTest, RefusesAFileLargerThanOneMebibyte) {
+  std::ofstream(File("huge.crt")) << std::string((1 << 20) + 1, 'x');
+  Result<TlsKeyPair> pair = LoadTlsKeyPair(File("huge.crt"), File("a.key"));
+  ASSERT_FALSE(pair.ok());
+  EXPECT_NE(pair.status().message().find("larger than 1 MiB"), std::string::npos);
+}
+
 TEST_F(TlsKeyPairTest, RefusesFilesWithoutPem) {
   std::ofstream(File("junk.pem")) << "not a certificate\n";
   Result<TlsKeyPair> no_cert = LoadTlsKeyPair(File("junk.pem"), File("a.key"));

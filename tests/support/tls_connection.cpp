@@ -53,7 +53,8 @@ HttpHead ParseHead(std::string_view text) {
 
 }  // namespace
 
-TlsConnection::TlsConnection(std::uint16_t port, const std::string& ca_file, int timeout_ms) {
+TlsConnection::TlsConnection(std::uint16_t port, const std::string& ca_file, int timeout_ms,
+                             int max_version) {
   fd_ = socket(AF_INET, SOCK_STREAM, 0);
   timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
   setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -68,6 +69,12 @@ TlsConnection::TlsConnection(std::uint16_t port, const std::string& ca_file, int
   }
   ctx_ = SSL_CTX_new(TLS_client_method());
   SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, nullptr);
+  if (max_version != 0) {
+    SSL_CTX_set_security_level(ctx_, 0);
+    SSL_CTX_set_min_proto_version(ctx_, TLS1_VERSION);
+    SSL_CTX_set_max_proto_version(ctx_, max_version);
+    SSL_CTX_set_cipher_list(ctx_, "ALL:@SECLEVEL=0");
+  }
   if (SSL_CTX_load_verify_locations(ctx_, ca_file.c_str(), nullptr) != 1) {
     error_ = OpenSslError("cannot load the CA file " + ca_file);
     return;

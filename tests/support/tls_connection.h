@@ -20,7 +20,11 @@ class TlsConnection {
  public:
   // Connects and completes the handshake within `timeout_ms`; ok() tells whether it did
   // (a certificate the CA did not sign fails here), error() says why not.
-  TlsConnection(std::uint16_t port, const std::string& ca_file, int timeout_ms = 10000);
+  // `max_version` (an OpenSSL TLS1_x_VERSION, 0: any) caps what the client offers; with a
+  // cap the client allows every protocol and cipher up to it (security level 0), so a
+  // refusal is the server's.
+  TlsConnection(std::uint16_t port, const std::string& ca_file, int timeout_ms = 10000,
+                int max_version = 0);
   ~TlsConnection();
   TlsConnection(const TlsConnection&) = delete;
   TlsConnection& operator=(const TlsConnection&) = delete;
