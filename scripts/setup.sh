@@ -17,6 +17,7 @@ APT_PACKAGES=(
   # unprivileged user; no packaged service is left running).
   postgresql-15 postgresql-client-15 libpq-dev
   mariadb-server-core mariadb-client libmariadb-dev
+  openssl
 )
 
 SUDO=""

@@ -20,6 +20,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/timer_queue.h"
+#include "common/tls_key_pair.h"
 #include "common/worker_pool.h"
 #include "config/loader.h"
 #include "email/queued_mailer.h"
@@ -31,6 +32,7 @@
 #include "http/diagnostic_handlers.h"
 #include "http/health_handlers.h"
 #include "http/live_handlers.h"
+#include "http/https_redirect.h"
 #include "http/pipeline.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -81,6 +83,10 @@ struct Application::Parts {
   std::unique_ptr<http::Pipeline> metrics_pipeline;
   std::unique_ptr<http::HttpServer> api_server;
   std::unique_ptr<http::HttpServer> metrics_server;
+  // HTTP_REDIRECT_PORT: plain text answering 308 to the HTTPS listener.
+  http::Router redirect_router;
+  std::unique_ptr<http::Pipeline> redirect_pipeline;
+  std::unique_ptr<http::HttpServer> redirect_server;
   // gRPC services outlive grpc_server (declared first).
   std::unique_ptr<grpcsvc::AuthGrpcService> auth_grpc;
   std::unique_ptr<grpcsvc::SyncGrpcService> sync_grpc;
@@ -105,6 +111,26 @@ http::ServerOptions ListenerOptions(const config::Options& o, std::string name, 
   s.idle_timeout = o.http_idle_timeout;
   s.event_stream_heartbeat = o.sse_heartbeat_interval;
   return s;
+}
+
+void LogCertificate(std::string_view message, const TlsKeyPair& pair) {
+  log::Info(message,
+            {{"subject", pair.subject}, {"serial", pair.serial}, {"not_after", pair.not_after}});
+}
+
+// With TLS_CERT_FILE and TLS_KEY_FILE: one certificate for the HTTPS and gRPC listeners.
+Status ConfigureTls(const config::Options& o, http::ServerOptions& api,
+                    grpcsvc::GrpcServerOptions& grpc) {
+  if (!config::TlsEnabled(o)) return Status::Ok();
+  Result<TlsKeyPair> pair = LoadTlsKeyPair(o.tls_cert_file, o.tls_key_file);
+  if (!pair.ok()) {
+    return InvalidArgumentError("TLS_CERT_FILE/TLS_KEY_FILE: " + pair.status().message());
+  }
+  LogCertificate("tls certificate", *pair);
+  api.tls = *pair;
+  api.hsts = o.tls_hsts;
+  grpc.tls = std::move(pair).value();
+  return Status::Ok();
 }
 
 }  // namespace
@@ -160,12 +186,14 @@ Status Application::Start() {
   p.metrics_pipeline =
       std::make_unique<http::Pipeline>(internal, p.metrics_router, *p.workers, nullptr);
 
-  p.api_server = std::make_unique<http::HttpServer>(
-      ListenerOptions(options_, "api", options_.http_port, options_.http_threads), *p.api_pipeline,
-      &p.metrics);
+  http::ServerOptions api_listener =
+      ListenerOptions(options_, "api", options_.http_port, options_.http_threads);
+  grpcsvc::GrpcServerOptions grpc_options;
+  HOWLER_RETURN_IF_ERROR(ConfigureTls(options_, api_listener, grpc_options));
+  p.api_server =
+      std::make_unique<http::HttpServer>(std::move(api_listener), *p.api_pipeline, &p.metrics);
   p.metrics_server = std::make_unique<http::HttpServer>(
       ListenerOptions(options_, "metrics", options_.metrics_port, 1), *p.metrics_pipeline);
-  grpcsvc::GrpcServerOptions grpc_options;
   grpc_options.host = options_.server_host;
   grpc_options.port = options_.grpc_port;
   p.grpc_server = std::make_unique<grpcsvc::GrpcServer>(grpc_options, [db] { return db->Ping(); });
@@ -185,6 +213,7 @@ Status Application::Start() {
   HOWLER_RETURN_IF_ERROR(p.api_server->Start());
   HOWLER_RETURN_IF_ERROR(p.metrics_server->Start());
   HOWLER_RETURN_IF_ERROR(p.grpc_server->Start());
+  HOWLER_RETURN_IF_ERROR(StartRedirect());
   log::Info("listening", {{"listener", "grpc"},
                           {"address", options_.server_host},
                           {"port", static_cast<int>(p.grpc_server->port())}});
@@ -309,6 +338,33 @@ Status Application::StartAuth() {
   return Status::Ok();
 }
 
+Status Application::StartRedirect() {
+  Parts& p = *parts_;
+  if (options_.http_redirect_port == 0) return Status::Ok();
+  http::AddHttpsRedirectRoutes(p.redirect_router, p.api_server->port());
+  http::PipelineOptions plain;
+  plain.access_log = false;
+  p.redirect_pipeline =
+      std::make_unique<http::Pipeline>(plain, p.redirect_router, *p.workers, nullptr);
+  p.redirect_server = std::make_unique<http::HttpServer>(
+      ListenerOptions(options_, "redirect", options_.http_redirect_port, 1), *p.redirect_pipeline);
+  return p.redirect_server->Start();
+}
+
+void Application::ReloadTls() {
+  Parts& p = *parts_;
+  if (!config::TlsEnabled(options_) || !p.api_server || !p.grpc_server) return;
+  Result<TlsKeyPair> pair = LoadTlsKeyPair(options_.tls_cert_file, options_.tls_key_file);
+  Status s = pair.status();
+  if (s.ok()) s = p.api_server->ReloadTls(*pair);
+  if (s.ok()) s = p.grpc_server->ReloadTls(*pair);
+  if (!s.ok()) {
+    log::Error("tls reload failed; the current certificate stays", {{"error", s.ToString()}});
+    return;
+  }
+  LogCertificate("tls certificate reloaded", *pair);
+}
+
 void Application::Shutdown() {
   Parts& p = *parts_;
   if (p.shut_down) return;
@@ -321,6 +377,7 @@ void Application::Shutdown() {
   // Ends every live listener (WebSocket: 1001; gRPC Watch: UNAVAILABLE) so that no
   // stream holds up the drain.
   if (p.live) p.live->Stop();
+  if (p.redirect_server) p.redirect_server->BeginShutdown();
   if (p.grpc_server) {
     p.grpc_server->Shutdown(std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now()));
@@ -342,6 +399,7 @@ void Application::Shutdown() {
   }
   if (p.api_server) p.api_server->Stop();
   if (p.metrics_server) p.metrics_server->Stop();
+  if (p.redirect_server) p.redirect_server->Stop();
   if (p.diagnostic_timers) p.diagnostic_timers->Stop();
   if (p.live_timers) p.live_timers->Stop();
   if (p.sync) {
@@ -361,6 +419,7 @@ int RunServe(config::Options options) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -382,7 +441,10 @@ int RunServe(config::Options options) {
     return 1;
   }
   int received = 0;
-  sigwait(&signals, &received);
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+    log::Info("SIGHUP received");
+    app.ReloadTls();
+  }
   log::Info("shutting down", {{"signal", received == SIGINT ? "SIGINT" : "SIGTERM"}});
   app.Shutdown();
   return 0;

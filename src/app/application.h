@@ -31,8 +31,16 @@ class Application {
   // SHUTDOWN_TIMEOUT, stops jobs, closes storage. Idempotent.
   void Shutdown();
 
+  // On SIGHUP, from the main thread after Start(): reads TLS_CERT_FILE and TLS_KEY_FILE
+  // again; the HTTPS and gRPC listeners use the new certificate for connections accepted
+  // from now on, open ones keep theirs. Files that cannot be read or do not belong
+  // together leave the current certificate in place and are logged as an error. Does
+  // nothing without TLS.
+  void ReloadTls();
+
  private:
-  Status StartAuth();  // mail, password hashing, tokens, sessions, auth service
+  Status StartRedirect();  // HTTP_REDIRECT_PORT's listener, once the HTTPS one is bound
+  Status StartAuth();      // mail, password hashing, tokens, sessions, auth service
 
   void StartSync();  // sync store, service and the per-user limiter
   void StartLive();  // live sync notifier and its WebSocket route (after StartSync)
@@ -41,7 +49,8 @@ class Application {
   std::unique_ptr<Parts> parts_;
 };
 
-// `serve`: runs until SIGINT/SIGTERM, then shuts down gracefully. Returns the exit code.
+// `serve`: runs until SIGINT/SIGTERM, then shuts down gracefully; SIGHUP reloads the TLS
+// certificate (Application::ReloadTls). Returns the exit code.
 int RunServe(config::Options options);
 
 }  // namespace howler::app

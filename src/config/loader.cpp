@@ -1,5 +1,7 @@
 #include "config/loader.h"
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <system_error>
 
@@ -92,6 +94,34 @@ void CheckConsistency(const Options& o, std::vector<std::string>& errors) {
   }
 }
 
+// TLS_CERT_FILE and TLS_KEY_FILE come together and can be read now (their PEM content is
+// checked when the listeners start); the redirect port needs TLS and a port of its own.
+void CheckTls(const Options& o, std::vector<std::string>& errors) {
+  if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
+    errors.emplace_back(o.tls_cert_file.empty() ? "TLS_CERT_FILE: must be set with TLS_KEY_FILE"
+                                                : "TLS_KEY_FILE: must be set with TLS_CERT_FILE");
+  }
+  for (const auto& [name, path] :
+       {std::pair{"TLS_CERT_FILE", &o.tls_cert_file}, {"TLS_KEY_FILE", &o.tls_key_file}}) {
+    if (path->empty()) continue;
+    std::FILE* file = std::fopen(path->c_str(), "rb");
+    if (file == nullptr) {
+      errors.push_back(std::string(name) + ": cannot read " + *path + ": " +
+                       std::generic_category().message(errno));
+      continue;
+    }
+    std::fclose(file);
+  }
+  if (o.http_redirect_port == 0) return;
+  if (!TlsEnabled(o)) {
+    errors.emplace_back("HTTP_REDIRECT_PORT: needs TLS_CERT_FILE and TLS_KEY_FILE");
+  }
+  if (o.http_redirect_port == o.http_port || o.http_redirect_port == o.grpc_port ||
+      o.http_redirect_port == o.metrics_port) {
+    errors.emplace_back("HTTP_REDIRECT_PORT: must differ from the HTTP, gRPC and metrics ports");
+  }
+}
+
 void CheckProductionEssentials(const Options& o, std::vector<std::string>& errors) {
   if (o.jwt_secret.size() < 32) {
     errors.emplace_back("JWT_SECRET must be set to at least 32 characters");
@@ -168,6 +198,7 @@ Result<Options> LoadOptions(const EnvLookup& env, const std::filesystem::path& w
   }
   ApplyDerivedDefaults(sources, o);
   CheckConsistency(o, errors);
+  CheckTls(o, errors);
   if (o.environment == Environment::kProduction) {
     CheckProductionEssentials(o, errors);
   }

@@ -34,7 +34,8 @@ EnvLookup ProcessEnvironment();
 // least 32 characters", "TURSO_URL must be set: ..." (unset or :memory:; a file: database
 // is accepted, for one instance on one machine), "TURSO_AUTH_TOKEN must be set" (a remote
 // database only), "an email transport (RESEND_API_KEY with
-// RESEND_FROM_EMAIL, or SMTP_URL) must be set". Touches no file other than the two read.
+// RESEND_FROM_EMAIL, or SMTP_URL) must be set". Touches no file other than the two read,
+// except that it opens TLS_CERT_FILE and TLS_KEY_FILE to check they can be read.
 Result<Options> LoadOptions(const EnvLookup& env, const std::filesystem::path& working_dir);
 
 // Outside production (where it does nothing): creates the parent directory of a file:

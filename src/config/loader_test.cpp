@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>  // setenv
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <map>
@@ -465,7 +466,7 @@ TEST_F(LoaderTest, DescribeListsEveryVariableOnce) {
     EXPECT_FALSE(value.empty()) << name;
   }
   EXPECT_EQ(described.front().first, "ENVIRONMENT");
-  EXPECT_EQ(names.size(), 61u);
+  EXPECT_EQ(names.size(), 65u);
   const std::map<std::string, std::string> values(described.begin(), described.end());
   EXPECT_EQ(values.at("ENVIRONMENT"), "development");
   EXPECT_EQ(values.at("TURSO_URL"), "file:./data/development.db");
@@ -489,6 +490,9 @@ TEST_F(LoaderTest, DescribeListsEveryVariableOnce) {
   EXPECT_EQ(values.at("LIVE_MAX_PER_USER"), "8");
   EXPECT_EQ(values.at("LIVE_AUTH_TIMEOUT"), "10s");
   EXPECT_EQ(values.at("LIVE_MAX_PENDING_AUTH"), "1024");
+  EXPECT_EQ(values.at("TLS_CERT_FILE"), "(unset)");
+  EXPECT_EQ(values.at("TLS_HSTS"), "true");
+  EXPECT_EQ(values.at("HTTP_REDIRECT_PORT"), "0");
 }
 
 TEST_F(LoaderTest, DescribeMasksSecrets) {
@@ -583,6 +587,63 @@ TEST_F(LoaderTest, ProductionPreparesNothing) {
   ASSERT_TRUE(PrepareDevelopmentFiles(o).ok());
   EXPECT_TRUE(o.jwt_secret.empty());
   EXPECT_TRUE(fs::is_empty(dir()));
+}
+
+TEST_F(LoaderTest, TlsIsOffByDefaultAndOnWithBothReadableFiles) {
+  EXPECT_FALSE(TlsEnabled(LoadOk()));
+  WriteFile("server.crt", "certificate");
+  WriteFile("server.key", "key material");
+  env_["TLS_CERT_FILE"] = (dir() / "server.crt").string();
+  env_["TLS_KEY_FILE"] = (dir() / "server.key").string();
+  env_["TLS_HSTS"] = "false";
+  env_["HTTP_REDIRECT_PORT"] = "18443";
+  Options o = LoadOk();
+  EXPECT_TRUE(TlsEnabled(o));
+  EXPECT_EQ(o.tls_cert_file, (dir() / "server.crt").string());
+  EXPECT_FALSE(o.tls_hsts);
+  EXPECT_EQ(o.http_redirect_port, 18443);
+  // check-config shows the paths, never what the files hold.
+  const auto described = DescribeOptions(o);
+  const std::map<std::string, std::string> values(described.begin(), described.end());
+  EXPECT_EQ(values.at("TLS_KEY_FILE"), (dir() / "server.key").string());
+  for (const auto& [name, value] : described) EXPECT_THAT(value, Not(HasSubstr("key material")));
+}
+
+TEST_F(LoaderTest, TlsFilesComeTogether) {
+  WriteFile("server.crt", "certificate");
+  env_["TLS_CERT_FILE"] = (dir() / "server.crt").string();
+  EXPECT_THAT(LoadError(), HasSubstr("TLS_KEY_FILE: must be set with TLS_CERT_FILE"));
+  env_.erase("TLS_CERT_FILE");
+  env_["TLS_KEY_FILE"] = (dir() / "server.crt").string();
+  EXPECT_THAT(LoadError(), HasSubstr("TLS_CERT_FILE: must be set with TLS_KEY_FILE"));
+}
+
+TEST_F(LoaderTest, UnreadableTlsFilesNameTheirVariable) {
+  WriteFile("server.crt", "certificate");
+  WriteFile("server.key", "key");
+  env_["TLS_CERT_FILE"] = (dir() / "missing.crt").string();
+  env_["TLS_KEY_FILE"] = (dir() / "server.key").string();
+  EXPECT_THAT(LoadError(), HasSubstr("TLS_CERT_FILE: cannot read " +
+                                     (dir() / "missing.crt").string() + ": No such file"));
+  if (geteuid() != 0) {  // root reads any file
+    env_["TLS_CERT_FILE"] = (dir() / "server.crt").string();
+    fs::permissions(dir() / "server.key", fs::perms::none);
+    EXPECT_THAT(LoadError(), HasSubstr("TLS_KEY_FILE: cannot read " +
+                                       (dir() / "server.key").string() + ": Permission denied"));
+  }
+}
+
+TEST_F(LoaderTest, RedirectPortNeedsTlsAndAPortOfItsOwn) {
+  env_["HTTP_REDIRECT_PORT"] = "18081";
+  EXPECT_THAT(LoadError(), HasSubstr("HTTP_REDIRECT_PORT: needs TLS_CERT_FILE and TLS_KEY_FILE"));
+  WriteFile("server.crt", "certificate");
+  WriteFile("server.key", "key");
+  env_["TLS_CERT_FILE"] = (dir() / "server.crt").string();
+  env_["TLS_KEY_FILE"] = (dir() / "server.key").string();
+  env_["HTTP_REDIRECT_PORT"] = "8080";
+  EXPECT_THAT(LoadError(), HasSubstr("HTTP_REDIRECT_PORT: must differ"));
+  env_["HTTP_REDIRECT_PORT"] = "0";  // 0 is not a port outside the test environment
+  EXPECT_THAT(LoadError(), HasSubstr("HTTP_REDIRECT_PORT"));
 }
 
 }  // namespace

@@ -52,6 +52,10 @@ std::optional<std::filesystem::path> LocalDatabasePath(const Options& options) {
   return std::filesystem::path(rest);
 }
 
+bool TlsEnabled(const Options& options) {
+  return !options.tls_cert_file.empty() && !options.tls_key_file.empty();
+}
+
 std::string EmailTransportName(const Options& options) {
   if (!options.resend_api_key.empty()) {
     return "resend";

@@ -75,6 +75,15 @@ struct Options {
   std::uint32_t rate_limit_auth_per_min = 20;   // RATE_LIMIT_AUTH_PER_MIN, per client IP
   std::uint32_t rate_limit_sync_per_min = 120;  // RATE_LIMIT_SYNC_PER_MIN, per user
 
+  // TLS on the HTTP and gRPC listeners (both files or neither; empty: plain text). The
+  // files are PEM and read again on SIGHUP (API.md "TLS").
+  std::string tls_cert_file;  // TLS_CERT_FILE
+  std::string tls_key_file;   // TLS_KEY_FILE
+  // Strict-Transport-Security on HTTPS answers.
+  bool tls_hsts = true;  // TLS_HSTS
+  // A plain listener answering 308 to the https:// URL; 0: none. Requires TLS.
+  std::uint16_t http_redirect_port = 0;  // HTTP_REDIRECT_PORT
+
   // Long-lived responses. Event streams write a ": keep-alive" comment after this long
   // without an event.
   milliseconds sse_heartbeat_interval = std::chrono::seconds(15);  // SSE_HEARTBEAT_INTERVAL
@@ -131,6 +140,9 @@ bool IsRemoteDatabase(const Options& options);
 // The file of a file: database URL ("file:./data/x.db" and "file:///abs/x.db?mode=rwc"
 // alike); nullopt for :memory: and remote databases.
 std::optional<std::filesystem::path> LocalDatabasePath(const Options& options);
+
+// True when TLS_CERT_FILE and TLS_KEY_FILE are set.
+bool TlsEnabled(const Options& options);
 
 // "resend" when RESEND_API_KEY is set, else "smtp" when SMTP_URL is set, else "log".
 std::string EmailTransportName(const Options& options);

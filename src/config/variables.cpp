@@ -366,6 +366,10 @@ std::vector<Variable> BuildVariables() {
       Port("SERVER_HTTP_PORT", &Options::http_port),
       Port("SERVER_GRPC_PORT", &Options::grpc_port),
       Port("SERVER_METRICS_PORT", &Options::metrics_port),
+      Text("TLS_CERT_FILE", &Options::tls_cert_file, nullptr, ""),
+      Text("TLS_KEY_FILE", &Options::tls_key_file, nullptr, ""),  // the path, never the key
+      Bool("TLS_HSTS", &Options::tls_hsts),
+      Port("HTTP_REDIRECT_PORT", &Options::http_redirect_port),
       Duration("SHUTDOWN_TIMEOUT", &Options::shutdown_timeout, /*allow_zero=*/true),
       LogLevel(),
       LogFormatVariable(),

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "grpc/health_service.h"
+#include "grpc/reloadable_tls_credentials.h"
 
 namespace howler::grpcsvc {
 
@@ -38,6 +39,8 @@ struct GrpcServer::Impl {
 
   std::mutex mu;  // guards the fields below; held for the whole of Start and Shutdown
   State state = State::kNew;
+  // gRPC's core calls into it until the server is gone (declared before `server`).
+  std::shared_ptr<ReloadableTlsCredentials> tls_credentials;
   std::unique_ptr<grpc::Server> server;
 };
 
@@ -74,7 +77,12 @@ howler::Status GrpcServer::Start() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int selected_port = 0;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &selected_port);
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  if (options.tls) {
+    impl_->tls_credentials = std::make_shared<ReloadableTlsCredentials>(*options.tls);
+    credentials = impl_->tls_credentials;
+  }
+  builder.AddListeningPort(address, credentials, &selected_port);
   // gRPC sets SO_REUSEPORT by default, which would let two servers share a port silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS,
@@ -105,6 +113,15 @@ howler::Status GrpcServer::Start() {
 
 std::uint16_t GrpcServer::port() const {
   return impl_->bound_port;
+}
+
+howler::Status GrpcServer::ReloadTls(const TlsKeyPair& pair) {
+  std::lock_guard lock(impl_->mu);
+  if (impl_->tls_credentials == nullptr) {
+    return howler::FailedPreconditionError("the gRPC listener speaks plain text");
+  }
+  impl_->tls_credentials->Replace(pair);
+  return howler::Status::Ok();
 }
 
 void GrpcServer::Shutdown(std::chrono::milliseconds budget) {

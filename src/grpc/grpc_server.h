@@ -8,9 +8,11 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/status.h"
+#include "common/tls_key_pair.h"
 #include "grpc/health_probe.h"
 
 namespace grpc {
@@ -32,6 +34,8 @@ struct GrpcServerOptions {
   std::chrono::milliseconds health_cache_ttl{1000};
   // How often an open Watch stream re-runs the (cached) probe.
   std::chrono::milliseconds health_watch_interval{1000};
+  // When set, the listener speaks TLS only (1.2 or later) with this certificate.
+  std::optional<TlsKeyPair> tls;
 };
 
 // Lifecycle: construct, AddService/AddHealthService, Start() once, Shutdown().
@@ -56,6 +60,10 @@ class GrpcServer {
 
   // The bound port once Start() succeeded (useful with options.port == 0), else 0.
   std::uint16_t port() const;
+
+  // After Start() with options.tls, from any thread: handshakes from now on use `pair`;
+  // established connections keep theirs. FAILED_PRECONDITION on a plain-text listener.
+  howler::Status ReloadTls(const TlsKeyPair& pair);
 
   // Graceful stop: health turns NOT_SERVING and open Watch streams end, new calls are
   // refused, in-flight calls may finish within `budget`, then the rest are cancelled.

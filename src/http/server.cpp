@@ -3,15 +3,20 @@
 // miscompiles capturing lambda coroutines).
 #include "http/server.h"
 
+#include <openssl/ssl.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <boost/url/parse.hpp>
 #include <cerrno>
 #include <condition_variable>
@@ -37,6 +42,8 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace websocket = boost::beast::websocket;
 using tcp = asio::ip::tcp;
+namespace ssl = asio::ssl;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 using Clock = std::chrono::steady_clock;
 
 // A streamed body, event stream or WebSocket: an exchange that lives on after its head
@@ -116,6 +123,15 @@ struct HttpServer::State {
   std::uint16_t port = 0;
   std::atomic<bool> draining{false};
   std::atomic<int> active{0};
+  // The context that new connections take; null for plain text. ReloadTls replaces it;
+  // a connection keeps the one it started with (it holds a reference).
+  std::mutex tls_mu;
+  std::shared_ptr<ssl::context> tls;
+
+  std::shared_ptr<ssl::context> CurrentTlsContext() {
+    std::lock_guard lock(tls_mu);
+    return tls;
+  }
   std::mutex mu;
   std::condition_variable idle_cv;
   bool stopped = false;
@@ -138,6 +154,9 @@ struct HttpServer::State {
 };
 
 namespace {
+
+template <typename Stream>
+constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
 
 // Coroutine frames hold a plain pointer: State owns the io_context that owns the frames.
 using StatePtr = HttpServer::State*;
@@ -371,8 +390,16 @@ void WatchForHangUp(tcp::socket& socket, std::shared_ptr<StreamExchange> exchang
 
 enum class PeerState { kGone, kQuiet, kSentData };
 
-// After the socket turned readable: EOF or an error means the client is gone.
-PeerState CheckHangUp(tcp::socket& socket) {
+// After the socket turned readable: EOF or an error means the client is gone. Over TLS
+// the bytes are likely the client's close_notify alert, so there a FIN behind them
+// (POLLRDHUP) means gone too.
+PeerState CheckHangUp(tcp::socket& socket, bool tls) {
+  if (tls) {
+    pollfd p{socket.native_handle(), POLLRDHUP, 0};
+    if (::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0) {
+      return PeerState::kGone;
+    }
+  }
   char byte;
   const ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   if (n > 0) return PeerState::kSentData;
@@ -383,9 +410,10 @@ PeerState CheckHangUp(tcp::socket& socket) {
 }
 
 // Writes `data` as one chunk (or raw, when the body ends at close).
-asio::awaitable<void> WriteChunk(beast::tcp_stream* stream, std::string_view data,
-                                 BodyFraming framing, StatePtr state, beast::error_code* ec) {
-  stream->expires_after(state->options.read_timeout);
+template <typename Stream>
+asio::awaitable<void> WriteChunk(Stream* stream, std::string_view data, BodyFraming framing,
+                                 StatePtr state, beast::error_code* ec) {
+  beast::get_lowest_layer(*stream).expires_after(state->options.read_timeout);
   auto token = asio::redirect_error(asio::use_awaitable, *ec);
   if (framing != BodyFraming::kChunked) {
     co_await asio::async_write(*stream, asio::buffer(data), token);
@@ -397,10 +425,11 @@ asio::awaitable<void> WriteChunk(beast::tcp_stream* stream, std::string_view dat
   co_await asio::async_write(*stream, buffers, token);
 }
 
-asio::awaitable<void> WriteLastChunk(beast::tcp_stream* stream, BodyFraming framing, StatePtr state,
+template <typename Stream>
+asio::awaitable<void> WriteLastChunk(Stream* stream, BodyFraming framing, StatePtr state,
                                      beast::error_code* ec) {
   if (framing != BodyFraming::kChunked) co_return;
-  stream->expires_after(state->options.read_timeout);
+  beast::get_lowest_layer(*stream).expires_after(state->options.read_timeout);
   co_await asio::async_write(*stream, asio::buffer(kLastChunk),
                              asio::redirect_error(asio::use_awaitable, *ec));
 }
@@ -408,24 +437,39 @@ asio::awaitable<void> WriteLastChunk(beast::tcp_stream* stream, BodyFraming fram
 // Pulls and writes chunks until the body ends; returns the end reason (metric label).
 // One chunk is pulled at a time and only after the previous one was written. While the
 // source has nothing, an event stream writes a heartbeat every event_stream_heartbeat.
-asio::awaitable<std::string_view> PumpBody(beast::tcp_stream* stream,
-                                           std::shared_ptr<StreamExchange> ex, BodyFraming framing,
-                                           StatePtr state) {
+// Over TLS, bytes from the client that do not end the connection (yet) may be its
+// close_notify with the FIN still on its way, so the hang-up check is repeated, from 50 ms
+// doubling to 2 s, while they sit unread.
+template <typename Stream>
+asio::awaitable<std::string_view> PumpBody(Stream* stream, std::shared_ptr<StreamExchange> ex,
+                                           BodyFraming framing, StatePtr state) {
   static constexpr std::string_view kHeartbeat = ": keep-alive\n\n";
   const auto heartbeat = state->options.event_stream_heartbeat;
   auto next_heartbeat = Clock::now() + heartbeat;
   beast::error_code ec;
   bool pulling = false;
+  std::optional<Clock::time_point> recheck_at;
+  std::chrono::milliseconds recheck_after{50};
   for (;;) {
     if (ex->events && ex->going_away) {
       co_await WriteLastChunk(stream, framing, state, &ec);
       co_return "shutdown";
     }
+    if (recheck_at && Clock::now() >= *recheck_at) {
+      recheck_at.reset();
+      ex->hangup_signalled = true;
+    }
     if (ex->hangup_signalled) {
       ex->hangup_signalled = false;
-      const PeerState peer = CheckHangUp(stream->socket());
+      tcp::socket& socket = beast::get_lowest_layer(*stream).socket();
+      const PeerState peer = CheckHangUp(socket, kIsTls<Stream>);
       if (peer == PeerState::kGone) co_return "client_gone";
-      if (peer == PeerState::kQuiet) WatchForHangUp(stream->socket(), ex);
+      if (peer == PeerState::kQuiet) WatchForHangUp(socket, ex);
+      if (peer == PeerState::kSentData && kIsTls<Stream>) {
+        recheck_at = Clock::now() + recheck_after;
+        recheck_after =
+            std::min<std::chrono::milliseconds>(recheck_after * 2, std::chrono::seconds(2));
+      }
     }
     if (!pulling) {
       pulling = true;
@@ -433,8 +477,9 @@ asio::awaitable<std::string_view> PumpBody(beast::tcp_stream* stream,
     }
     std::optional<BodyChunk> chunk = ex->TakeOrWait();
     if (!chunk) {
-      const auto deadline = ex->events ? next_heartbeat : Clock::time_point::max();
-      if (co_await Sleep(ex.get(), deadline) && ex->events) {
+      auto deadline = ex->events ? next_heartbeat : Clock::time_point::max();
+      if (recheck_at) deadline = std::min(deadline, *recheck_at);
+      if (co_await Sleep(ex.get(), deadline) && ex->events && Clock::now() >= next_heartbeat) {
         co_await WriteChunk(stream, kHeartbeat, framing, state, &ec);
         if (ec) co_return WriteFailureReason(ec);
         if (state->metrics) state->metrics->CountStreamedBytes(ex->kind, kHeartbeat.size());
@@ -463,15 +508,17 @@ asio::awaitable<std::string_view> PumpBody(beast::tcp_stream* stream,
 
 // Writes a kStream or kEventStream response; true when the connection may serve another
 // request afterwards.
-asio::awaitable<bool> WriteStreamed(beast::tcp_stream* stream, Response response, unsigned version,
+template <typename Stream>
+asio::awaitable<bool> WriteStreamed(Stream* stream, Response response, unsigned version,
                                     bool keep_alive, bool head_only, StatePtr state) {
+  beast::tcp_stream& tcp_layer = beast::get_lowest_layer(*stream);
   const BodyFraming framing = version == 10 ? BodyFraming::kUntilClose : BodyFraming::kChunked;
   keep_alive = keep_alive && framing == BodyFraming::kChunked;
   const std::string head = SerializeHead(response, version, keep_alive, framing);
   beast::error_code ec;
   if (head_only) {
     response.body_source->Cancel();
-    stream->expires_after(state->options.read_timeout);
+    tcp_layer.expires_after(state->options.read_timeout);
     co_await asio::async_write(*stream, asio::buffer(head),
                                asio::redirect_error(asio::use_awaitable, ec));
     co_return !ec && keep_alive;
@@ -480,23 +527,24 @@ asio::awaitable<bool> WriteStreamed(beast::tcp_stream* stream, Response response
                                              response.kind == ResponseKind::kEventStream,
                                              std::move(response.body_source));
   LiveRegistration registration(state, ex);
-  stream->expires_after(state->options.read_timeout);
+  tcp_layer.expires_after(state->options.read_timeout);
   co_await asio::async_write(*stream, asio::buffer(head),
                              asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     registration.End(WriteFailureReason(ec));
     co_return false;
   }
-  WatchForHangUp(stream->socket(), ex);
+  WatchForHangUp(tcp_layer.socket(), ex);
   const std::string_view reason = co_await PumpBody(stream, ex, framing, state);
   registration.End(reason);
-  stream->socket().cancel(ec);  // the hang-up watch
+  tcp_layer.socket().cancel(ec);  // the hang-up watch
   co_return reason == "complete" && keep_alive;
 }
 
 // --- WebSockets ---
 
-using WsStream = websocket::stream<beast::tcp_stream>;
+template <typename Stream>
+using WsStream = websocket::stream<Stream>;
 
 // The transport's side of one WebSocket: the bounded outgoing queue that other threads
 // fill (Send), close requests, and what the writer coroutine takes from them.
@@ -593,15 +641,15 @@ class WebSocketSession final : public LiveExchange, public WebSocketPeer {
   }
 
   // Executor, writer: closes the connection when the write about to start takes longer
-  // than `timeout` (a peer that stopped reading). `ws` outlives every armed write.
-  void ArmWriteDeadline(WsStream* ws, std::chrono::milliseconds timeout) {
+  // than `timeout` (a peer that stopped reading). `tcp_layer` outlives every armed write.
+  void ArmWriteDeadline(beast::tcp_stream* tcp_layer, std::chrono::milliseconds timeout) {
     write_armed_ = true;
     write_deadline_.expires_after(timeout);
     auto self = std::static_pointer_cast<WebSocketSession>(shared_from_this());
-    write_deadline_.async_wait([self, ws](beast::error_code ec) {
+    write_deadline_.async_wait([self, tcp_layer](beast::error_code ec) {
       if (ec || !self->write_armed_) return;
       self->write_timed_out_ = true;
-      beast::get_lowest_layer(*ws).close();
+      tcp_layer->close();
     });
   }
   void DisarmWriteDeadline() {
@@ -648,7 +696,8 @@ websocket::close_reason CloseReason(const WebSocketSession::CloseRequest& reques
 }
 
 // Reads messages and hands each to the handler until the connection ends.
-asio::awaitable<void> ReadMessages(WsStream* ws, std::shared_ptr<WebSocketSession> session,
+template <typename Stream>
+asio::awaitable<void> ReadMessages(WsStream<Stream>* ws, std::shared_ptr<WebSocketSession> session,
                                    LiveRegistration* registration, StatePtr state) {
   beast::flat_buffer buffer;
   for (;;) {
@@ -676,7 +725,8 @@ asio::awaitable<void> ReadMessages(WsStream* ws, std::shared_ptr<WebSocketSessio
 
 // Writes queued messages and the close frame; ends when the reader has ended. A failed
 // write closes the socket, which ends the reader.
-asio::awaitable<void> WriteMessages(WsStream* ws, std::shared_ptr<WebSocketSession> session,
+template <typename Stream>
+asio::awaitable<void> WriteMessages(WsStream<Stream>* ws, std::shared_ptr<WebSocketSession> session,
                                     LiveRegistration* registration, StatePtr state) {
   for (;;) {
     WebSocketSession::Next next = session->TakeOrWait();
@@ -687,7 +737,7 @@ asio::awaitable<void> WriteMessages(WsStream* ws, std::shared_ptr<WebSocketSessi
     }
     beast::error_code ec;
     auto token = asio::redirect_error(asio::use_awaitable, ec);
-    session->ArmWriteDeadline(ws, state->options.read_timeout);
+    session->ArmWriteDeadline(&beast::get_lowest_layer(*ws), state->options.read_timeout);
     if (next.message) {
       co_await ws->async_write(asio::buffer(*next.message), token);
       if (state->metrics && !ec) {
@@ -708,7 +758,8 @@ asio::awaitable<void> WriteMessages(WsStream* ws, std::shared_ptr<WebSocketSessi
   }
 }
 
-void ConfigureWebSocket(WsStream& ws, const Response& response, StatePtr state) {
+template <typename Stream>
+void ConfigureWebSocket(WsStream<Stream>& ws, const Response& response, StatePtr state) {
   beast::get_lowest_layer(ws).expires_never();  // the websocket stream keeps its own timers
   auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
   timeouts.handshake_timeout = state->options.read_timeout;
@@ -728,10 +779,11 @@ void ConfigureWebSocket(WsStream& ws, const Response& response, StatePtr state) 
 }
 
 // Completes the handshake of `request` and runs the connection until it ends.
-asio::awaitable<void> RunWebSocket(beast::tcp_stream stream, BeastRequest request,
-                                   Response response, StatePtr state) {
+template <typename Stream>
+asio::awaitable<void> RunWebSocket(Stream stream, BeastRequest request, Response response,
+                                   StatePtr state) {
   using namespace asio::experimental::awaitable_operators;
-  WsStream ws(std::move(stream));
+  WsStream<Stream> ws(std::move(stream));
   ConfigureWebSocket(ws, response, state);
   auto session = std::make_shared<WebSocketSession>(ws.get_executor(),
                                                     std::move(response.websocket), state->options);
@@ -793,7 +845,8 @@ std::string NotAnUpgradeResponse(unsigned version) {
 
 // Writes a streamed body or event stream, or a 426 for a WebSocket response to a request
 // that is no upgrade; true when the connection may serve another request.
-asio::awaitable<bool> WriteLongLived(beast::tcp_stream* stream, Response response, unsigned version,
+template <typename Stream>
+asio::awaitable<bool> WriteLongLived(Stream* stream, Response response, unsigned version,
                                      bool keep_alive, bool head_only, StatePtr state) {
   if (response.kind != ResponseKind::kWebSocket) {
     co_return co_await WriteStreamed(stream, std::move(response), version, keep_alive, head_only,
@@ -802,16 +855,32 @@ asio::awaitable<bool> WriteLongLived(beast::tcp_stream* stream, Response respons
   response.websocket->OnClose();
   const std::string reply = NotAnUpgradeResponse(version);
   beast::error_code ec;
-  stream->expires_after(state->options.read_timeout);
+  beast::get_lowest_layer(*stream).expires_after(state->options.read_timeout);
   co_await asio::async_write(*stream, asio::buffer(reply),
                              asio::redirect_error(asio::use_awaitable, ec));
   co_return false;
 }
 
-asio::awaitable<void> ServeConnection(tcp::socket socket, StatePtr state) {
+// Ends a connection: TLS first says close_notify (bounded, for a peer that never answers
+// it), then the socket closes.
+template <typename Stream>
+asio::awaitable<void> CloseConnection(Stream& stream, StatePtr state) {
   beast::error_code ec;
-  const std::string peer_ip = socket.remote_endpoint(ec).address().to_string();
-  beast::tcp_stream stream(std::move(socket));
+  if constexpr (kIsTls<Stream>) {
+    beast::get_lowest_layer(stream).expires_after(
+        std::min<std::chrono::milliseconds>(state->options.read_timeout, std::chrono::seconds(5)));
+    co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  tcp::socket& socket = beast::get_lowest_layer(stream).socket();
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  socket.close(ec);
+}
+
+// Serves requests on one connection, plain or TLS, until it ends.
+template <typename Stream>
+asio::awaitable<void> ServeRequests(Stream stream, std::string peer_ip, StatePtr state) {
+  beast::error_code ec;
+  beast::tcp_stream& tcp_layer = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer(state->options.max_header_bytes + 64 * 1024);
   auto token = asio::redirect_error(asio::use_awaitable, ec);
 
@@ -820,10 +889,10 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, StatePtr state) {
     parser.header_limit(static_cast<std::uint32_t>(state->options.max_header_bytes));
     parser.body_limit(state->options.max_body_bytes);
 
-    stream.expires_after(state->options.idle_timeout);
+    tcp_layer.expires_after(state->options.idle_timeout);
     co_await bhttp::async_read_header(stream, buffer, parser, token);
     if (ec) {
-      if (!IsQuietDisconnect(ec)) {
+      if (!IsQuietDisconnect(ec) && ec != ssl::error::stream_truncated) {
         const std::string reply = ParseFailureResponse(ec);
         co_await asio::async_write(stream, asio::buffer(reply), token);
       }
@@ -836,10 +905,10 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, StatePtr state) {
     }
     // From here the request is in flight: shutdown waits for it, body included.
     state->active.fetch_add(1);
-    stream.expires_after(state->options.read_timeout);
+    tcp_layer.expires_after(state->options.read_timeout);
     co_await bhttp::async_read(stream, buffer, parser, token);
     if (ec) {
-      if (!IsQuietDisconnect(ec)) {
+      if (!IsQuietDisconnect(ec) && ec != ssl::error::stream_truncated) {
         const std::string reply = ParseFailureResponse(ec);
         co_await asio::async_write(stream, asio::buffer(reply), token);
       }
@@ -864,9 +933,12 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, StatePtr state) {
     if (!HasWhatItsKindNeeds(response)) {
       response = ErrorResponse(InternalError("a handler returned a response without its body"));
     }
+    if (kIsTls<Stream> && state->options.hsts) {
+      response.headers.Set("Strict-Transport-Security", "max-age=31536000");
+    }
     bool keep_alive = client_keep_alive && !response.close && !state->draining.load();
     if (response.kind == ResponseKind::kFixed) {  // the fast path: one write
-      stream.expires_after(state->options.read_timeout);
+      tcp_layer.expires_after(state->options.read_timeout);
       const std::string wire =
           head_only ? SerializeHead(response, version, keep_alive, BodyFraming::kLength)
                     : SerializeResponse(response, version, keep_alive);
@@ -890,8 +962,29 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, StatePtr state) {
     state->RequestDone();
     if (ec || !keep_alive) break;
   }
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream.socket().close(ec);
+  co_await CloseConnection(stream, state);
+}
+
+// A plain connection, or a TLS one after its handshake (within read_timeout) with the
+// context current at accept time, which the connection keeps for its whole life.
+asio::awaitable<void> ServeConnection(tcp::socket socket, StatePtr state) {
+  beast::error_code ec;
+  std::string peer_ip = socket.remote_endpoint(ec).address().to_string();
+  beast::tcp_stream tcp_layer(std::move(socket));
+  std::shared_ptr<ssl::context> context = state->CurrentTlsContext();
+  if (!context) {
+    co_await ServeRequests(std::move(tcp_layer), std::move(peer_ip), state);
+    co_return;
+  }
+  TlsStream stream(std::move(tcp_layer), *context);
+  beast::get_lowest_layer(stream).expires_after(state->options.read_timeout);
+  co_await stream.async_handshake(ssl::stream_base::server,
+                                  asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {  // scanners, plain-text clients, untrusting clients: nothing to answer
+    beast::get_lowest_layer(stream).socket().close(ec);
+    co_return;
+  }
+  co_await ServeRequests(std::move(stream), std::move(peer_ip), state);
 }
 
 // Accepts until the acceptor closes. After a failed accept (EMFILE, ENFILE, ENOBUFS) it
@@ -923,6 +1016,23 @@ asio::awaitable<void> AcceptLoop(StatePtr state) {
   }
 }
 
+// A server context for `pair`: TLS 1.2 or later, no renegotiation.
+Result<std::shared_ptr<ssl::context>> MakeTlsContext(const TlsKeyPair& pair) {
+  try {
+    auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
+    context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                         ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                         ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
+    SSL_CTX_set_options(context->native_handle(), SSL_OP_NO_RENEGOTIATION);
+    context->use_certificate_chain(asio::buffer(pair.certificate_chain_pem));
+    context->use_private_key(asio::buffer(pair.private_key_pem), ssl::context::pem);
+    return context;
+  } catch (const boost::system::system_error& e) {
+    return InvalidArgumentError(std::string("TLS certificate or key refused: ") + e.what());
+  }
+}
+
 }  // namespace
 
 HttpServer::HttpServer(ServerOptions options, const Pipeline& pipeline, metrics::Metrics* metrics)
@@ -935,6 +1045,9 @@ HttpServer::~HttpServer() {
 Status HttpServer::Start() {
   State& s = *state_;
   const std::string where = s.options.host + ":" + std::to_string(s.options.port);
+  if (s.options.tls) {
+    HOWLER_ASSIGN_OR_RETURN(s.tls, MakeTlsContext(*s.options.tls));
+  }
   try {
     const auto address = asio::ip::make_address(s.options.host);
     tcp::endpoint endpoint(address, s.options.port);
@@ -959,7 +1072,17 @@ Status HttpServer::Start() {
   }
   log::Info("listening", {{"listener", s.options.name},
                           {"address", s.options.host},
-                          {"port", static_cast<int>(s.port)}});
+                          {"port", static_cast<int>(s.port)},
+                          {"tls", s.tls != nullptr}});
+  return Status::Ok();
+}
+
+Status HttpServer::ReloadTls(const TlsKeyPair& pair) {
+  State& s = *state_;
+  if (!s.options.tls) return FailedPreconditionError(s.options.name + " listens in plain text");
+  HOWLER_ASSIGN_OR_RETURN(std::shared_ptr<ssl::context> context, MakeTlsContext(pair));
+  std::lock_guard lock(s.tls_mu);
+  s.tls = std::move(context);
   return Status::Ok();
 }
 

@@ -14,9 +14,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/status.h"
+#include "common/tls_key_pair.h"
 
 namespace howler::metrics {
 class Metrics;
@@ -45,6 +47,11 @@ struct ServerOptions {
   std::size_t websocket_max_message = 64 * 1024;
   std::size_t websocket_max_queued_messages = 256;
   std::size_t websocket_max_queued_bytes = 4 << 20;
+  // When set, every connection is HTTPS (TLS 1.2 or later; the handshake must finish
+  // within read_timeout) with this certificate, WebSockets included (wss).
+  std::optional<TlsKeyPair> tls;
+  // With tls: every answer carries Strict-Transport-Security: max-age=31536000.
+  bool hsts = true;
 };
 
 class HttpServer {
@@ -56,8 +63,13 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds and starts the I/O threads. UNAVAILABLE naming host:port when it cannot bind.
+  // Binds and starts the I/O threads. UNAVAILABLE naming host:port when it cannot bind;
+  // INVALID_ARGUMENT when OpenSSL refuses options.tls.
   Status Start();
+  // After Start() with options.tls, from any thread: connections accepted from now on use
+  // `pair`; open ones keep the certificate they started with. When OpenSSL refuses `pair`
+  // (INVALID_ARGUMENT) the current one stays; FAILED_PRECONDITION on a plain listener.
+  Status ReloadTls(const TlsKeyPair& pair);
   std::uint16_t port() const;
 
   // Stops accepting; responses from now on close their connection. Event streams end

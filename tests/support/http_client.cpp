@@ -36,9 +36,11 @@ std::string HttpResult::Header(const std::string& lower_name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
-HttpResult HttpRequest(const std::string& method, const std::string& url,
-                       const std::vector<std::string>& headers, const std::string& body,
-                       long timeout_ms) {
+namespace {
+
+HttpResult Perform(const std::string& ca_file, const std::string& method, const std::string& url,
+                   const std::vector<std::string>& headers, const std::string& body,
+                   long timeout_ms) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   HttpResult result;
@@ -60,6 +62,10 @@ HttpResult HttpRequest(const std::string& method, const std::string& url,
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   }
   if (method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  if (!ca_file.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file.c_str());
+    curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
+  }
   const CURLcode rc = curl_easy_perform(curl);
   if (rc == CURLE_OK) {
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
@@ -69,6 +75,20 @@ HttpResult HttpRequest(const std::string& method, const std::string& url,
   curl_slist_free_all(list);
   curl_easy_cleanup(curl);
   return result;
+}
+
+}  // namespace
+
+HttpResult HttpRequest(const std::string& method, const std::string& url,
+                       const std::vector<std::string>& headers, const std::string& body,
+                       long timeout_ms) {
+  return Perform("", method, url, headers, body, timeout_ms);
+}
+
+HttpResult HttpsRequest(const std::string& ca_file, const std::string& method,
+                        const std::string& url, const std::vector<std::string>& headers,
+                        const std::string& body, long timeout_ms) {
+  return Perform(ca_file, method, url, headers, body, timeout_ms);
 }
 
 }  // namespace howler::testing

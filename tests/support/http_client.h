@@ -21,6 +21,11 @@ HttpResult HttpRequest(const std::string& method, const std::string& url,
                        const std::vector<std::string>& headers = {}, const std::string& body = {},
                        long timeout_ms = 15000);
 
+// As HttpRequest, trusting only the CA certificates in `ca_file` (PEM) for https:// URLs.
+HttpResult HttpsRequest(const std::string& ca_file, const std::string& method,
+                        const std::string& url, const std::vector<std::string>& headers = {},
+                        const std::string& body = {}, long timeout_ms = 15000);
+
 inline HttpResult HttpGet(const std::string& url, const std::vector<std::string>& headers = {}) {
   return HttpRequest("GET", url, headers);
 }

@@ -156,6 +156,7 @@ std::string ReadFile(const fs::path& p) {
 }  // namespace
 
 ServerProcess::ServerProcess(const fs::path& work_dir, ServerConfig config) {
+  tls_ca_file_ = config.tls_ca_file;
   http_port_ = FreePort();
   grpc_port_ = FreePort();
   metrics_port_ = FreePort();
@@ -201,7 +202,10 @@ ServerProcess::ServerProcess(const fs::path& work_dir, ServerConfig config) {
       pid_ = -1;
       break;  // exited
     }
-    if (HttpGet(base_url() + "/ready").status == 200) {
+    const HttpResult ready = tls_ca_file_.empty()
+                                 ? HttpGet(base_url() + "/ready")
+                                 : HttpsRequest(tls_ca_file_, "GET", base_url() + "/ready");
+    if (ready.status == 200) {
       ready_ = true;
       ExpectBackend();
       return;

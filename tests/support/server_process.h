@@ -51,6 +51,9 @@ struct ServerConfig {
   bool wait_ready = true;
   // RLIMIT_NOFILE {soft, hard} of the server process, when set.
   std::optional<std::pair<int, int>> file_limit;
+  // With TLS_CERT_FILE in `env`: the CA that signed it. base_url() is then https:// and
+  // readiness is asked over TLS trusting only this CA.
+  std::string tls_ca_file;
 };
 
 class ServerProcess {
@@ -63,7 +66,10 @@ class ServerProcess {
   std::uint16_t http_port() const { return http_port_; }
   std::uint16_t grpc_port() const { return grpc_port_; }
   std::uint16_t metrics_port() const { return metrics_port_; }
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(http_port_); }
+  std::string base_url() const {
+    return (tls_ca_file_.empty() ? "http://" : "https://") + std::string("127.0.0.1:") +
+           std::to_string(http_port_);
+  }
   std::string metrics_url() const { return "http://127.0.0.1:" + std::to_string(metrics_port_); }
   bool ready() const { return ready_; }
   // The TURSO_URL the server runs on: a `file:` path, or a local tursodb's URL.
@@ -95,6 +101,7 @@ class ServerProcess {
   pid_t pid_ = -1;
   std::uint16_t http_port_ = 0, grpc_port_ = 0, metrics_port_ = 0;
   bool ready_ = false;
+  std::string tls_ca_file_;
 };
 
 // Runs the binary to completion (for subcommands such as migrate and check-config).
