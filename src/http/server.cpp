@@ -812,8 +812,9 @@ asio::awaitable<void> RunWebSocket(Stream stream, BeastRequest request, Response
 
 // Runs an upgraded connection; the request it came with counts as in flight (shutdown
 // waits for it) until the WebSocket ends.
-asio::awaitable<void> ServeWebSocket(beast::tcp_stream stream, BeastRequest request,
-                                     Response response, StatePtr state) {
+template <typename Stream>
+asio::awaitable<void> ServeWebSocket(Stream stream, BeastRequest request, Response response,
+                                     StatePtr state) {
   co_await RunWebSocket(std::move(stream), std::move(request), std::move(response), state);
   state->RequestDone();
 }
