@@ -381,6 +381,33 @@ TEST_F(LifecycleTest, ProductionRunsOnAFileDatabaseButNotInMemory) {
       << refused.output;
 }
 
+// LOG_FILE: lines go to the file, not stdout; after a rotation, SIGHUP opens the path again.
+TEST_F(LifecycleTest, LogFileIsReopenedOnSighupAfterARotation) {
+  const std::filesystem::path log = dir_.path() / "howler.log";
+  ServerConfig config;
+  config.env = {{"LOG_FILE", log.string()}, {"LOG_LEVEL", "debug"}};
+  ServerProcess server(dir_.path(), config);
+  ASSERT_TRUE(server.ready()) << server.Output();
+  auto read = [](const std::filesystem::path& p) {
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_NE(read(log).find("server ready"), std::string::npos);
+  EXPECT_EQ(server.Output().find("server ready"), std::string::npos) << "not on stdout";
+  std::filesystem::rename(log, log.string() + ".1");
+  server.SendSignal(SIGHUP);
+  bool reopened = false;
+  for (int i = 0; i < 400 && !reopened; ++i) {  // bounded: at most 10 s
+    reopened = read(log).find("SIGHUP received") != std::string::npos;
+    if (!reopened) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  EXPECT_TRUE(reopened) << read(log.string() + ".1");
+  EXPECT_EQ(HttpGet(server.base_url() + "/health").status, 200) << "still serving";
+  EXPECT_EQ(server.Stop(), 0);
+  EXPECT_NE(read(log).find("shutting down"), std::string::npos);
+  EXPECT_EQ(read(log.string() + ".1").find("shutting down"), std::string::npos);
+}
+
 TEST_F(LifecycleTest, MalformedValueIsAStartupErrorNamingTheVariable) {
   CommandResult r = RunServerCommand(dir_.path(), {"serve"},
                                      {{"ENVIRONMENT", "test"}, {"SHUTDOWN_TIMEOUT", "soon"}});

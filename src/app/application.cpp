@@ -31,8 +31,8 @@
 #include "http/auth_handlers.h"
 #include "http/diagnostic_handlers.h"
 #include "http/health_handlers.h"
-#include "http/live_handlers.h"
 #include "http/https_redirect.h"
+#include "http/live_handlers.h"
 #include "http/pipeline.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -442,6 +442,7 @@ int RunServe(config::Options options) {
   }
   int received = 0;
   while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+    log::ReopenLogFile();  // first: a rotated file gets this line in the new one
     log::Info("SIGHUP received");
     app.ReloadTls();
   }

@@ -35,6 +35,10 @@ std::optional<config::Options> LoadConfiguration() {
     return std::nullopt;
   }
   log::Configure(options->log_level, config::LogFormatName(options->log_format));
+  if (std::string error; !options->log_file.empty() && !log::LogToFile(options->log_file, &error)) {
+    std::cerr << "howlerops-server: LOG_FILE: " << error << "\n";
+    return std::nullopt;
+  }
   return std::move(options).value();
 }
 

@@ -1,13 +1,18 @@
 #include "common/log.h"
 
-#include <spdlog/sinks/stdout_sinks.h>
+#include <fcntl.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <memory>
+#include <mutex>
 
 #include "common/json_text.h"
 
@@ -17,10 +22,64 @@ namespace {
 std::atomic<bool> g_json{false};
 std::atomic<int> g_level{static_cast<int>(Level::kInfo)};
 
+// Writes each line to stdout, or to a file that can be opened again (LOG_FILE, rotated on
+// SIGHUP). spdlog's base_sink serialises every call under its mutex.
+class LineSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  ~LineSink() override {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+  bool Open(const std::string& path, std::string* error) {
+    std::FILE* f = path.empty() ? nullptr : OpenAppend(path, error);
+    if (f == nullptr && !path.empty()) return false;
+    std::lock_guard lock(mutex_);
+    if (file_ != nullptr) std::fclose(file_);
+    file_ = f;
+    path_ = path;
+    return true;
+  }
+  void Reopen() {
+    std::lock_guard lock(mutex_);
+    if (path_.empty()) return;
+    std::string error;
+    if (std::FILE* f = OpenAppend(path_, &error)) {
+      std::fclose(file_);
+      file_ = f;
+    }
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    std::FILE* out = file_ != nullptr ? file_ : stdout;
+    std::fwrite(msg.payload.data(), 1, msg.payload.size(), out);
+    std::fputc('\n', out);
+    std::fflush(out);
+  }
+  void flush_() override { std::fflush(file_ != nullptr ? file_ : stdout); }
+
+ private:
+  static std::FILE* OpenAppend(const std::string& path, std::string* error) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    std::FILE* f = fd >= 0 ? ::fdopen(fd, "a") : nullptr;
+    if (f == nullptr) {
+      if (error != nullptr) *error = "cannot open " + path + ": " + std::strerror(errno);
+      if (fd >= 0) ::close(fd);
+    }
+    return f;
+  }
+
+  std::FILE* file_ = nullptr;  // null: stdout
+  std::string path_;
+};
+
+std::shared_ptr<LineSink> Sink() {
+  static std::shared_ptr<LineSink> sink = std::make_shared<LineSink>();
+  return sink;
+}
+
 std::shared_ptr<spdlog::logger> Logger() {
   static std::shared_ptr<spdlog::logger> logger = [] {
-    auto l = std::make_shared<spdlog::logger>("howler",
-                                              std::make_shared<spdlog::sinks::stdout_sink_mt>());
+    auto l = std::make_shared<spdlog::logger>("howler", Sink());
     l->set_pattern("%v");  // lines are formatted by FormatLine
     l->set_level(spdlog::level::trace);
     l->flush_on(spdlog::level::trace);
@@ -105,6 +164,15 @@ void Configure(std::string_view level, std::string_view format) {
   g_level = static_cast<int>(parsed);
   g_json = (format == "json");
   Logger();
+}
+
+bool LogToFile(const std::string& path, std::string* error) {
+  Logger();
+  return Sink()->Open(path, error);
+}
+
+void ReopenLogFile() {
+  Sink()->Reopen();
 }
 
 bool Enabled(Level level) {

@@ -34,6 +34,15 @@ struct Field {
 
 // level: trace|debug|info|warn|error|critical|off; format: json|text. Unknown -> info/text.
 void Configure(std::string_view level, std::string_view format);
+
+// Appends lines to `path` (created with mode 0600) instead of stdout from now on (an empty
+// path: stdout again). False, with the reason in `error`, when it cannot be opened (lines
+// keep going where they went). Call before threads start.
+bool LogToFile(const std::string& path, std::string* error);
+// Opens the log file's path again (after a rotation moved the file away); lines written
+// meanwhile go to the old file until it returns. No-op when logging to stdout. Safe from
+// any thread.
+void ReopenLogFile();
 bool Enabled(Level level);
 void Write(Level level, std::string_view message, std::initializer_list<Field> fields = {});
 

@@ -101,6 +101,7 @@ struct Options {
   // Logging.
   std::string log_level = "info";           // LOG_LEVEL: trace|debug|info|warn|error|critical|off
   LogFormat log_format = LogFormat::kText;  // LOG_FORMAT; json by default in production
+  std::string log_file;  // LOG_FILE: lines appended there (reopened on SIGHUP); empty: stdout
 
   // Email.
   std::string resend_api_key;                             // RESEND_API_KEY

@@ -282,6 +282,15 @@ Variable LogFormatVariable() {
           [](const Options& o) { return std::string(LogFormatName(o.log_format)); }};
 }
 
+Variable LogFile() {
+  return {"LOG_FILE",
+          [](std::string_view v, Options& o) -> Status {
+            o.log_file = std::string(v);
+            return Status::Ok();
+          },
+          [](const Options& o) { return o.log_file.empty() ? "(stdout)" : o.log_file; }};
+}
+
 Variable SqliteSynchronousVariable() {
   return {
       "SQLITE_SYNCHRONOUS",
@@ -373,6 +382,7 @@ std::vector<Variable> BuildVariables() {
       Duration("SHUTDOWN_TIMEOUT", &Options::shutdown_timeout, /*allow_zero=*/true),
       LogLevel(),
       LogFormatVariable(),
+      LogFile(),
       List("CORS_ORIGINS", &Options::cors_origins, IsOrigin, "* or an http(s):// origin"),
       List("TRUSTED_PROXIES", &Options::trusted_proxies, IsIpOrCidr, "an IP address or CIDR range"),
       Size("MAX_REQUEST_SIZE", &Options::max_request_size),
