@@ -51,6 +51,7 @@ void RecordResponse(const std::string& method, const std::string& url, const Htt
                               {"status", result.status},
                               {"content_type", result.Header("content-type")},
                               {"content_encoding", result.Header("content-encoding")},
+                              {"location", result.Header("location")},
                               {"body_base64", Base64(body)},
                               {"truncated", truncated}};
   static std::mutex mutex;

@@ -1,10 +1,10 @@
 // ResponseRecorder: when HOWLER_RECORD_RESPONSES names a directory, every HTTP exchange of
 // the integration tests' client (http_client.h) is appended to <dir>/responses-<pid>.jsonl,
 // one JSON object a line: method, path (query left out), status, content type and
-// encoding, and the body in base64 (cut at 4 MiB, with "truncated": true).
+// encoding, Location, and the body in base64 (cut at 4 MiB, with "truncated": true).
 // scripts/validate_openapi_responses.py checks them against docs/openapi.json.
 //
-// Thread-safety: Record may be called from any thread.
+// Thread-safety: RecordResponse may be called from any thread.
 #pragma once
 
 #include <string>
