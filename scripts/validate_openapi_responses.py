@@ -69,6 +69,7 @@ class Validator:
         self.matchers = path_matchers(doc)
         self.validated = collections.Counter()  # (operationId, status) -> count
         self.outside = 0
+        self.preflights = 0
         self.failures = []
 
     def schema_check(self, where, record, schema):
@@ -138,6 +139,7 @@ class Validator:
         if method == "OPTIONS":
             if status != PREFLIGHT_STATUS:
                 self.failures.append(f"{where}: a preflight answers {PREFLIGHT_STATUS}")
+            self.preflights += 1
             return
         item = self.doc["paths"][template]
         operation = item.get(method.lower()) or (item.get("get") if method == "HEAD" else None)
@@ -177,7 +179,8 @@ def main(argv):
         by_operation[operation] += count
     total = sum(by_operation.values())
     print(f"{len(records)} recorded responses, {total} validated, "
-          f"{validator.outside} outside the API (static files)")
+          f"{validator.outside} outside the API (static files), {validator.preflights} "
+          "CORS preflights")
     for operation in required:
         if by_operation[operation] == 0:
             validator.failures.append(f"no recorded response of {operation} (required)")
