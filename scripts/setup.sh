@@ -12,7 +12,7 @@ APT_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   prometheus-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  wrk hyperfine nginx-light python3-aiosmtpd python3-grpcio python3-protobuf curl jq ca-certificates
+  wrk hyperfine nginx-light python3-aiosmtpd python3-grpcio python3-protobuf python3-jsonschema curl jq ca-certificates
   # The database manager's engines and their test servers (started by the tests as an
   # unprivileged user; no packaged service is left running).
   postgresql-15 postgresql-client-15 libpq-dev

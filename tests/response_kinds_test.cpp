@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <fstream>
 #include <functional>
 #include <future>
 #include <thread>
@@ -336,6 +337,19 @@ TEST_F(ResponseKindsTest, StaticFilesRevalidateAndGzipOnlyWhenAccepted) {
   const HttpResult api = HttpGet(root + "/ready");
   EXPECT_EQ(api.Header("cache-control"), "no-store");
   EXPECT_EQ(api.Header("content-security-policy"), "");
+}
+
+// The OpenAPI document (docs/openapi.json, compiled in) at /api/openapi.json, public and
+// byte for byte the repository's copy.
+TEST_F(ResponseKindsTest, OpenApiDocumentIsServedAsTheRepositoryHoldsIt) {
+  std::ifstream in(std::string(HOWLER_SOURCE_DIR) + "/docs/openapi.json", std::ios::binary);
+  const std::string expected((std::istreambuf_iterator<char>(in)), {});
+  ASSERT_FALSE(expected.empty());
+  const HttpResult doc = HttpGet(server().base_url() + "/api/openapi.json");
+  ASSERT_EQ(doc.status, 200);
+  EXPECT_EQ(doc.Header("content-type"), "application/json");
+  EXPECT_EQ(doc.body, expected);
+  EXPECT_EQ(HttpRequest("POST", server().base_url() + "/api/openapi.json").status, 405);
 }
 
 // SIGTERM with an event stream, a WebSocket and a slowly read stream open: the first two

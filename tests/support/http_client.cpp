@@ -6,6 +6,8 @@
 #include <cctype>
 #include <mutex>
 
+#include "support/response_recorder.h"
+
 namespace howler::testing {
 namespace {
 
@@ -74,6 +76,7 @@ HttpResult Perform(const std::string& ca_file, const std::string& method, const 
   }
   curl_slist_free_all(list);
   curl_easy_cleanup(curl);
+  RecordResponse(method, url, result);
   return result;
 }
 
