@@ -40,10 +40,11 @@ struct OpenRequest {
   Secret password;
 };
 
-// Limits applied to every query whatever the client asks.
+// Limits applied to every query whatever the client asks. A result streams with bounded
+// memory (rows are read as the client reads), so these bound a result's length, not memory.
 struct QueryLimits {
-  std::int64_t max_rows = 100000;     // a request's row_limit is at most this
-  std::int64_t max_bytes = 64 << 20;  // cells per result
+  std::int64_t max_rows = 10'000'000;              // a request's row_limit is at most this
+  std::int64_t max_bytes = std::int64_t{1} << 30;  // cells per result
   std::chrono::milliseconds max_timeout = std::chrono::minutes(10);
   std::chrono::milliseconds wait = std::chrono::seconds(60);  // schema/explain round trip
 };
