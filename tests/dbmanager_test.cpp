@@ -16,6 +16,7 @@
 #include "dbmanager/testing/postgres_server.h"
 #include "support/api_client.h"
 #include "support/http_client.h"
+#include "support/loopback_socket.h"
 #include "support/server_process.h"
 #include "support/sync_client.h"
 
@@ -408,6 +409,42 @@ TEST_F(DbManagerTest, ProductionRefusesPrivateAddressesUnlessAllowed) {
   ApiClient api(server->base_url());
   TestAccount alice = CreateAccount(api, "dbssrfok");
   EXPECT_FALSE(Open(api, alice, Postgres()).empty());
+}
+
+// A client that hangs up mid-stream: the query is cancelled and its stream read to the end
+// on the server, so the session takes the next query; the history item still comes.
+TEST_F(DbManagerTest, AClientLeavingMidStreamFreesTheSession) {
+  auto server = StartServer();
+  ApiClient api(server->base_url());
+  TestAccount alice = CreateAccount(api, "dbleave");
+  const std::string session = Open(api, alice, Postgres());
+  ASSERT_FALSE(session.empty());
+  {
+    LoopbackSocket socket(server->http_port(), SocketOptions{.receive_buffer = 4096});
+    const std::string body = json::serialize(json::object{{"sql",
+                                                           "SELECT g, repeat('x', 200) FROM "
+                                                           "generate_series(1, 5000000) g"}});
+    ASSERT_TRUE(socket.Send("POST /api/dbmanager/sessions/" + session +
+                            "/query HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                            alice.token + "\r\nContent-Type: application/json\r\nContent-Length: " +
+                            std::to_string(body.size()) + "\r\n\r\n" + body));
+    std::string received;
+    HttpHead head = socket.ReadHead(received);
+    EXPECT_EQ(head.status, 200);
+    while (received.size() < 64 * 1024 && socket.ReceiveInto(received)) {
+    }
+    EXPECT_GE(received.size(), 64u * 1024);
+  }  // hangs up
+  Streamed next;
+  for (int i = 0; i < 100; ++i) {
+    next = Query(api, alice, session, {{"sql", "SELECT 7"}});
+    if (next.Last() != nullptr && next.Last()->contains("summary")) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_NE(next.Last(), nullptr);
+  EXPECT_TRUE(next.Last()->contains("summary")) << next.http.body;
+  EXPECT_EQ(next.rows, 1);
+  EXPECT_EQ(ServerHistory(api, alice.token, 2).size(), 2u);
 }
 
 // Backends (other than the asking one) running the 30-second sleep.

@@ -24,9 +24,11 @@ struct DbManagerService::Running : QueryStream, std::enable_shared_from_this<Run
   void Next(std::function<void(QueryEvent)> deliver) override {
     target->Next([self = shared_from_this(), deliver = std::move(deliver)](QueryEvent event) {
       if (event.kind == QueryEvent::Kind::kSummary) {
-        self->End(event.summary.rows, std::nullopt);
+        self->End(event.summary.rows, std::nullopt, true);
       } else if (event.kind == QueryEvent::Kind::kError) {
-        self->End(0, event.error.message());
+        // A query refused because another runs never ran: no history item for it.
+        const bool ran = !(event.error == QueryRunningError());
+        self->End(0, event.error.message(), ran);
       }
       deliver(std::move(event));
     });
@@ -34,12 +36,13 @@ struct DbManagerService::Running : QueryStream, std::enable_shared_from_this<Run
   void Cancel() override { target->Cancel(); }
 
   // Runs on the engine's thread: the history write goes to a worker.
-  void End(std::int64_t rows, std::optional<std::string> error) {
+  void End(std::int64_t rows, std::optional<std::string> error, bool record) {
     entry.row_count = rows;
     entry.error = std::move(error);
     entry.execution_time = std::chrono::duration_cast<std::chrono::milliseconds>(
         service.clock_.Now() - entry.executed_at);
     service.Finished(key, this);
+    if (!record) return;
     const bool queued =
         service.workers_.TrySubmit([history = &service.history_, user = user_id, entry = entry] {
           auto recorded = history->Record(user, entry);

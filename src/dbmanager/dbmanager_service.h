@@ -63,8 +63,9 @@ class DbManagerService {
   Status Close(const std::string& user_id, const std::string& session_id);
   Result<Schema> LoadSchema(const std::string& user_id, const std::string& session_id);
 
-  // Starts a query; the stream records its history item when it ends and is the one
-  // Cancel reaches. The request's limits are clamped to QueryLimits (0 = the maximum).
+  // Starts a query; the stream records its history item when it ends (not for a query
+  // refused because another runs on the session) and is the one Cancel reaches. The request's
+  // limits are clamped to QueryLimits (0 = the maximum).
   Result<std::shared_ptr<QueryStream>> StartQuery(const std::string& user_id,
                                                   const std::string& session_id,
                                                   QueryRequest request);
