@@ -3,6 +3,7 @@
 // streamed query, schema, explain, cancel, close; isolation between users; sessions opened
 // from a synced connection item; the query history item; SSRF refusal in production;
 // shutdown during a running query; and the password found nowhere afterwards.
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -14,6 +15,7 @@
 
 #include "dbmanager/testing/mariadb_server.h"
 #include "dbmanager/testing/postgres_server.h"
+#include "howlerops/v1/dbmanager.grpc.pb.h"
 #include "support/api_client.h"
 #include "support/http_client.h"
 #include "support/loopback_socket.h"
@@ -447,9 +449,109 @@ TEST_F(DbManagerTest, AClientLeavingMidStreamFreesTheSession) {
   EXPECT_EQ(ServerHistory(api, alice.token, 2).size(), 2u);
 }
 
-// Backends (other than the asking one) running the 30-second sleep.
+// howlerops.v1.DbManagerService: the same operations over gRPC, the query as a server
+// stream; sessions are shared with HTTP (opened over one, used over the other); another
+// user's session is NOT_FOUND; a cancelled query ends the call with CANCELLED.
+TEST_F(DbManagerTest, TheOperationsOverGrpc) {
+  namespace pb = ::howlerops::v1;
+  auto server = StartServer();
+  ApiClient api(server->base_url());
+  TestAccount alice = CreateAccount(api, "dbgrpc");
+  TestAccount bob = CreateAccount(api, "dbgrpcb");
+  auto stub = pb::DbManagerService::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(server->grpc_port()), grpc::InsecureChannelCredentials()));
+  auto context = [](const TestAccount& who) {
+    auto c = std::make_unique<grpc::ClientContext>();
+    c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    c->AddMetadata("authorization", "Bearer " + who.token);
+    return c;
+  };
+  const Target t = Postgres();
+  pb::OpenSessionRequest open;
+  open.set_type(t.type);
+  open.set_host(t.host);
+  open.set_port(t.port);
+  open.set_database(t.database);
+  open.set_username(t.username);
+  open.set_password(t.password);
+  pb::DbSession session;
+  grpc::Status status = stub->OpenSession(context(alice).get(), open, &session);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(session.type(), "postgres");
+
+  pb::DbQueryRequest query;
+  query.set_session_id(session.id());
+  query.set_sql("SELECT id, name FROM items WHERE id <= $1 ORDER BY id");
+  query.add_params("1500");
+  auto ctx = context(alice);
+  auto reader = stub->Query(ctx.get(), query);
+  pb::DbQueryEvent event;
+  std::vector<pb::DbQueryEvent> events;
+  while (reader->Read(&event)) events.push_back(event);
+  status = reader->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_GE(events.size(), 3u);
+  ASSERT_TRUE(events.front().has_columns());
+  EXPECT_EQ(events.front().columns().columns(0).name(), "id");
+  std::int64_t rows = 0;
+  for (const auto& e : events) rows += e.has_rows() ? e.rows().rows_size() : 0;
+  EXPECT_EQ(rows, 1500);
+  EXPECT_EQ(events[1].rows().rows(0), "[\"1\",\"item 1\"]");
+  ASSERT_TRUE(events.back().has_summary());
+  EXPECT_EQ(events.back().summary().rows(), 1500);
+
+  // The same session over HTTP.
+  EXPECT_EQ(Query(api, alice, session.id(), {{"sql", "SELECT 1"}}).rows, 1);
+
+  pb::DbSessionRequest by_id;
+  by_id.set_session_id(session.id());
+  pb::DbSchemaResponse schema;
+  status = stub->GetSchema(context(alice).get(), by_id, &schema);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(schema.schema().fields().contains("relations"));
+  status = stub->GetSchema(context(bob).get(), by_id, &schema);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+
+  pb::DbExplainRequest explain;
+  explain.set_session_id(session.id());
+  explain.set_sql("SELECT * FROM items");
+  pb::DbExplainResponse plan;
+  status = stub->Explain(context(alice).get(), explain, &plan);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_GT(plan.rows_size(), 0);
+
+  // A long query cancelled through Cancel ends its call with CANCELLED.
+  query.set_sql("SELECT pg_sleep(30)");
+  query.clear_params();
+  auto sleep_ctx = context(alice);
+  auto sleeping = stub->Query(sleep_ctx.get(), query);
+  pb::DbMessageResponse answer;
+  grpc::Status cancel;
+  for (int i = 0; i < 100; ++i) {
+    cancel = stub->Cancel(context(alice).get(), by_id, &answer);
+    if (cancel.ok()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(cancel.ok()) << cancel.error_message();
+  while (sleeping->Read(&event)) {
+  }
+  EXPECT_EQ(sleeping->Finish().error_code(), grpc::StatusCode::CANCELLED);
+
+  pb::ListDbSessionsResponse list;
+  ASSERT_TRUE(stub->ListSessions(context(bob).get(), {}, &list).ok());
+  EXPECT_EQ(list.sessions_size(), 0);
+  EXPECT_EQ(stub->CloseSession(context(bob).get(), by_id, &answer).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  ASSERT_TRUE(stub->CloseSession(context(alice).get(), by_id, &answer).ok());
+  EXPECT_EQ(answer.message(), "session closed");
+  ASSERT_TRUE(stub->ListSessions(context(alice).get(), {}, &list).ok());
+  EXPECT_EQ(list.sessions_size(), 0);
+}
+
+// Backends (other than the asking one) running this test's sleep (31 s: the other tests
+// sleep 30 s, and a backend whose client left may sleep on until it notices).
 constexpr const char* kSleeping =
-    "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND state = "
+    "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(31)%' AND state = "
     "'active' AND pid <> pg_backend_pid()";
 
 TEST_F(DbManagerTest, ShutdownEndsARunningQuery) {
@@ -459,7 +561,7 @@ TEST_F(DbManagerTest, ShutdownEndsARunningQuery) {
   const std::string session = Open(api, alice, Postgres());
   ASSERT_FALSE(session.empty());
   auto running = std::async(std::launch::async, [&] {
-    return Query(api, alice, session, {{"sql", "SELECT pg_sleep(30)"}});
+    return Query(api, alice, session, {{"sql", "SELECT pg_sleep(31)"}});
   });
   // Wait until the query runs on the database server.
   bool seen = false;
@@ -510,7 +612,8 @@ TEST_F(DbManagerTest, ThePasswordIsFoundNowhere) {
   t.password = password;
   const std::string session = Open(api, alice, t);
   ASSERT_FALSE(session.empty());
-  EXPECT_EQ(Query(api, alice, session, {{"sql", "SELECT id FROM items LIMIT 5"}}).rows, 5);
+  const Streamed five = Query(api, alice, session, {{"sql", "SELECT id FROM items LIMIT 5"}});
+  EXPECT_EQ(five.rows, 5) << five.http.status << " " << five.http.body;
   Query(api, alice, session, {{"sql", "SELECT '" + password + "'"}});  // a literal, stripped
   Query(api, alice, session, {{"sql", "DELETE FROM items"}});          // refused: no grant
   api.Call("GET", "/api/dbmanager/sessions/" + session + "/schema", std::nullopt, alice.token);

@@ -36,6 +36,7 @@
 #include "email/queued_mailer.h"
 #include "email/transport_factory.h"
 #include "grpc/auth_grpc_service.h"
+#include "grpc/dbmanager_grpc_service.h"
 #include "grpc/grpc_server.h"
 #include "grpc/sync_grpc_service.h"
 #include "http/auth_handlers.h"
@@ -109,6 +110,7 @@ struct Application::Parts {
   // gRPC services outlive grpc_server (declared first).
   std::unique_ptr<grpcsvc::AuthGrpcService> auth_grpc;
   std::unique_ptr<grpcsvc::SyncGrpcService> sync_grpc;
+  std::unique_ptr<grpcsvc::DbManagerGrpcService> db_grpc;
   std::unique_ptr<grpcsvc::GrpcServer> grpc_server;
   std::unique_ptr<JobRunner> jobs;
   std::unique_ptr<JobRunner> frequent_jobs;  // every few seconds
@@ -229,6 +231,9 @@ Status Application::Start() {
                            &p.metrics);
   p.grpc_server->AddService(p.sync_grpc->service());
   p.grpc_server->AddHealthService(std::string(grpcsvc::SyncGrpcService::kServiceName));
+  p.db_grpc = std::make_unique<grpcsvc::DbManagerGrpcService>(*p.db_service, calls);
+  p.grpc_server->AddService(p.db_grpc->service());
+  p.grpc_server->AddHealthService(std::string(grpcsvc::DbManagerGrpcService::kServiceName));
 
   HOWLER_RETURN_IF_ERROR(p.api_server->Start());
   HOWLER_RETURN_IF_ERROR(p.metrics_server->Start());

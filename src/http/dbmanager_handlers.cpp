@@ -11,91 +11,23 @@
 #include "common/api_error.h"
 #include "common/json_text.h"
 #include "common/time_format.h"
+#include "dbmanager/dbmanager_json.h"
 #include "http/body_source.h"
 #include "http/json_body.h"
 #include "http/responses.h"
 
 namespace howler::http {
 namespace json = boost::json;
+using dbmanager::ColumnsLine;
 using dbmanager::QueryEvent;
+using dbmanager::RowsLine;
+using dbmanager::SchemaJson;
+using dbmanager::SessionJson;
+using dbmanager::SummaryLine;
 
 namespace {
 
 constexpr std::size_t kMaxParams = 1000;
-
-json::object SessionJson(const dbmanager::SessionInfo& s) {
-  return {{"id", s.id},
-          {"type", std::string(dbmanager::EngineName(s.engine))},
-          {"host", s.host},
-          {"port", s.port},
-          {"database", s.database},
-          {"username", s.username},
-          {"read_only", s.read_only},
-          {"opened_at", FormatRfc3339(s.opened_at)},
-          {"last_used_at", FormatRfc3339(s.last_used_at)}};
-}
-
-json::array Strings(const std::vector<std::string>& v) {
-  json::array a;
-  for (const auto& s : v) a.emplace_back(s);
-  return a;
-}
-
-json::object RelationJson(const dbmanager::SchemaRelation& r) {
-  json::array columns, indexes, fks;
-  for (const auto& c : r.columns) {
-    json::object o{{"name", c.name},
-                   {"type", c.type},
-                   {"nullable", c.nullable},
-                   {"primary_key", c.primary_key}};
-    o["default"] = c.default_value ? json::value(*c.default_value) : json::value(nullptr);
-    columns.emplace_back(std::move(o));
-  }
-  for (const auto& i : r.indexes) {
-    indexes.emplace_back(
-        json::object{{"name", i.name}, {"unique", i.unique}, {"columns", Strings(i.columns)}});
-  }
-  for (const auto& f : r.foreign_keys) {
-    fks.emplace_back(json::object{{"name", f.name},
-                                  {"columns", Strings(f.columns)},
-                                  {"ref_schema", f.ref_schema},
-                                  {"ref_table", f.ref_table},
-                                  {"ref_columns", Strings(f.ref_columns)}});
-  }
-  return {{"schema", r.schema}, {"name", r.name},     {"view", r.view},
-          {"columns", columns}, {"indexes", indexes}, {"foreign_keys", fks}};
-}
-
-std::string ColumnsLine(const std::vector<dbmanager::Column>& columns) {
-  json::array a;
-  for (const auto& c : columns) a.emplace_back(json::object{{"name", c.name}, {"type", c.type}});
-  return json::serialize(json::object{{"columns", a}}) + "\n";
-}
-
-// Cells are JSON texts already (query_stream.h): written as they are.
-std::string RowsLine(const std::vector<dbmanager::CellRow>& rows) {
-  std::string out = "{\"rows\":[";
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    if (r > 0) out += ',';
-    out += '[';
-    for (std::size_t c = 0; c < rows[r].size(); ++c) {
-      if (c > 0) out += ',';
-      out += rows[r][c];
-    }
-    out += ']';
-  }
-  return out + "]}\n";
-}
-
-std::string SummaryLine(const dbmanager::QuerySummary& s) {
-  json::object o{{"rows", s.rows},
-                 {"bytes", s.bytes},
-                 {"duration_ms", static_cast<double>(s.duration.count()) / 1000.0},
-                 {"truncated", s.truncated},
-                 {"notices", Strings(s.notices)}};
-  o["affected_rows"] = s.affected_rows ? json::value(*s.affected_rows) : json::value(nullptr);
-  return json::serialize(json::object{{"summary", o}}) + "\n";
-}
 
 // The in-band error of a streamed answer (its status line said 200 already): the
 // StatusCode name as the code ("CANCELLED", "DEADLINE_EXCEEDED", "INVALID_ARGUMENT"...),
@@ -301,10 +233,7 @@ void AddDbManagerRoutes(Router& router, DbManagerHttpDeps deps) {
   router.Add(ops::kDbSchema, [deps](const Request& req, P who) {
     auto schema = deps.service.LoadSchema(who.user_id, req.path_params.at("id"));
     if (!schema.ok()) return ErrorResponse(schema.status());
-    json::array relations;
-    for (const auto& r : schema->relations) relations.emplace_back(RelationJson(r));
-    return JsonValueResponse(
-        200, json::object{{"schemas", Strings(schema->schemas)}, {"relations", relations}});
+    return JsonValueResponse(200, SchemaJson(*schema));
   });
   router.Add(ops::kDbQuery, [deps](const Request& req, P who) { return Query(deps, req, who); });
   router.Add(ops::kDbCancel, [deps](const Request& req, P who) {
