@@ -17,8 +17,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
     libabsl20220623 libb64-0d libboost-container1.81.0 libboost-json1.81.0 \
     libboost-url1.81.0 libbrotli1 libc-ares2 libcom-err2 libcurl4 libffi8 libfmt9 libgmp10 \
     libgnutls30 libgrpc++1.51 libgrpc29 libgssapi-krb5-2 libhogweed6 libidn2-0 libjansson4 \
-    libjwt0 libk5crypto3 libkeyutils1 libkrb5-3 libkrb5support0 libldap-2.5-0 libnettle8 \
-    libnghttp2-14 libp11-kit0 libprometheus-cpp-core1.0 libprotobuf32 libpsl5 libre2-9 \
+    libjwt0 libk5crypto3 libkeyutils1 libkrb5-3 libkrb5support0 libldap-2.5-0 libmariadb3 \
+    libnettle8 libnghttp2-14 libp11-kit0 libpq5 libprometheus-cpp-core1.0 libprotobuf32 libpsl5 libre2-9 \
     librtmp1 libsasl2-2 libsodium23 libspdlog1.10 libsqlite3-0 libssh2-1 libssl3 libstdc++6 \
     libtasn1-6 libunistring2 libzstd1 zlib1g \
  && rm -rf /var/lib/apt/lists/*

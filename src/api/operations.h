@@ -35,6 +35,15 @@ inline constexpr FieldLimit kRequestResetFields[] = {{"email", true, kEmailMax}}
 inline constexpr FieldLimit kResetPasswordFields[] = {{"token", true, kTokenMax}, {"new_password"}};
 inline constexpr FieldLimit kDeviceFields[] = {{"device_id", true, kIdMax}};
 inline constexpr FieldLimit kOptionalDeviceFields[] = {{"device_id", false, kIdMax}};
+// Database manager (API.md "Database manager"): text fields of its requests.
+inline constexpr std::size_t kDbSqlMax = 1 << 20;
+inline constexpr FieldLimit kDbOpenFields[] = {
+    {"connection_id", false, kIdMax}, {"type", false, 32},      {"host", false, 255},
+    {"database", false, 255},         {"username", false, 255}, {"ssl_mode", false, 32},
+    {"password", false, 1024}};
+inline constexpr FieldLimit kDbSessionFields[] = {{"session_id", true, kIdMax}};
+inline constexpr FieldLimit kDbQueryFields[] = {{"session_id", true, kIdMax},
+                                                {"sql", true, kDbSqlMax}};
 inline constexpr FieldLimit kResolveFields[] = {{"conflict_id", true, kIdMax},
                                                 {"strategy", true, kStrategyMax},
                                                 {"chosen_version", false, kIdMax},
@@ -223,6 +232,67 @@ inline constexpr Operation kSyncLive{.name = "sync.live",
                                      .budget = Budget::kSyncPerUser,
                                      .run_on = RunOn::kStream};
 
+// Database manager: a user's own databases (API.md "Database manager"); sessions live in this
+// instance's memory. Query streams its result (RunOn::kStream).
+inline constexpr Operation kDbOpen{.name = "dbmanager.open",
+                                   .http_method = "POST",
+                                   .http_path = "/api/dbmanager/sessions",
+                                   .grpc_method = "howlerops.v1.DbManagerService/OpenSession",
+                                   .access = Access::kSession,
+                                   .budget = Budget::kSyncPerUser,
+                                   .run_on = RunOn::kWorker,
+                                   .fields = kDbOpenFields};
+inline constexpr Operation kDbListSessions{
+    .name = "dbmanager.list_sessions",
+    .http_method = "GET",
+    .http_path = "/api/dbmanager/sessions",
+    .grpc_method = "howlerops.v1.DbManagerService/ListSessions",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kWorker};
+inline constexpr Operation kDbClose{.name = "dbmanager.close",
+                                    .http_method = "DELETE",
+                                    .http_path = "/api/dbmanager/sessions/{id}",
+                                    .grpc_method = "howlerops.v1.DbManagerService/CloseSession",
+                                    .access = Access::kSession,
+                                    .budget = Budget::kSyncPerUser,
+                                    .run_on = RunOn::kWorker,
+                                    .fields = kDbSessionFields,
+                                    .success_message = "session closed"};
+inline constexpr Operation kDbSchema{.name = "dbmanager.schema",
+                                     .http_method = "GET",
+                                     .http_path = "/api/dbmanager/sessions/{id}/schema",
+                                     .grpc_method = "howlerops.v1.DbManagerService/GetSchema",
+                                     .access = Access::kSession,
+                                     .budget = Budget::kSyncPerUser,
+                                     .run_on = RunOn::kWorker,
+                                     .fields = kDbSessionFields};
+inline constexpr Operation kDbQuery{.name = "dbmanager.query",
+                                    .http_method = "POST",
+                                    .http_path = "/api/dbmanager/sessions/{id}/query",
+                                    .grpc_method = "howlerops.v1.DbManagerService/Query",
+                                    .access = Access::kSession,
+                                    .budget = Budget::kSyncPerUser,
+                                    .run_on = RunOn::kStream,
+                                    .fields = kDbQueryFields};
+inline constexpr Operation kDbCancel{.name = "dbmanager.cancel",
+                                     .http_method = "POST",
+                                     .http_path = "/api/dbmanager/sessions/{id}/cancel",
+                                     .grpc_method = "howlerops.v1.DbManagerService/Cancel",
+                                     .access = Access::kSession,
+                                     .budget = Budget::kSyncPerUser,
+                                     .run_on = RunOn::kWorker,
+                                     .fields = kDbSessionFields,
+                                     .success_message = "cancel requested"};
+inline constexpr Operation kDbExplain{.name = "dbmanager.explain",
+                                      .http_method = "POST",
+                                      .http_path = "/api/dbmanager/sessions/{id}/explain",
+                                      .grpc_method = "howlerops.v1.DbManagerService/Explain",
+                                      .access = Access::kSession,
+                                      .budget = Budget::kSyncPerUser,
+                                      .run_on = RunOn::kWorker,
+                                      .fields = kDbQueryFields};
+
 // Diagnostics (registered only with DIAGNOSTIC_ROUTES): one operation per long-lived
 // response kind, for an operator checking that a proxy passes each through.
 inline constexpr Operation kDiagnosticsStream{.name = "diagnostics.stream",
@@ -269,6 +339,13 @@ inline constexpr std::array kAllOperations = {&ops::kSignup,
                                               &ops::kSyncHealth,
                                               &ops::kSyncReset,
                                               &ops::kSyncLive,
+                                              &ops::kDbOpen,
+                                              &ops::kDbListSessions,
+                                              &ops::kDbClose,
+                                              &ops::kDbSchema,
+                                              &ops::kDbQuery,
+                                              &ops::kDbCancel,
+                                              &ops::kDbExplain,
                                               &ops::kDiagnosticsStream,
                                               &ops::kDiagnosticsEvents,
                                               &ops::kDiagnosticsWebSocket};

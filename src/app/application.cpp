@@ -2,6 +2,9 @@
 
 #include <signal.h>
 
+#include <map>
+#include <optional>
+
 #include "api/gate.h"
 #include "api/live_identity.h"
 #include "app/auth_config.h"
@@ -23,12 +26,21 @@
 #include "common/tls_key_pair.h"
 #include "common/worker_pool.h"
 #include "config/loader.h"
+#include "dbmanager/dbmanager_service.h"
+#include "dbmanager/libsql/libsql_engine.h"
+#include "dbmanager/mariadb/mariadb_engine.h"
+#include "dbmanager/postgres/postgres_engine.h"
+#include "dbmanager/query_history.h"
+#include "dbmanager/reactor.h"
+#include "dbmanager/session_manager.h"
 #include "email/queued_mailer.h"
 #include "email/transport_factory.h"
 #include "grpc/auth_grpc_service.h"
+#include "grpc/dbmanager_grpc_service.h"
 #include "grpc/grpc_server.h"
 #include "grpc/sync_grpc_service.h"
 #include "http/auth_handlers.h"
+#include "http/dbmanager_handlers.h"
 #include "http/diagnostic_handlers.h"
 #include "http/health_handlers.h"
 #include "http/https_redirect.h"
@@ -74,6 +86,14 @@ struct Application::Parts {
   std::unique_ptr<sync::SyncService> sync;
   std::unique_ptr<sync::DesktopSync> desktop_sync;
   std::unique_ptr<auth::RateLimiter> sync_limiter;
+  // The database manager (users' own databases); sessions close before the engines go.
+  std::unique_ptr<dbmanager::Reactor> db_reactor;
+  std::vector<std::unique_ptr<dbmanager::Engine>> db_engines;
+  std::optional<dbmanager::AddressPolicy> db_policy;
+  std::unique_ptr<dbmanager::Resolver> db_resolver;
+  std::unique_ptr<dbmanager::SessionManager> db_sessions;
+  std::unique_ptr<dbmanager::QueryHistoryRecorder> db_history;
+  std::unique_ptr<dbmanager::DbManagerService> db_service;
   std::unique_ptr<api::Gate> gate;  // the policy of every API operation, both transports
   // Timers of the diagnostic event streams; outlives the servers (declared before them).
   std::unique_ptr<TimerQueue> diagnostic_timers;
@@ -90,6 +110,7 @@ struct Application::Parts {
   // gRPC services outlive grpc_server (declared first).
   std::unique_ptr<grpcsvc::AuthGrpcService> auth_grpc;
   std::unique_ptr<grpcsvc::SyncGrpcService> sync_grpc;
+  std::unique_ptr<grpcsvc::DbManagerGrpcService> db_grpc;
   std::unique_ptr<grpcsvc::GrpcServer> grpc_server;
   std::unique_ptr<JobRunner> jobs;
   std::unique_ptr<JobRunner> frequent_jobs;  // every few seconds
@@ -163,6 +184,7 @@ Status Application::Start() {
   http::AddSyncRoutes(p.api_router,
                       {*p.sync, *p.desktop_sync, options_.sync_max_upload_size, &p.metrics});
   StartLive();
+  HOWLER_RETURN_IF_ERROR(StartDbManager());
   http::AddStaticRoutes(p.api_router, std::make_shared<const http::StaticFiles>(WebStaticFiles()));
   if (options_.diagnostic_routes) {
     p.diagnostic_timers = std::make_unique<TimerQueue>("diag-timers", 1024);
@@ -209,6 +231,9 @@ Status Application::Start() {
                            &p.metrics);
   p.grpc_server->AddService(p.sync_grpc->service());
   p.grpc_server->AddHealthService(std::string(grpcsvc::SyncGrpcService::kServiceName));
+  p.db_grpc = std::make_unique<grpcsvc::DbManagerGrpcService>(*p.db_service, calls);
+  p.grpc_server->AddService(p.db_grpc->service());
+  p.grpc_server->AddHealthService(std::string(grpcsvc::DbManagerGrpcService::kServiceName));
 
   HOWLER_RETURN_IF_ERROR(p.api_server->Start());
   HOWLER_RETURN_IF_ERROR(p.metrics_server->Start());
@@ -226,10 +251,19 @@ Status Application::Start() {
                  }});
   }
   p.jobs->Add({"sync_purge", [sync = p.sync.get()] { return sync->PurgeExpired(); }});
+  p.jobs->Add({"dbmanager_ping", [sessions = p.db_sessions.get()] {
+                 const int closed = sessions->PingAll(std::chrono::seconds(10));
+                 if (closed > 0) log::Info("database sessions closed", {{"dead", closed}});
+                 return Status::Ok();
+               }});
   p.jobs->Start();
   p.frequent_jobs = std::make_unique<JobRunner>(options_.sync_device_flush_interval, &p.metrics);
   p.frequent_jobs->Add(
       {"sync_download_positions", [sync = p.sync.get()] { return sync->FlushDownloads(); }});
+  p.frequent_jobs->Add({"dbmanager_sweep", [sessions = p.db_sessions.get()] {
+                          sessions->Sweep();
+                          return Status::Ok();
+                        }});
   p.frequent_jobs->Start();
   p.readiness = http::Readiness::kReady;
   for (const std::string& note : config::ConfigurationNotes(options_)) {
@@ -263,6 +297,33 @@ void Application::StartSync() {
   p.desktop_sync = std::make_unique<sync::DesktopSync>(*p.sync, *p.sync_store, p.clock);
   p.sync_limiter =
       std::make_unique<auth::RateLimiter>(options_.rate_limit_sync_per_min, 100000, p.clock);
+}
+
+Status Application::StartDbManager() {
+  Parts& p = *parts_;
+  dbmanager::AddressPolicyOptions policy;
+  policy.allow_loopback = options_.environment != config::Environment::kProduction;
+  policy.allowed_hosts = options_.dbmanager_allowed_hosts;
+  policy.allowed_networks = options_.dbmanager_allowed_networks;
+  HOWLER_ASSIGN_OR_RETURN(p.db_policy, dbmanager::AddressPolicy::Create(policy));
+  p.db_resolver = dbmanager::MakeSystemResolver();
+  p.db_reactor = std::make_unique<dbmanager::Reactor>();
+  p.db_engines.push_back(dbmanager::MakePostgresEngine(*p.db_reactor));
+  p.db_engines.push_back(dbmanager::MakeMariadbEngine());
+  p.db_engines.push_back(dbmanager::MakeLibsqlEngine());
+  std::map<dbmanager::EngineKind, dbmanager::Engine*> engines;
+  for (const auto& e : p.db_engines) engines[e->kind()] = e.get();
+  dbmanager::SessionLimits limits;
+  limits.max_sessions_per_user = static_cast<int>(options_.dbmanager_max_sessions_per_user);
+  limits.idle_timeout = options_.dbmanager_idle_timeout;
+  limits.max_age = options_.dbmanager_max_age;
+  p.db_sessions = std::make_unique<dbmanager::SessionManager>(
+      std::move(engines), *p.db_policy, *p.db_resolver, p.clock, limits, &p.metrics);
+  p.db_history = std::make_unique<dbmanager::QueryHistoryRecorder>(*p.sync, p.clock);
+  p.db_service = std::make_unique<dbmanager::DbManagerService>(*p.db_sessions, *p.sync_store,
+                                                               *p.db_history, *p.workers, p.clock);
+  http::AddDbManagerRoutes(p.api_router, {*p.db_service, *p.workers});
+  return Status::Ok();
 }
 
 void Application::StartLive() {
@@ -378,6 +439,12 @@ void Application::Shutdown() {
   // stream holds up the drain.
   if (p.live) p.live->Stop();
   if (p.redirect_server) p.redirect_server->BeginShutdown();
+  // Cancels running queries (their streamed answers end) and closes every session, so
+  // that no query holds up the drain.
+  if (p.db_sessions) {
+    const int closed = p.db_sessions->CloseAll();
+    if (closed > 0) log::Info("database sessions closed at shutdown", {{"sessions", closed}});
+  }
   if (p.grpc_server) {
     p.grpc_server->Shutdown(std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now()));

@@ -44,6 +44,8 @@ class Application {
 
   void StartSync();  // sync store, service and the per-user limiter
   void StartLive();  // live sync notifier and its WebSocket route (after StartSync)
+  // The database manager: engines, address policy, sessions, its routes (after StartSync).
+  Status StartDbManager();
   struct Parts;
   config::Options options_;
   std::unique_ptr<Parts> parts_;

@@ -466,7 +466,7 @@ TEST_F(LoaderTest, DescribeListsEveryVariableOnce) {
     EXPECT_FALSE(value.empty()) << name;
   }
   EXPECT_EQ(described.front().first, "ENVIRONMENT");
-  EXPECT_EQ(names.size(), 66u);
+  EXPECT_EQ(names.size(), 71u);
   const std::map<std::string, std::string> values(described.begin(), described.end());
   EXPECT_EQ(values.at("ENVIRONMENT"), "development");
   EXPECT_EQ(values.at("TURSO_URL"), "file:./data/development.db");

@@ -129,6 +129,13 @@ struct Options {
   SyncQuota sync_quota_individual{1000, 10000, 500000, 1000};
   SyncQuota sync_quota_team{5000, 50000, 2000000, 5000};
 
+  // Database manager (users' own databases).
+  std::vector<std::string> dbmanager_allowed_hosts;     // DBMANAGER_ALLOWED_HOSTS
+  std::vector<std::string> dbmanager_allowed_networks;  // DBMANAGER_ALLOWED_NETWORKS (CIDR)
+  std::uint32_t dbmanager_max_sessions_per_user = 5;    // DBMANAGER_MAX_SESSIONS_PER_USER
+  milliseconds dbmanager_idle_timeout = std::chrono::minutes(15);  // DBMANAGER_IDLE_TIMEOUT
+  milliseconds dbmanager_max_age = std::chrono::hours(8);          // DBMANAGER_MAX_AGE
+
   // Background jobs.
   milliseconds jobs_interval = std::chrono::hours(1);  // JOBS_INTERVAL
   // SYNC_DEVICE_FLUSH_INTERVAL: how often buffered download positions are written.

@@ -360,6 +360,13 @@ bool IsEmailAddress(std::string_view v) {
          v.find_first_of(" \t<>,") == std::string_view::npos;
 }
 
+// A DNS host name: letters, digits, '-' and '.', at most 253 bytes.
+bool IsHostName(const std::string& v) {
+  return !v.empty() && v.size() <= 253 &&
+         v.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") ==
+             std::string::npos;
+}
+
 bool IsOrigin(const std::string& v) {
   return v == "*" || IsHttpUrl(v);
 }
@@ -405,6 +412,12 @@ std::vector<Variable> BuildVariables() {
       SyncQuotaVariable("SYNC_QUOTA_TEAM", &Options::sync_quota_team),
       Count("RATE_LIMIT_AUTH_PER_MIN", &Options::rate_limit_auth_per_min),
       Count("RATE_LIMIT_SYNC_PER_MIN", &Options::rate_limit_sync_per_min),
+      List("DBMANAGER_ALLOWED_HOSTS", &Options::dbmanager_allowed_hosts, IsHostName, "a host name"),
+      List("DBMANAGER_ALLOWED_NETWORKS", &Options::dbmanager_allowed_networks, IsIpOrCidr,
+           "an IP address or CIDR range"),
+      Count("DBMANAGER_MAX_SESSIONS_PER_USER", &Options::dbmanager_max_sessions_per_user, 1, 1000),
+      Duration("DBMANAGER_IDLE_TIMEOUT", &Options::dbmanager_idle_timeout),
+      Duration("DBMANAGER_MAX_AGE", &Options::dbmanager_max_age),
       // Operational variables.
       DataDir(),
       SqliteSynchronousVariable(),

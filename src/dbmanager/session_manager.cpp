@@ -209,7 +209,9 @@ int SessionManager::PingAll(std::chrono::milliseconds timeout) {
   std::vector<std::pair<std::string, std::shared_ptr<Connection>>> all;
   {
     std::lock_guard lock(mutex_);
+    const TimePoint now = clock_.Now();
     for (const auto& [id, entry] : sessions_) {
+      if (now - entry.info.last_used_at < kPingAfterIdle) continue;
       all.emplace_back(id, entry.connection);
     }
   }

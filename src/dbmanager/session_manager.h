@@ -90,7 +90,11 @@ class SessionManager {
 
   // The health check (the hourly job, /health detail): pings every session at once and
   // closes those whose ping fails or does not answer within `timeout`; returns how many.
-  // A session busy with a query answers "already running" and is kept.
+  // A session busy with a query answers "already running" and is kept. Sessions used
+  // within the last kPingAfterIdle are known alive and not pinged, so that a ping rarely
+  // takes the connection just when its user sends the next query (which would then be
+  // refused as "already running").
+  static constexpr std::chrono::minutes kPingAfterIdle{1};
   int PingAll(std::chrono::milliseconds timeout);
 
   // Closes every session (running queries are cancelled); returns how many.

@@ -159,6 +159,10 @@ TEST_F(SessionManagerTest, PingAllClosesSessionsWhoseServerConnectionIsGone) {
   ASSERT_TRUE(pid.ok());
   const std::string backend = pid->rows.at(0).at(0);
   ASSERT_TRUE(Server().Sql("SELECT pg_terminate_backend(" + backend + ")").ok());
+  // Just used: known alive, not pinged (nor closed) yet.
+  EXPECT_EQ(manager_->PingAll(std::chrono::seconds(10)), 0);
+  EXPECT_EQ(manager_->List("alice").size(), 2u);
+  clock_.Advance(SessionManager::kPingAfterIdle);
   EXPECT_EQ(manager_->PingAll(std::chrono::seconds(10)), 1);
   auto left = manager_->List("alice");
   ASSERT_EQ(left.size(), 1u);
