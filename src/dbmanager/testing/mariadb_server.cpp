@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <iterator>
 #include <thread>
 #include <vector>
 
@@ -28,10 +30,25 @@ Result<std::unique_ptr<MariadbServer>> MariadbServer::Start(bool tls) {
       new MariadbServer(std::move(dir), "maria-" + HexEncode(RandomBytes(12))));
   const std::filesystem::path root = server->dir_.path();
   HOWLER_RETURN_IF_ERROR(GiveToChildUser(root));
-  HOWLER_RETURN_IF_ERROR(
-      ChildProcess::Run({kInstallDb, "--no-defaults", "--datadir=" + (root / "data").string(),
-                         "--auth-root-authentication-method=normal", "--skip-test-db"},
-                        root / "install.log", std::chrono::seconds(120)));
+  // mariadb-install-db has failed now and then on a loaded machine (its bootstrap server
+  // exiting early): a fresh data directory is tried again, and a last failure carries the
+  // end of its log.
+  Status installed;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::error_code ec;
+    std::filesystem::remove_all(root / "data", ec);
+    installed =
+        ChildProcess::Run({kInstallDb, "--no-defaults", "--datadir=" + (root / "data").string(),
+                           "--auth-root-authentication-method=normal", "--skip-test-db"},
+                          root / "install.log", std::chrono::seconds(120));
+    if (installed.ok()) break;
+  }
+  if (!installed.ok()) {
+    std::ifstream log(root / "install.log");
+    std::string text((std::istreambuf_iterator<char>(log)), {});
+    if (text.size() > 2000) text = text.substr(text.size() - 2000);
+    return InternalError(installed.message() + ": " + text);
+  }
   server->tls_ = tls;
   if (tls) {
     HOWLER_RETURN_IF_ERROR(
