@@ -205,6 +205,9 @@ TEST_F(DbManagerTest, PostgresSessionStreamsSchemaExplainAndCloses) {
   EXPECT_EQ(info.at("id").as_string(), session);
   EXPECT_EQ(info.at("type").as_string(), "postgres");
   EXPECT_FALSE(info.contains("password"));
+  ApiResponse health = api.Call("GET", "/health");
+  EXPECT_EQ(health.Object().at("checks").at("dbmanager").at("sessions_open").at("postgres"), 1)
+      << health;
 
   const Streamed s = Query(api, alice, session,
                            {{"sql", "SELECT id, name, price FROM items WHERE id > $1 ORDER BY id"},

@@ -76,6 +76,9 @@ TEST_F(FoundationTest, HealthReportsADatabaseRoundTrip) {
   EXPECT_TRUE(
       std::regex_search(r.body, std::regex(R"("database":\{"status":"ok","latency_ms":[0-9.]+\})")))
       << r.body;
+  EXPECT_TRUE(std::regex_search(
+      r.body, std::regex(R"("dbmanager":\{"sessions_open":\{\},"last_check_closed":0,)")))
+      << r.body;
 }
 
 TEST_F(FoundationTest, ReadyOnceStarted) {

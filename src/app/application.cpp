@@ -22,6 +22,7 @@
 #include "auth/session_cache.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/time_format.h"
 #include "common/timer_queue.h"
 #include "common/tls_key_pair.h"
 #include "common/worker_pool.h"
@@ -92,6 +93,9 @@ struct Application::Parts {
   std::optional<dbmanager::AddressPolicy> db_policy;
   std::unique_ptr<dbmanager::Resolver> db_resolver;
   std::unique_ptr<dbmanager::SessionManager> db_sessions;
+  // The last health check of users' database sessions (the hourly job), for /health.
+  std::atomic<int> db_last_ping_closed{0};
+  std::atomic<std::int64_t> db_last_ping_at{0};
   std::unique_ptr<dbmanager::QueryHistoryRecorder> db_history;
   std::unique_ptr<dbmanager::DbManagerService> db_service;
   std::unique_ptr<api::Gate> gate;  // the policy of every API operation, both transports
@@ -176,8 +180,24 @@ Status Application::Start() {
       std::make_unique<WorkerPool>("worker", options_.worker_threads, options_.worker_queue);
   HOWLER_RETURN_IF_ERROR(StartAuth());
   storage::Database* db = p.db.get();
-  http::AddHealthRoutes(p.api_router,
-                        {[db] { return db->Ping(); }, BuildVersion(), p.started_at, &p.readiness});
+  http::HealthContext health{
+      [db] { return db->Ping(); }, BuildVersion(), p.started_at, &p.readiness, {}};
+  // Open sessions on users' databases per engine, and their last health check.
+  health.details.emplace_back("dbmanager", [&p] {
+    std::string out = "{\"sessions_open\":{";
+    if (p.db_sessions) {
+      for (const auto& [engine, count] : p.db_sessions->OpenCounts()) {
+        if (out.back() != '{') out.push_back(',');
+        out += "\"" + std::string(dbmanager::EngineName(engine)) + "\":" + std::to_string(count);
+      }
+    }
+    const std::int64_t at = p.db_last_ping_at.load();
+    out += "},\"last_check_closed\":" + std::to_string(p.db_last_ping_closed.load());
+    out += ",\"last_check_at\":";
+    out += at == 0 ? std::string("null") : "\"" + FormatRfc3339(FromUnixMillis(at)) + "\"";
+    return out + "}";
+  });
+  http::AddHealthRoutes(p.api_router, std::move(health));
   http::AddMetricsRoutes(p.metrics_router, p.metrics);
   http::AddAuthRoutes(p.api_router, *p.auth);
   StartSync();
@@ -251,8 +271,10 @@ Status Application::Start() {
                  }});
   }
   p.jobs->Add({"sync_purge", [sync = p.sync.get()] { return sync->PurgeExpired(); }});
-  p.jobs->Add({"dbmanager_ping", [sessions = p.db_sessions.get()] {
-                 const int closed = sessions->PingAll(std::chrono::seconds(10));
+  p.jobs->Add({"dbmanager_ping", [&p] {
+                 const int closed = p.db_sessions->PingAll(std::chrono::seconds(10));
+                 p.db_last_ping_closed = closed;
+                 p.db_last_ping_at = SystemClock().NowMillis();
                  if (closed > 0) log::Info("database sessions closed", {{"dead", closed}});
                  return Status::Ok();
                }});

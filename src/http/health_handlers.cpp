@@ -27,7 +27,9 @@ Response Health(const HealthContext& ctx) {
   body += db.ok() ? "\"ok\"" : "\"error\"";
   body += std::string(",\"latency_ms\":") + latency;
   if (!db.ok()) body += ",\"error\":" + JsonString("database unavailable");
-  body += "}}}";
+  body += "}";
+  for (const auto& [name, detail] : ctx.details) body += "," + JsonString(name) + ":" + detail();
+  body += "}}";
 
   Response r = JsonResponse(db.ok() ? 200 : 503, std::move(body));
   if (!db.ok()) {

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/status.h"
 #include "http/router.h"
@@ -25,6 +27,10 @@ struct HealthContext {
   std::chrono::steady_clock::time_point started_at;
   // Owned by app; read on I/O threads.
   const std::atomic<Readiness>* readiness = nullptr;
+  // More entries of /health's "checks": a name and a function returning its JSON object
+  // text (cheap, called on the worker per request; informational: they do not change the
+  // status).
+  std::vector<std::pair<std::string, std::function<std::string()>>> details;
 };
 
 // /health (a read route: it pings the database) and /ready (I/O thread).
