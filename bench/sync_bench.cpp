@@ -460,7 +460,8 @@ std::vector<storage::Statement> UploadBatch(WriteUser& u, const std::vector<Row>
     outcomes.emplace_back("chg-" + item.item_id, R"({"status":"applied","sync_version":1})");
     items.push_back(std::move(item));
   }
-  std::vector<storage::Statement> batch = storage::SyncStore::GuardSequence(u.id, expected, u.seq, now);
+  std::vector<storage::Statement> batch =
+      storage::SyncStore::GuardSequence(u.id, expected, u.seq, now);
   auto append = [&batch](std::vector<storage::Statement> more) {
     for (auto& s : more) batch.push_back(std::move(s));
   };
