@@ -79,6 +79,15 @@ class ResponseKindsTest : public SharedServerTest<ResponseKindsTest> {
 };
 
 // A server with a short HTTP_READ_TIMEOUT (2 s), the write timeout of each chunk.
+// A server with a short WEBSOCKET_IDLE_TIMEOUT (1 s): a ping after 0.5 s of silence, the
+// end after 1 s, checked every 250 ms.
+class ResponseKindsIdleTest : public SharedServerTest<ResponseKindsIdleTest> {
+ public:
+  static std::map<std::string, std::string> ExtraEnv() {
+    return {{"DIAGNOSTIC_ROUTES", "true"}, {"WEBSOCKET_IDLE_TIMEOUT", "1s"}};
+  }
+};
+
 class ResponseKindsWriteTimeoutTest : public SharedServerTest<ResponseKindsWriteTimeoutTest> {
  public:
   static std::map<std::string, std::string> ExtraEnv() {
@@ -271,6 +280,31 @@ TEST_F(ResponseKindsTest, AWebSocketClosesOnATooLargeOrBinaryMessage) {
   ASSERT_TRUE(binary.SendBinary("\x01\x02"));
   EXPECT_FALSE(binary.ReadText());
   EXPECT_EQ(binary.close_code(), 1003);
+}
+
+// A peer that answers the server's pings stays connected however long it is quiet; one
+// that says nothing at all is dropped after WEBSOCKET_IDLE_TIMEOUT.
+TEST_F(ResponseKindsIdleTest, AWebSocketPeerThatAnswersPingsStaysAndASilentOneIsDropped) {
+  const std::string bearer = BearerHeader(CreateAccount(api(), "Idle").token);
+  const double gone_before = Metric(server(), Ends("websocket", "client_gone"));
+  WebSocketClient silent(server().http_port(), "/api/diagnostics/websocket", {bearer});
+  ASSERT_EQ(silent.status(), 101);
+  WebSocketClient answering(server().http_port(), "/api/diagnostics/websocket", {bearer},
+                            {.read_timeout_ms = 200});
+  ASSERT_EQ(answering.status(), 101);
+  const auto until = Clock::now() + seconds(3);
+  while (Clock::now() < until) {
+    EXPECT_FALSE(answering.ReadText());  // nothing but pings, answered inside
+    ASSERT_TRUE(answering.timed_out()) << "the connection ended";
+  }
+  ASSERT_TRUE(answering.SendText("still here"));
+  EXPECT_EQ(answering.ReadText(), "still here");
+  EXPECT_TRUE(WaitUntil(
+      [&] { return Metric(server(), Ends("websocket", "client_gone")) >= gone_before + 1; },
+      seconds(5)));
+  EXPECT_FALSE(silent.ReadText());  // a ping, then the end without a close frame
+  EXPECT_FALSE(silent.close_code().has_value());
+  EXPECT_FALSE(silent.timed_out());
 }
 
 TEST_F(ResponseKindsTest, AWebSocketClientThatDoesNotReadIsClosedWith1013) {

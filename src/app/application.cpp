@@ -135,6 +135,7 @@ http::ServerOptions ListenerOptions(const config::Options& o, std::string name, 
   s.read_timeout = o.http_read_timeout;
   s.idle_timeout = o.http_idle_timeout;
   s.event_stream_heartbeat = o.sse_heartbeat_interval;
+  s.websocket_idle_timeout = o.websocket_idle_timeout;
   return s;
 }
 

@@ -466,7 +466,7 @@ TEST_F(LoaderTest, DescribeListsEveryVariableOnce) {
     EXPECT_FALSE(value.empty()) << name;
   }
   EXPECT_EQ(described.front().first, "ENVIRONMENT");
-  EXPECT_EQ(names.size(), 71u);
+  EXPECT_EQ(names.size(), 72u);
   const std::map<std::string, std::string> values(described.begin(), described.end());
   EXPECT_EQ(values.at("ENVIRONMENT"), "development");
   EXPECT_EQ(values.at("TURSO_URL"), "file:./data/development.db");
@@ -485,6 +485,7 @@ TEST_F(LoaderTest, DescribeListsEveryVariableOnce) {
   EXPECT_EQ(values.at("DATA_DIR"), "./data");
   EXPECT_EQ(values.at("DIAGNOSTIC_ROUTES"), "false");
   EXPECT_EQ(values.at("SSE_HEARTBEAT_INTERVAL"), "15s");
+  EXPECT_EQ(values.at("WEBSOCKET_IDLE_TIMEOUT"), "5m");
   EXPECT_EQ(values.at("LIVE_POLL_INTERVAL"), "1s");
   EXPECT_EQ(values.at("LIVE_MAX_CONNECTIONS"), "20000");
   EXPECT_EQ(values.at("LIVE_MAX_PER_USER"), "8");

@@ -86,7 +86,8 @@ struct Options {
 
   // Long-lived responses. Event streams write a ": keep-alive" comment after this long
   // without an event.
-  milliseconds sse_heartbeat_interval = std::chrono::seconds(15);  // SSE_HEARTBEAT_INTERVAL
+  milliseconds sse_heartbeat_interval = std::chrono::seconds(15);   // SSE_HEARTBEAT_INTERVAL
+  milliseconds websocket_idle_timeout = std::chrono::seconds(300);  // WEBSOCKET_IDLE_TIMEOUT
   // Live sync (/api/sync/live, SyncService.Watch): with a remote database, how often the
   // sequences of all users with listeners are read (one query); connection caps; how long
   // a socket may wait for its first (auth) message.

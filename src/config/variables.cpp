@@ -431,6 +431,7 @@ std::vector<Variable> BuildVariables() {
       Size("HTTP_MAX_HEADER_SIZE", &Options::http_max_header_size),
       Count("HTTP_MAX_PIPELINE", &Options::http_max_pipeline),
       Duration("SSE_HEARTBEAT_INTERVAL", &Options::sse_heartbeat_interval),
+      Duration("WEBSOCKET_IDLE_TIMEOUT", &Options::websocket_idle_timeout),
       Duration("LIVE_POLL_INTERVAL", &Options::live_poll_interval),
       Count("LIVE_MAX_CONNECTIONS", &Options::live_max_connections, 1, 1000000),
       Count("LIVE_MAX_PER_USER", &Options::live_max_per_user, 1, 1024),

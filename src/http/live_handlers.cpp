@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <boost/json/parse.hpp>
+#include <memory>
 #include <mutex>
 #include <optional>
 
@@ -67,20 +68,23 @@ class LiveSocket final : public WebSocketHandler,
              std::optional<api::LiveIdentity> identity, bool reserved = false)
       : deps_(std::move(deps)),
         pending_auth_(std::move(pending)),
-        identity_(std::move(identity)),
+        identity_(identity ? std::make_unique<api::LiveIdentity>(*std::move(identity)) : nullptr),
+        authenticated_(identity_ != nullptr),
         holds_pending_(reserved) {}
   ~LiveSocket() override {
     if (holds_pending_) pending_auth_->fetch_sub(1);
   }
 
   void OnOpen(std::shared_ptr<WebSocketPeer> peer) override {
+    std::unique_ptr<api::LiveIdentity> identity;
     {
       std::lock_guard lock(mu_);
       peer_ = std::move(peer);
       opened_ = true;
+      identity.swap(identity_);
     }
     if (deps_->metrics) deps_->metrics->AddLiveConnections("websocket", 1);
-    if (identity_) return Subscribe(*identity_);
+    if (identity) return Subscribe(*std::move(identity));
     bool reserved = false;
     {
       std::lock_guard lock(mu_);
@@ -104,7 +108,7 @@ class LiveSocket final : public WebSocketHandler,
       SendLocked("{\"type\":\"pong\"}", true);
       return;
     }
-    const bool authenticating = identity_ || auth_started_;
+    const bool authenticating = authenticated_ || auth_started_;
     if (message->type != "auth" || authenticating || !message->token) {
       lock.unlock();
       if (authenticating) return Close(kLiveClosePolicy, "unexpected message");
@@ -185,15 +189,17 @@ class LiveSocket final : public WebSocketHandler,
     {
       std::lock_guard lock(mu_);
       if (closed_) return;
-      identity_ = *identity;
+      authenticated_ = true;
     }
-    Subscribe(*identity);
+    Subscribe(*std::move(identity));
   }
 
-  // Not under mu_ (the notifier's lock comes first).
-  void Subscribe(const api::LiveIdentity& identity) {
-    auto id = deps_->notifier.Subscribe(
-        {identity.who.user_id, identity.who.session_id, identity.expires_at, shared_from_this()});
+  // Not under mu_ (the notifier's lock comes first). The identity is not kept: the
+  // notifier holds what it needs (an idle socket's memory is what DESIGN.md counts).
+  void Subscribe(api::LiveIdentity identity) {
+    auto id = deps_->notifier.Subscribe({std::move(identity.who.user_id),
+                                         std::move(identity.who.session_id), identity.expires_at,
+                                         shared_from_this()});
     if (!id.ok()) {
       if (id.status().code() == StatusCode::kResourceExhausted) {
         return Close(kLiveCloseTooMany, "too many live connections for this user");
@@ -213,7 +219,7 @@ class LiveSocket final : public WebSocketHandler,
   void AuthDeadline() {
     {
       std::lock_guard lock(mu_);
-      if (identity_ || closed_) return;
+      if (authenticated_ || closed_) return;
     }
     Close(kLiveCloseUnauthenticated, "authentication timed out");
   }
@@ -236,8 +242,10 @@ class LiveSocket final : public WebSocketHandler,
   const std::shared_ptr<const LiveRouteDeps> deps_;
   const std::shared_ptr<std::atomic<int>> pending_auth_;  // sockets awaiting their auth
   std::mutex mu_;
-  std::shared_ptr<WebSocketPeer> peer_;        // until OnClose
-  std::optional<api::LiveIdentity> identity_;  // once authenticated
+  std::shared_ptr<WebSocketPeer> peer_;  // until OnClose
+  // From the upgrade until OnOpen subscribes (behind a pointer: idle sockets are many).
+  std::unique_ptr<api::LiveIdentity> identity_;
+  bool authenticated_ = false;  // at the upgrade or by the auth message
   std::optional<std::uint64_t> subscription_;
   std::optional<std::string> pending_;  // the newest state not yet handed to the peer
   int in_flight_ = 0;                   // messages handed to the peer, not yet written

@@ -10,13 +10,11 @@
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <boost/beast/websocket.hpp>
-#include <boost/beast/websocket/ssl.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/url/parse.hpp>
 #include <cerrno>
 #include <condition_variable>
@@ -32,6 +30,7 @@
 #include "http/pipeline.h"
 #include "http/responses.h"
 #include "http/websocket.h"
+#include "http/websocket_frame.h"
 #include "http/wire.h"
 #include "metrics/metrics.h"
 
@@ -62,6 +61,9 @@ class LiveExchange : public std::enable_shared_from_this<LiveExchange> {
 
   // Executor: the server began to shut down.
   virtual void GoAway() = 0;
+  // Executor: the server's periodic sweep (a quarter of websocket_idle_timeout); a
+  // WebSocket checks how long its peer has been silent. Others ignore it.
+  virtual void Tick() {}
   // Releases the application's side once (cancels the body source, or tells the WebSocket
   // handler it closed). From the coroutine's end on the executor, or from Stop() after the
   // I/O threads ended.
@@ -268,16 +270,16 @@ std::string_view WriteFailureReason(beast::error_code ec) {
   return ec == beast::error::timeout ? "write_timeout" : "client_gone";
 }
 
-// Registers a live exchange for its coroutine's lifetime and keeps the open-streams gauge;
-// on destruction it counts the end reason (shutdown when the coroutine was cut off by
-// Stop()), detaches the exchange and releases the application's side.
+// Registers a live exchange for its owner's lifetime (a coroutine frame, or the exchange
+// itself) and keeps the open-streams gauge; on destruction it counts the end reason
+// (shutdown when it was cut off by Stop()), detaches the exchange and releases the
+// application's side. The exchange must outlive it.
 class LiveRegistration {
  public:
-  LiveRegistration(StatePtr state, std::shared_ptr<LiveExchange> exchange)
-      : state_(state), exchange_(std::move(exchange)) {
+  LiveRegistration(StatePtr state, LiveExchange* exchange) : state_(state), exchange_(exchange) {
     {
       std::lock_guard lock(state_->live_mu);
-      state_->live.emplace(exchange_.get(), exchange_);
+      state_->live.emplace(exchange_, exchange_->weak_from_this());
     }
     if (state_->metrics) state_->metrics->AddOpenStreams(exchange_->kind, 1);
     // BeginShutdown sets `draining` before it collects the registered exchanges: one
@@ -292,7 +294,7 @@ class LiveRegistration {
       state_->metrics->CountStreamEnd(exchange_->kind, reason_.empty() ? "shutdown" : reason_);
     }
     std::lock_guard lock(state_->live_mu);
-    state_->live.erase(exchange_.get());
+    state_->live.erase(exchange_);
   }
   LiveRegistration(const LiveRegistration&) = delete;
   LiveRegistration& operator=(const LiveRegistration&) = delete;
@@ -303,7 +305,7 @@ class LiveRegistration {
 
  private:
   StatePtr state_;
-  std::shared_ptr<LiveExchange> exchange_;
+  LiveExchange* exchange_;
   std::string_view reason_;
 };
 
@@ -526,7 +528,7 @@ asio::awaitable<bool> WriteStreamed(Stream* stream, Response response, unsigned 
   auto ex = std::make_shared<StreamExchange>(stream->get_executor(),
                                              response.kind == ResponseKind::kEventStream,
                                              std::move(response.body_source));
-  LiveRegistration registration(state, ex);
+  LiveRegistration registration(state, ex.get());
   tcp_layer.expires_after(state->options.read_timeout);
   co_await asio::async_write(*stream, asio::buffer(head),
                              asio::redirect_error(asio::use_awaitable, ec));
@@ -542,281 +544,483 @@ asio::awaitable<bool> WriteStreamed(Stream* stream, Response response, unsigned 
 }
 
 // --- WebSockets ---
+//
+// A WebSocket connection is driven by callbacks rather than a coroutine, and its codec is
+// http/websocket_frame.h: an idle connection holds its socket, one pending readiness wait
+// (plain) or a 1 KiB read buffer (TLS), a timer and its empty mailbox, and nothing else
+// (DESIGN.md "Live sync": ten thousand idle sockets per instance).
 
-template <typename Stream>
-using WsStream = websocket::stream<Stream>;
+// Why the server closes, by the parser's close code.
+std::string_view ProtocolCloseReason(int code) {
+  switch (code) {
+    case 1003:
+      return "text messages only";
+    case 1007:
+      return "invalid UTF-8";
+    case 1009:
+      return "message too big";
+    default:
+      return "protocol error";
+  }
+}
 
-// The transport's side of one WebSocket: the bounded outgoing queue that other threads
-// fill (Send), close requests, and what the writer coroutine takes from them.
-class WebSocketSession final : public LiveExchange, public WebSocketPeer {
+// The transport's side of one WebSocket. `Transport` is a tcp::socket (plain) or a
+// TlsStream. Send and Close may be called from any thread (they fill the mailbox under
+// `mu` and post a pump); everything else runs on the connection's executor.
+template <typename Transport>
+class WebSocketConnection final : public LiveExchange, public WebSocketPeer {
  public:
-  struct CloseRequest {
-    int code;
-    std::string reason;
-    bool now;  // before the queued messages (overflow, shutdown)
-    std::string_view end_reason;
-  };
-  // What the writer does next.
-  struct Next {
-    std::optional<std::string> message;
-    std::optional<CloseRequest> close;
-    bool done = false;  // the reader ended: the connection is over
-  };
-
-  WebSocketSession(const asio::any_io_executor& executor, std::shared_ptr<WebSocketHandler> handler,
-                   const ServerOptions& options)
-      : LiveExchange(executor, "websocket"),
+  WebSocketConnection(Transport transport, std::shared_ptr<WebSocketHandler> handler,
+                      StatePtr state)
+      : LiveExchange(transport.get_executor(), "websocket"),
+        transport_(std::move(transport)),
+        state_(state),
         handler_(std::move(handler)),
-        max_messages_(options.websocket_max_queued_messages),
-        max_bytes_(options.websocket_max_queued_bytes) {}
+        parser_(state->options.websocket_max_message) {}
+  ~WebSocketConnection() override { registration_.reset(); }
+
+  // Executor: writes `reply` (the 101 answer, or a refusal when !accepted) and then runs
+  // the connection; `early` holds bytes the client sent after its upgrade request.
+  void Start(std::string reply, bool accepted, std::string early) {
+    registration_.emplace(state_, this);
+    accepted_ = accepted;
+    early_ = std::move(early);
+    if constexpr (!kIsTls<Transport>) {
+      beast::error_code ec;
+      transport_.non_blocking(true, ec);
+    }
+    Write(kHandshake, std::move(reply));
+  }
 
   bool Send(std::string text) override {
     std::lock_guard lock(mu);
     if (detached || close_) return false;
-    if (queue_.size() >= max_messages_ || queued_bytes_ + text.size() > max_bytes_) {
+    if (queue_.size() >= state_->options.websocket_max_queued_messages ||
+        queued_bytes_ + text.size() > state_->options.websocket_max_queued_bytes) {
       queue_.clear();
       queued_bytes_ = 0;
       close_ = CloseRequest{1013, "send queue full", true, "overflow"};
-      WakeLocked();
+      PostPumpLocked();
       return false;
     }
     queued_bytes_ += text.size();
     queue_.push_back(std::move(text));
-    WakeLocked();
+    PostPumpLocked();
     return true;
   }
+
   void Close(int code, std::string reason) override {
     std::lock_guard lock(mu);
     if (detached || close_) return;
     close_ = CloseRequest{code, std::move(reason), false, "complete"};
-    WakeLocked();
+    PostPumpLocked();
   }
+
   void GoAway() override {
     {
       std::lock_guard lock(mu);
-      if (!close_ || !close_->now)
+      if (!close_ || !close_->now) {
         close_ = CloseRequest{1001, "server shutting down", true, "shutdown"};
+      }
     }
-    timer.cancel();
+    Pump();
   }
-  // Executor, writer.
-  Next TakeOrWait() {
-    std::lock_guard lock(mu);
-    Next next;
-    if (reader_done_ || close_sent_) {
-      next.done = true;
-    } else if (close_ && close_->now) {
-      close_sent_ = true;
-      next.close = close_;
-    } else if (!queue_.empty()) {
-      queued_bytes_ -= queue_.front().size();
-      next.message = std::move(queue_.front());
-      queue_.pop_front();
-    } else if (close_) {
-      close_sent_ = true;
-      next.close = close_;
-    } else {
-      waiting = true;
-    }
-    return next;
-  }
-  // Executor, reader: the connection ended (closed by either side, or failed).
-  void ReaderDone() {
-    {
-      std::lock_guard lock(mu);
-      reader_done_ = true;
-    }
-    timer.cancel();
-  }
-  // Executor, reader.
-  bool closing() {
-    std::lock_guard lock(mu);
-    return close_.has_value();
-  }
-  void Open() { handler_->OnOpen(std::static_pointer_cast<WebSocketSession>(shared_from_this())); }
-  void Dispatch(std::string text) { handler_->OnMessage(std::move(text)); }
-  // Executor, writer: a message was written.
-  void Sent() {
-    if (handler_) handler_->OnSent();
-  }
-
-  // Executor, writer: closes the connection when the write about to start takes longer
-  // than `timeout` (a peer that stopped reading). `tcp_layer` outlives every armed write.
-  void ArmWriteDeadline(beast::tcp_stream* tcp_layer, std::chrono::milliseconds timeout) {
-    write_armed_ = true;
-    write_deadline_.expires_after(timeout);
-    auto self = std::static_pointer_cast<WebSocketSession>(shared_from_this());
-    write_deadline_.async_wait([self, tcp_layer](beast::error_code ec) {
-      if (ec || !self->write_armed_) return;
-      self->write_timed_out_ = true;
-      tcp_layer->close();
-    });
-  }
-  void DisarmWriteDeadline() {
-    write_armed_ = false;
-    write_deadline_.cancel();
-  }
-  bool write_timed_out() const { return write_timed_out_; }
 
  private:
+  struct CloseRequest {
+    int code;
+    std::string reason;
+    bool now;  // before the queued messages (overflow, shutdown, protocol errors)
+    std::string_view end_reason;
+  };
+  enum WriteKind { kHandshake, kMessage, kControl, kCloseFrame };
+
   void OnRelease() override {
     // Drops the handler, which may hold this peer.
     std::shared_ptr<WebSocketHandler> handler = std::move(handler_);
-    handler->OnClose();
+    if (handler) handler->OnClose();
   }
 
-  std::shared_ptr<WebSocketHandler> handler_;                // executor, until released
-  asio::steady_timer write_deadline_{timer.get_executor()};  // executor
-  bool write_armed_ = false;                                 // executor
-  bool write_timed_out_ = false;                             // executor
-  const std::size_t max_messages_, max_bytes_;
+  std::shared_ptr<WebSocketConnection> self() {
+    return std::static_pointer_cast<WebSocketConnection>(shared_from_this());
+  }
+
+  // Requires mu.
+  void PostPumpLocked() {
+    if (detached || pump_posted_) return;
+    pump_posted_ = true;
+    asio::post(timer.get_executor(), [self = self()] { self->Pump(); });
+  }
+
+  // Executor: starts the next write, if none is running: a pong, an urgent close, a
+  // queued message, a requested close, then a keep-alive ping.
+  void Pump() {
+    std::optional<CloseRequest> close;
+    std::optional<std::string> message;
+    {
+      std::lock_guard lock(mu);
+      pump_posted_ = false;
+      if (ended_ || writing_ || close_written_ || !opened_) return;
+      if (pong_) {
+        // below, without the lock
+      } else if (close_ && (close_->now || queue_.empty())) {
+        close = close_;
+      } else if (!queue_.empty()) {
+        queued_bytes_ -= queue_.front().size();
+        message = std::move(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    if (pong_) {
+      Write(kControl, EncodeWebSocketFrame(0xA, *pong_));
+      pong_.reset();
+    } else if (close) {
+      close_end_reason_ = close->end_reason;
+      Write(kCloseFrame, EncodeWebSocketClose(close->code, close->reason));
+    } else if (message) {
+      written_bytes_ = message->size();
+      Write(kMessage, EncodeWebSocketFrame(0x1, *message));
+    } else if (ping_due_) {
+      ping_due_ = false;
+      Write(kControl, EncodeWebSocketFrame(0x9, {}));
+    }
+  }
+
+  // Executor.
+  void Write(WriteKind kind, std::string bytes) {
+    writing_ = true;
+    write_kind_ = kind;
+    write_started_ = Clock::now();
+    write_buffer_ = std::move(bytes);
+    asio::async_write(transport_, asio::buffer(write_buffer_),
+                      [self = self()](beast::error_code ec, std::size_t) { self->Written(ec); });
+    ArmTimer();
+  }
+
+  void Written(beast::error_code ec) {
+    writing_ = false;
+    write_buffer_ = std::string();
+    if (ended_) return;
+    if (ec) return End(write_timed_out_ ? "write_timeout" : "client_gone");
+    switch (write_kind_) {
+      case kHandshake:
+        if (!accepted_) return End("error");
+        return Opened();
+      case kMessage:
+        if (state_->metrics) {
+          state_->metrics->CountWebSocketMessage("out");
+          state_->metrics->CountStreamedBytes(kind, written_bytes_);
+        }
+        Guarded([&] { handler_->OnSent(); });
+        break;
+      case kControl:
+        break;
+      case kCloseFrame:
+        close_written_ = true;
+        close_written_at_ = Clock::now();
+        if (close_received_) return End(close_end_reason_);
+        break;
+    }
+    Pump();
+    ArmTimer();
+  }
+
+  // Executor: the 101 answer was written.
+  void Opened() {
+    {
+      std::lock_guard lock(mu);
+      opened_ = true;
+    }
+    last_read_ = Clock::now();
+    Guarded([&] { handler_->OnOpen(self()); });
+    if (!early_.empty()) {
+      const std::string early = std::move(early_);
+      early_ = std::string();
+      Consume(early);
+    }
+    if (ended_) return;
+    Read();
+    Pump();
+    ArmTimer();
+  }
+
+  // Executor: calls into the handler; a handler that throws closes the connection.
+  template <typename F>
+  void Guarded(F&& f) {
+    if (!handler_) return;
+    try {
+      f();
+    } catch (const std::exception& e) {
+      log::Error("websocket handler threw", {{"error", e.what()}});
+      Close(1011, "internal error");
+    }
+  }
+
+  // Executor: waits for the next bytes. A plain socket waits for readiness without a
+  // buffer; TLS needs one for its records.
+  void Read() {
+    if constexpr (kIsTls<Transport>) {
+      if (!tls_buffer_) tls_buffer_ = std::make_unique<std::array<char, 1024>>();
+      transport_.async_read_some(
+          asio::buffer(*tls_buffer_), [self = self()](beast::error_code ec, std::size_t n) {
+            if (self->ended_) return;
+            if (ec) {
+              return self->End(self->close_written_ ? self->close_end_reason_ : "client_gone");
+            }
+            self->Consume({self->tls_buffer_->data(), n});
+            if (!self->ended_) self->Read();
+          });
+    } else {
+      transport_.async_wait(tcp::socket::wait_read, [self = self()](beast::error_code ec) {
+        if (self->ended_) return;
+        if (ec) return self->End("client_gone");
+        self->ReadAvailable();
+      });
+    }
+  }
+
+  // Executor, plain sockets: reads what is there (a bounded number of times, so that one
+  // busy peer does not hold the thread), then waits again.
+  void ReadAvailable() {
+    std::array<char, 4096> chunk;
+    for (int round = 0; round < 16 && !ended_; ++round) {
+      beast::error_code ec;
+      const std::size_t n = transport_.read_some(asio::buffer(chunk), ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+      if (ec) return End(close_written_ ? close_end_reason_ : "client_gone");
+      Consume({chunk.data(), n});
+    }
+    if (!ended_) Read();
+  }
+
+  // Executor: hands what the peer said to the parser and acts on each event.
+  void Consume(std::string_view bytes) {
+    last_read_ = Clock::now();
+    ping_outstanding_ = false;
+    std::vector<WebSocketEvent> events;
+    const int violation = parser_.Feed(bytes, events);
+    for (auto& event : events) {
+      if (ended_) return;
+      OnEvent(event);
+    }
+    if (violation != 0 && !ended_) Fail(violation);
+  }
+
+  void OnEvent(WebSocketEvent& event) {
+    switch (event.kind) {
+      case WebSocketEvent::Kind::kText: {
+        {
+          std::lock_guard lock(mu);
+          if (close_) return;  // closing: what the peer says now is not read
+        }
+        if (state_->metrics) state_->metrics->CountWebSocketMessage("in");
+        Guarded([&] { handler_->OnMessage(std::move(event.payload)); });
+        return;
+      }
+      case WebSocketEvent::Kind::kPing:
+        pong_ = std::move(event.payload);
+        return Pump();
+      case WebSocketEvent::Kind::kPong:
+        return;
+      case WebSocketEvent::Kind::kClose:
+        close_received_ = true;
+        if (close_written_) return End(close_end_reason_);
+        {
+          std::lock_guard lock(mu);
+          const int code = event.code == 1005 ? 1000 : event.code;
+          if (!close_ || !close_->now) close_ = CloseRequest{code, {}, true, "complete"};
+        }
+        return Pump();
+    }
+  }
+
+  // Executor: the peer broke the protocol; the close frame goes out before anything queued.
+  void Fail(int code) {
+    {
+      std::lock_guard lock(mu);
+      queue_.clear();
+      queued_bytes_ = 0;
+      close_ = CloseRequest{code, std::string(ProtocolCloseReason(code)), true, "error"};
+    }
+    Pump();
+  }
+
+  // Executor: the deadline that matters now: the write running or the peer's close
+  // frame. An idle connection has none and holds no timer wait (Tick watches it).
+  std::optional<Clock::time_point> Deadline() const {
+    if (ended_) return std::nullopt;
+    if (writing_) return write_started_ + state_->options.read_timeout;
+    if (close_written_) return close_written_at_ + CloseWait();
+    return std::nullopt;
+  }
+  std::chrono::milliseconds CloseWait() const {
+    return std::min<std::chrono::milliseconds>(state_->options.read_timeout,
+                                               std::chrono::seconds(5));
+  }
+
+  // Executor: arms the timer for Deadline(), or cancels it when there is none.
+  void ArmTimer() {
+    const auto deadline = Deadline();
+    if (!deadline) {
+      if (timer_armed_) {
+        timer_armed_ = false;
+        ++timer_generation_;
+        timer.cancel();
+      }
+      return;
+    }
+    if (timer_armed_ && armed_for_ == *deadline) return;
+    timer_armed_ = true;
+    armed_for_ = *deadline;
+    timer.expires_at(*deadline);
+    timer.async_wait([self = self(), generation = ++timer_generation_](beast::error_code ec) {
+      if (ec || generation != self->timer_generation_) return;
+      self->timer_armed_ = false;
+      self->OnDeadline();
+    });
+  }
+
+  void OnDeadline() {
+    if (ended_) return;
+    const auto now = Clock::now();
+    if (writing_ && now >= write_started_ + state_->options.read_timeout) {
+      write_timed_out_ = true;
+      return End("write_timeout");
+    }
+    if (!writing_ && close_written_ && now >= close_written_at_ + CloseWait()) {
+      return End(close_end_reason_);
+    }
+    ArmTimer();
+  }
+
+  // Executor: a peer silent for half of websocket_idle_timeout is pinged; one silent for
+  // all of it is dropped (any bytes from it count, a pong included).
+  void Tick() override {
+    if (ended_ || !opened_ || close_written_) return;
+    const auto idle = Clock::now() - last_read_;
+    if (idle >= state_->options.websocket_idle_timeout) return End("client_gone");
+    if (idle >= state_->options.websocket_idle_timeout / 2 && !ping_outstanding_) {
+      ping_outstanding_ = true;
+      ping_due_ = true;
+      Pump();
+    }
+  }
+
+  // Executor: the connection is over; the socket closes and the handler learns it.
+  void End(std::string_view reason) {
+    if (ended_) return;
+    ended_ = true;
+    {
+      std::lock_guard lock(mu);
+      queue_.clear();
+    }
+    registration_->End(reason);
+    beast::error_code ec;
+    timer.cancel();
+    auto& socket = beast::get_lowest_layer(transport_);
+    if constexpr (kIsTls<Transport>) {
+      socket.socket().shutdown(tcp::socket::shutdown_both, ec);
+      socket.close();
+    } else {
+      socket.shutdown(tcp::socket::shutdown_both, ec);
+      socket.close(ec);
+    }
+    registration_.reset();
+    tls_buffer_.reset();
+    state_->RequestDone();
+  }
+
+  Transport transport_;  // executor
+  const StatePtr state_;
+  std::shared_ptr<WebSocketHandler> handler_;  // executor, until released
+  // Executor.
+  WebSocketFrameParser parser_;
+  std::optional<LiveRegistration> registration_;
+  std::string write_buffer_;
+  std::string early_;
+  std::unique_ptr<std::array<char, 1024>> tls_buffer_;
+  std::optional<std::string> pong_;
+  Clock::time_point last_read_{}, write_started_{}, close_written_at_{}, armed_for_{};
+  std::size_t written_bytes_ = 0;
+  std::uint32_t timer_generation_ = 0;
+  std::string_view close_end_reason_ = "complete";
+  WriteKind write_kind_ = kHandshake;
+  bool accepted_ = false, writing_ = false, ended_ = false, close_written_ = false;
+  bool close_received_ = false, write_timed_out_ = false, timer_armed_ = false;
+  bool ping_due_ = false, ping_outstanding_ = false;
   // Guarded by mu.
   std::list<std::string> queue_;  // a list: an idle connection's empty queue holds no memory
   std::size_t queued_bytes_ = 0;
   std::optional<CloseRequest> close_;
-  bool close_sent_ = false;
-  bool reader_done_ = false;
+  bool pump_posted_ = false;
+  bool opened_ = false;  // also read on the executor without mu after it is set there
 };
 
-// Why the reader ended: the closing handshake completed, the peer broke a limit (too
-// large, not UTF-8), or it vanished or stopped answering pings.
-std::string_view WebSocketEndReason(beast::error_code ec) {
-  if (ec == websocket::error::closed) return "complete";
-  if (ec == websocket::error::message_too_big || ec == websocket::error::bad_frame_payload) {
-    return "error";
+// The opening handshake's answer to `request` (a WebSocket upgrade): 101 with the route's
+// headers (its subprotocol), or a refusal (false) for a bad key or another version.
+std::pair<std::string, bool> HandshakeReply(const BeastRequest& request, const Response& route) {
+  if (request[bhttp::field::sec_websocket_version] != "13") {
+    Response r = ErrorResponse(InvalidArgumentError("WebSocket version 13 is required"));
+    r.status = 426;
+    r.headers.Set("Sec-WebSocket-Version", "13");
+    return {SerializeResponse(r, request.version(), false), false};
   }
-  return "client_gone";
-}
-
-websocket::close_reason CloseReason(const WebSocketSession::CloseRequest& request) {
-  websocket::close_reason out(static_cast<std::uint16_t>(request.code));
-  const std::string_view text = request.reason;
-  out.reason.assign(text.data(), std::min(text.size(), out.reason.max_size()));
-  return out;
-}
-
-// Reads messages and hands each to the handler until the connection ends.
-template <typename Stream>
-asio::awaitable<void> ReadMessages(WsStream<Stream>* ws, std::shared_ptr<WebSocketSession> session,
-                                   LiveRegistration* registration, StatePtr state) {
-  beast::flat_buffer buffer;
-  for (;;) {
-    beast::error_code ec;
-    co_await ws->async_read(buffer, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) {
-      registration->End(WebSocketEndReason(ec));
-      session->ReaderDone();
-      co_return;
-    }
-    if (!ws->got_text()) {
-      session->Close(1003, "text messages only");
-    } else if (!session->closing()) {
-      if (state->metrics) state->metrics->CountWebSocketMessage("in");
-      try {
-        session->Dispatch(beast::buffers_to_string(buffer.data()));
-      } catch (const std::exception& e) {
-        log::Error("websocket handler threw", {{"error", e.what()}});
-        session->Close(1011, "internal error");
-      }
-    }
-    buffer.consume(buffer.size());
+  const auto accept = WebSocketAcceptKey(request[bhttp::field::sec_websocket_key]);
+  if (!accept) {
+    const Response r = ErrorResponse(InvalidArgumentError("bad Sec-WebSocket-Key"));
+    return {SerializeResponse(r, request.version(), false), false};
   }
-}
-
-// Writes queued messages and the close frame; ends when the reader has ended. A failed
-// write closes the socket, which ends the reader.
-template <typename Stream>
-asio::awaitable<void> WriteMessages(WsStream<Stream>* ws, std::shared_ptr<WebSocketSession> session,
-                                    LiveRegistration* registration, StatePtr state) {
-  for (;;) {
-    WebSocketSession::Next next = session->TakeOrWait();
-    if (next.done) co_return;
-    if (!next.message && !next.close) {
-      co_await Sleep(session.get(), Clock::time_point::max());
+  std::string out =
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Accept: " +
+      *accept + "\r\n";
+  for (const auto& [name, value] : route.headers.fields()) {
+    if (EqualsIgnoreCase(name, "Content-Length") || EqualsIgnoreCase(name, "Connection") ||
+        EqualsIgnoreCase(name, "Upgrade") || EqualsIgnoreCase(name, "Content-Type") ||
+        EqualsIgnoreCase(name, "Server")) {
       continue;
     }
+    out += name + ": " + value + "\r\n";
+  }
+  out += "Server: howlerops\r\n\r\n";
+  return {std::move(out), true};
+}
+
+// Hands an upgraded connection to a WebSocketConnection; the request it came with counts
+// as in flight (shutdown waits for it) until the WebSocket ends. `early`: bytes read past
+// the request.
+template <typename Stream>
+void StartWebSocket(Stream stream, const BeastRequest& request, Response response,
+                    std::string early, StatePtr state) {
+  auto [reply, accepted] = HandshakeReply(request, response);
+  if constexpr (kIsTls<Stream>) {
+    beast::get_lowest_layer(stream).expires_never();
+    auto connection = std::make_shared<WebSocketConnection<Stream>>(
+        std::move(stream), std::move(response.websocket), state);
+    connection->Start(std::move(reply), accepted, std::move(early));
+  } else {
+    auto connection = std::make_shared<WebSocketConnection<tcp::socket>>(
+        stream.release_socket(), std::move(response.websocket), state);
+    connection->Start(std::move(reply), accepted, std::move(early));
+  }
+}
+
+// Every quarter of websocket_idle_timeout, has each live exchange check its peer
+// (LiveExchange::Tick): one timer for the server instead of one per idle WebSocket.
+// Runs on contexts[0] until the server stops.
+asio::awaitable<void> SweepLiveExchanges(StatePtr state) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  const auto period = std::max<std::chrono::milliseconds>(state->options.websocket_idle_timeout / 4,
+                                                          std::chrono::milliseconds(10));
+  for (;;) {
     beast::error_code ec;
-    auto token = asio::redirect_error(asio::use_awaitable, ec);
-    session->ArmWriteDeadline(&beast::get_lowest_layer(*ws), state->options.read_timeout);
-    if (next.message) {
-      co_await ws->async_write(asio::buffer(*next.message), token);
-      if (state->metrics && !ec) {
-        state->metrics->CountWebSocketMessage("out");
-        state->metrics->CountStreamedBytes(session->kind, next.message->size());
-      }
-      if (!ec) session->Sent();
-    } else {
-      registration->End(next.close->end_reason);
-      co_await ws->async_close(CloseReason(*next.close), token);
-    }
-    session->DisarmWriteDeadline();
-    if (ec) {
-      registration->End(session->write_timed_out() ? "write_timeout" : "client_gone");
-      beast::get_lowest_layer(*ws).close();
-      co_return;
+    timer.expires_after(period);
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+    for (auto& exchange : state->LiveExchanges()) {
+      asio::post(exchange->timer.get_executor(), [exchange] { exchange->Tick(); });
     }
   }
-}
-
-template <typename Stream>
-void ConfigureWebSocket(WsStream<Stream>& ws, const Response& response, StatePtr state) {
-  beast::get_lowest_layer(ws).expires_never();  // the websocket stream keeps its own timers
-  auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
-  timeouts.handshake_timeout = state->options.read_timeout;
-  ws.set_option(timeouts);
-  ws.read_message_max(state->options.websocket_max_message);
-  ws.set_option(websocket::stream_base::decorator(
-      [headers = response.headers](websocket::response_type& res) {
-        for (const auto& [name, value] : headers.fields()) {
-          if (EqualsIgnoreCase(name, "Content-Length") || EqualsIgnoreCase(name, "Connection") ||
-              EqualsIgnoreCase(name, "Upgrade") || EqualsIgnoreCase(name, "Content-Type")) {
-            continue;
-          }
-          res.set(name, value);
-        }
-        res.set(bhttp::field::server, "howlerops");
-      }));
-}
-
-// Completes the handshake of `request` and runs the connection until it ends.
-template <typename Stream>
-asio::awaitable<void> RunWebSocket(Stream stream, BeastRequest request, Response response,
-                                   StatePtr state) {
-  using namespace asio::experimental::awaitable_operators;
-  WsStream<Stream> ws(std::move(stream));
-  ConfigureWebSocket(ws, response, state);
-  auto session = std::make_shared<WebSocketSession>(ws.get_executor(),
-                                                    std::move(response.websocket), state->options);
-  LiveRegistration registration(state, session);
-  beast::error_code ec;
-  co_await ws.async_accept(request, asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) {
-    registration.End("error");
-    co_return;
-  }
-  // What only the handshake needed is freed: the request, the answer's headers and the
-  // decorator's copy of them (a live socket may stay idle for hours).
-  request = BeastRequest();
-  response = Response();
-  ws.set_option(websocket::stream_base::decorator([](websocket::response_type&) {}));
-  ws.text(true);
-  try {
-    session->Open();
-  } catch (const std::exception& e) {
-    log::Error("websocket handler threw", {{"error", e.what()}});
-    session->Close(1011, "internal error");
-  }
-  co_await (ReadMessages(&ws, session, &registration, state) &&
-            WriteMessages(&ws, session, &registration, state));
-}
-
-// Runs an upgraded connection; the request it came with counts as in flight (shutdown
-// waits for it) until the WebSocket ends.
-template <typename Stream>
-asio::awaitable<void> ServeWebSocket(Stream stream, BeastRequest request, Response response,
-                                     StatePtr state) {
-  co_await RunWebSocket(std::move(stream), std::move(request), std::move(response), state);
-  state->RequestDone();
 }
 
 // --- connections ---
@@ -945,16 +1149,11 @@ asio::awaitable<void> ServeRequests(Stream stream, std::string peer_ip, StatePtr
                     : SerializeResponse(response, version, keep_alive);
       co_await asio::async_write(stream, asio::buffer(wire), token);
     } else if (response.kind == ResponseKind::kWebSocket && websocket::is_upgrade(beast_request)) {
-      // The connection is a WebSocket from here on: the HTTP read buffer is not needed
-      // while it lives (long-lived idle sockets are many; DESIGN.md "Live sync").
-      buffer.clear();
-      buffer.shrink_to_fit();
-      // A coroutine of its own, so that this one (its parser and frame) ends here.
-      const auto executor = stream.get_executor();
-      asio::co_spawn(
-          executor,
-          ServeWebSocket(std::move(stream), std::move(beast_request), std::move(response), state),
-          asio::detached);
+      // The connection is a WebSocket from here on, driven by callbacks: this coroutine,
+      // its parser and read buffer end here (long-lived idle sockets are many).
+      std::string early = beast::buffers_to_string(buffer.data());
+      StartWebSocket(std::move(stream), beast_request, std::move(response), std::move(early),
+                     state);
       co_return;  // the stream was handed over
     } else {
       keep_alive = co_await WriteLongLived(&stream, std::move(response), version, keep_alive,
@@ -1068,6 +1267,7 @@ Status HttpServer::Start() {
   }
   for (auto& context : s.contexts) s.work.push_back(asio::make_work_guard(*context));
   asio::co_spawn(*s.contexts[0], AcceptLoop(state_.get()), asio::detached);
+  asio::co_spawn(*s.contexts[0], SweepLiveExchanges(state_.get()), asio::detached);
   for (auto& context : s.contexts) {
     s.threads.emplace_back([ctx = context.get()] { ctx->run(); });
   }

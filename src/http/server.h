@@ -47,6 +47,9 @@ struct ServerOptions {
   std::size_t websocket_max_message = 64 * 1024;
   std::size_t websocket_max_queued_messages = 256;
   std::size_t websocket_max_queued_bytes = 4 << 20;
+  // A WebSocket peer that sends nothing for half of this is pinged; one silent for all of
+  // it is dropped.
+  std::chrono::milliseconds websocket_idle_timeout{300000};
   // When set, every connection is HTTPS (TLS 1.2 or later; the handshake must finish
   // within read_timeout) with this certificate, WebSockets included (wss).
   std::optional<TlsKeyPair> tls;

@@ -5,9 +5,10 @@
 //
 // Limits the transport applies (ServerOptions): text messages only (a binary message
 // closes with 1003), incoming messages up to websocket_max_message bytes (larger: 1009),
-// invalid UTF-8 closes with 1007, Beast's suggested server timeouts (a ping after half of
-// the idle timeout; a peer that answers nothing is dropped), and a bounded outgoing queue
-// (overflow closes with 1013). BeginShutdown() closes every connection with 1001.
+// invalid UTF-8 closes with 1007, other protocol errors with 1002, a ping after half of
+// websocket_idle_timeout without a byte from the peer (a peer silent for all of it is
+// dropped), and a bounded outgoing queue (overflow closes with 1013). BeginShutdown()
+// closes every connection with 1001.
 #pragma once
 
 #include <memory>
