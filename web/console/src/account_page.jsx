@@ -172,7 +172,7 @@ function Sessions() {
                   <td>{when(s.last_seen_at)}</td>
                   <td>
                     <button type="button" class="danger" onClick={() => revoke(s)}
-                      aria-label={`Revoke ${s.current ? 'this session' : 'session ' + (s.device_name || s.id)}`}>
+                      aria-label={s.current ? 'Sign out (this session)' : `Revoke session ${s.device_name || s.id}`}>
                       {s.current ? 'Sign out' : 'Revoke'}
                     </button>
                   </td>

@@ -63,12 +63,17 @@ function App() {
     });
   }, [signedIn]);
   let entry = PUBLIC[route.path] || PRIVATE[route.path];
+  // Unknown routes and private pages without a session go to sign-in (also when the
+  // session ends while a page is open); the sign-in and sign-up pages, opened while signed
+  // in, go on (but not when their own form just signed in: they navigate themselves).
   useEffect(() => {
     if (!entry) navigate(signedIn ? '/conflicts' : '/signin', true);
     else if (PRIVATE[route.path] && !signedIn) navigate('/signin?next=' + route.path, true);
-    else if (signedIn && (route.path === '/signin' || route.path === '/signup'))
-      navigate(route.query.get('next') || '/conflicts', true);
   }, [route.path, signedIn]);
+  useEffect(() => {
+    if (signedIn && (route.path === '/signin' || route.path === '/signup'))
+      navigate(route.query.get('next') || '/conflicts', true);
+  }, [route.path]);
   useEffect(() => {
     document.title = (entry ? entry[0] + ' · ' : '') + 'Howlerops console';
     if (main.current && document.activeElement === document.body) main.current.focus();

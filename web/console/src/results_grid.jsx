@@ -57,9 +57,9 @@ export function ResultsGrid({ columns, rows, count }) {
     );
   }
   return (
-    <div class="grid" role="grid" aria-label="Results" aria-rowcount={count + 1}
-      aria-colcount={columns.length + 1}>
-      <div class="grid-scroll" ref={scroller} tabIndex={0} data-testid="grid-scroll">
+    <div class="grid">
+      <div class="grid-scroll" ref={scroller} tabIndex={0} data-testid="grid-scroll" role="grid"
+        aria-label="Results" aria-rowcount={count + 1} aria-colcount={columns.length + 1}>
         <div role="row" class="grid-head" aria-rowindex={1}
           style={{ gridTemplateColumns: template, width: total + 'px' }}>
           <span role="columnheader" class="grid-num">#</span>

@@ -309,4 +309,5 @@ function markError(editor, message, offset) {
   if (!position) return;
   const at = Math.min(editor.state.doc.length, offset + position - 1);
   editor.dispatch({ selection: EditorSelection.cursor(at), scrollIntoView: true });
+  editor.focus();
 }
