@@ -46,6 +46,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   done
 fi
 
+# Node and npm, at build and test time only (the web console's build and browser tests,
+# tursodb, ws): Debian's packages, unless a Node with npm is already installed (NodeSource's
+# nodejs package carries npm itself and conflicts with Debian's npm).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing nodejs npm"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+
 # The remote libSQL test server (tursodb) lives in a project-local folder.
 TOOLS_DIR=".tools"
 TURSODB="$TOOLS_DIR/node_modules/@tursodatabase/cli-linux-x64-gnu/tursodb"
