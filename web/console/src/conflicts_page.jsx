@@ -1,12 +1,11 @@
 // Conflicts: the open ones with their count; each side by side with a field-level diff,
 // resolved by keep mine (the uploading device's side), keep theirs (the server's), keep
 // both, or an edited merged version. A resolution is a change every device downloads.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { call } from './api.js';
 import { itemTitle, show, TYPE_LABELS, when } from './format.js';
+import { fieldDiff, mergedDraft } from './field_diff.js';
 import { Notice } from './forms.jsx';
-
-const SERVER_FIELDS = new Set(['id', 'sync_version', 'updated_at', 'device_id']);
 
 export function ConflictsPage({ liveCount }) {
   const [state, setState] = useState({ loading: true });
@@ -72,21 +71,6 @@ function titleOf(c) {
   return itemTitle(c.item_type, data, c.item_id);
 }
 
-// The fields of both sides, each marked when the two differ.
-export function fieldDiff(local, remote) {
-  const a = (local && local.data) || {};
-  const b = (remote && remote.data) || {};
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])]
-    .filter((k) => !SERVER_FIELDS.has(k))
-    .sort();
-  return keys.map((key) => ({
-    key,
-    mine: a[key],
-    theirs: b[key],
-    changed: JSON.stringify(a[key]) !== JSON.stringify(b[key]),
-  }));
-}
-
 function sideLabel(version) {
   if (!version) return '';
   return `${version.device_id || 'unknown device'}, version ${version.sync_version}, ${when(version.updated_at)}`;
@@ -98,10 +82,10 @@ function ConflictDetail({ conflict, onResolved }) {
   const [editing, setEditing] = useState(false);
   const local = conflict.local_version;
   const remote = conflict.remote_version;
-  const [merged, setMerged] = useState(() =>
-    JSON.stringify(stripServerFields({ ...(remote && remote.data), ...(local && local.data) }), null, 2),
-  );
+  const [merged, setMerged] = useState(() => JSON.stringify(mergedDraft(local, remote), null, 2));
   const rows = fieldDiff(local, remote);
+  const heading = useRef(null);
+  useEffect(() => heading.current && heading.current.focus(), []); // keyboard and screen readers land here
   const resolve = async (body, done) => {
     setBusy(true);
     setNotice(null);
@@ -131,7 +115,9 @@ function ConflictDetail({ conflict, onResolved }) {
   };
   return (
     <section class="card detail" aria-labelledby="conflict-title" data-testid="conflict-detail">
-      <h2 id="conflict-title">{titleOf(conflict)}</h2>
+      <h2 id="conflict-title" tabIndex={-1} ref={heading}>
+        {titleOf(conflict)}
+      </h2>
       <p class="muted">
         {TYPE_LABELS[conflict.item_type]} {conflict.item_id}, detected {when(conflict.detected_at)}
       </p>
@@ -198,14 +184,6 @@ function ConflictDetail({ conflict, onResolved }) {
       <Notice notice={notice} />
     </section>
   );
-}
-
-function stripServerFields(data) {
-  const out = {};
-  Object.keys(data).forEach((k) => {
-    if (!SERVER_FIELDS.has(k)) out[k] = data[k];
-  });
-  return out;
 }
 
 function Value({ value }) {

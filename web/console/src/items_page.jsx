@@ -1,6 +1,6 @@
 // Synced items: connections (never a secret), saved queries and query history; search,
 // filter by type, and an item's detail with its version and the device that last wrote it.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { isSecretKey, itemTitle, show, TYPE_LABELS, when } from './format.js';
 import { downloadAll } from './synced_items.js';
 
@@ -85,12 +85,16 @@ const SERVER_FIELDS = ['id', 'sync_version', 'updated_at', 'device_id'];
 
 function ItemDetail({ item }) {
   const { data, type } = item;
+  const heading = useRef(null);
+  useEffect(() => heading.current && heading.current.focus(), [item]);
   const fields = Object.keys(data).filter(
     (key) => !SERVER_FIELDS.includes(key) && !isSecretKey(key),
   );
   return (
     <section class="card detail" aria-labelledby="item-detail-title" data-testid="item-detail">
-      <h2 id="item-detail-title">{itemTitle(type, data, data.id)}</h2>
+      <h2 id="item-detail-title" tabIndex={-1} ref={heading}>
+        {itemTitle(type, data, data.id)}
+      </h2>
       <dl class="facts">
         <dt>Type</dt>
         <dd>{TYPE_LABELS[type]}</dd>

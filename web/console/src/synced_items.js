@@ -12,15 +12,33 @@ export async function downloadAll() {
     const query = new URLSearchParams({ device_id: CONSOLE_DEVICE, limit: '1000' });
     if (cursor) query.set('cursor', cursor);
     const answer = await call('GET', '/api/sync/download?' + query);
-    const add = (type, list) =>
-      (list || []).forEach((data) => items.set(type + '\u0000' + data.id, { type, data }));
-    add('connection', answer.connections);
-    add('saved_query', answer.saved_queries);
-    add('query_history', answer.query_history);
-    (answer.deleted || []).forEach((d) => items.delete(d.item_type + '\u0000' + d.item_id));
+    applyDownloadPage(items, answer);
     cursor = answer.cursor;
     if (!answer.has_more) break;
   }
+  return newestFirst(items);
+}
+
+// Folds one download answer (changes oldest first) into `items` (key -> {type, data}):
+// the higher version wins, a deletion removes the item unless a later version of it came
+// (an item deleted and made again).
+export function applyDownloadPage(items, answer) {
+  const version = (key) => (items.has(key) ? items.get(key).data.sync_version || 0 : -1);
+  const add = (type, list) =>
+    (list || []).forEach((data) => {
+      const key = type + '\u0000' + data.id;
+      if ((data.sync_version || 0) >= version(key)) items.set(key, { type, data });
+    });
+  add('connection', answer.connections);
+  add('saved_query', answer.saved_queries);
+  add('query_history', answer.query_history);
+  (answer.deleted || []).forEach((d) => {
+    const key = d.item_type + '\u0000' + d.item_id;
+    if (version(key) <= d.sync_version) items.delete(key);
+  });
+}
+
+export function newestFirst(items) {
   return [...items.values()].sort((a, b) =>
     String(b.data.updated_at).localeCompare(String(a.data.updated_at)),
   );

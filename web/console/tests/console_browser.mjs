@@ -181,19 +181,33 @@ test('index.html is no-cache under a strict CSP, assets are hashed and immutable
 });
 
 test('time from navigation to a usable sign-in page', async () => {
-  const times = [];
-  for (let i = 0; i < 5; i++) {
-    const fresh = await browser.newContext();
-    const p = await fresh.newPage();
+  // Page-side: performance.now() (milliseconds since the navigation started) once the
+  // sign-in form is there and enabled; driver-side: from page.goto to a filled field.
+  const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+  const measure = async (p) => {
     const started = performance.now();
     await p.goto(BASE + '/app/signin', { waitUntil: 'commit' });
+    const inPage = await (await p.waitForFunction(() => {
+      const field = document.getElementById('username');
+      return field && !field.disabled && document.querySelector('button[type=submit]')
+        ? performance.now() : null;
+    }, null, { polling: 'raf' })).jsonValue();
     await p.getByLabel('Username or email').fill('x'); // visible, enabled and editable
-    times.push(performance.now() - started);
+    return { inPage, driver: performance.now() - started };
+  };
+  const cold = [];
+  const warm = [];
+  for (let i = 0; i < 7; i++) {
+    const fresh = await browser.newContext();
+    const p = await fresh.newPage();
+    cold.push(await measure(p));
+    warm.push(await measure(p)); // hashed assets from the cache, index.html revalidated
     await fresh.close();
   }
-  times.sort((a, b) => a - b);
-  console.log(`FIGURE sign-in usable after navigation: median ${times[2].toFixed(0)} ms ` +
-    `(runs: ${times.map((t) => t.toFixed(0)).join(', ')} ms, cold cache each)`);
+  const show = (runs) => `${median(runs.map((r) => r.inPage)).toFixed(0)} ms in page ` +
+    `(${median(runs.map((r) => r.driver)).toFixed(0)} ms from page.goto)`;
+  console.log(`FIGURE sign-in usable after navigation, median of 7: cold cache ${show(cold)}; ` +
+    `warm cache ${show(warm)}`);
 });
 
 test('sign up, then verify through the emailed link', async () => {
@@ -275,9 +289,17 @@ test('forgot and reset password pages', async () => {
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL('**/app/conflicts');
-  // Pages of the flow, for the screenshots and axe.
+  // Pages of the flow, for the screenshots and axe; a used or unknown token is refused.
   await page.goto(BASE + '/app/forgot-password');
   await checkPage('forgot-password');
+  await page.goto(link);
+  await checkPage('reset-password');
+  await page.getByLabel('New password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Repeat the new password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.getByRole('alert').waitFor();
+  await go('/reset-password');
+  await page.getByRole('alert').filter({ hasText: 'no token' }).waitFor();
 });
 
 test('account: this session marked, another session revoked', async () => {
@@ -342,8 +364,18 @@ test('conflicts from two devices resolved with each strategy, downloaded by a th
   await page.getByRole('status').filter({ hasText: 'Kept your version' }).waitFor();
   await page.getByTestId('conflict-count').filter({ hasText: /^3$/ }).waitFor();
 
-  await page.locator(`[data-conflict="${conflictIds.theirs}"]`).click();
-  await detail.getByRole('button', { name: 'Keep theirs' }).click();
+  // With the keyboard only: Enter on the conflict moves focus to its detail, Tab reaches
+  // the resolutions.
+  await page.locator(`[data-conflict="${conflictIds.theirs}"]`).focus();
+  await page.keyboard.press('Enter');
+  await detail.getByRole('heading', { name: 'Query theirs' }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'conflict-title');
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press('Tab');
+    if ((await page.evaluate(() => document.activeElement.textContent)) === 'Keep theirs') break;
+  }
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Keep theirs');
+  await page.keyboard.press('Enter');
   await page.getByTestId('conflict-count').filter({ hasText: /^2$/ }).waitFor();
 
   await page.locator(`[data-conflict="${conflictIds.both}"]`).click();
@@ -441,6 +473,10 @@ test('SQL workspace: open with the password, schema, run, selection, errors, can
   const tree = page.getByTestId('schema-tree');
   await tree.waitFor();
   assert.equal(await page.getByLabel('Database password').inputValue(), '', 'password cleared');
+  // The browser keeps the database password nowhere.
+  const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }));
+  assert.ok(!stored.includes(PG.password), 'password in web storage');
+  assert.deepEqual((await context.cookies()).filter((c) => c.value.includes(PG.password)), []);
   await tree.locator('[data-relation="public.items"] > summary').click();
   await tree.locator('[data-relation="public.items"]').getByText('price').waitFor();
 
