@@ -13,5 +13,9 @@ export default defineConfig({
     cssCodeSplit: true,
     sourcemap: false,
     reportCompressedSize: false,
+    // Hashes of [0-9a-z] only: a base64url hash may hold '-', which the server's rule for
+    // hashed names (a '-' or '.' separated part of 8 or more characters, static_files.h)
+    // would split, serving the file as no-cache.
+    rollupOptions: { output: { hashCharacters: 'base36' } },
   },
 });

@@ -6,6 +6,8 @@ import { Field, Notice, useSubmit } from './forms.jsx';
 import { Link, navigate } from './router.jsx';
 
 export function SignIn({ next }) {
+  // The moment the form is on screen and can be used (read by the browser test's timing).
+  useEffect(() => performance.mark('howlerops:signin-usable'), []);
   const { busy, notice, submit } = useSubmit(async (form) => {
     await signIn(form.get('username').trim(), form.get('password'));
     navigate(next || '/conflicts', true);
