@@ -80,7 +80,9 @@ TEST(ConsoleBrowserTest, EveryPageInChromium) {
                 {"RESEND_FROM_EMAIL", "noreply@howlerops.test"},
                 {"RATE_LIMIT_AUTH_PER_MIN", "1000"},
                 {"RATE_LIMIT_SYNC_PER_MIN", "10000"},
-                {"VERIFICATION_RESEND_INTERVAL", "1s"}};
+                {"VERIFICATION_RESEND_INTERVAL", "1s"},
+                // Short access tokens: the console refreshes them during the suite.
+                {"JWT_EXPIRATION", "40s"}};
   ServerProcess server(dir.path(), config);
   ASSERT_TRUE(server.ready()) << server.Output();
 

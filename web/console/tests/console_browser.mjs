@@ -40,6 +40,8 @@ const violations = [];
 const pageErrors = [];
 const loaded = new Set(); // asset paths the browser loaded
 let axeSource;
+let signedInAt = 0;
+let tokenAtSignIn = '';
 
 // ---- helpers ------------------------------------------------------------------------
 
@@ -115,6 +117,10 @@ async function checkPage(name) {
     }
   }
   await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+async function sessionToken() {
+  return page.evaluate(() => JSON.parse(sessionStorage.getItem('howlerops.console.session')).token);
 }
 
 async function go(route) {
@@ -287,6 +293,8 @@ test('forgot and reset password pages', async () => {
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL('**/app/conflicts');
+  signedInAt = Date.now();
+  tokenAtSignIn = await sessionToken();
   // Pages of the flow, for the screenshots and axe; a used or unknown token is refused.
   await page.goto(BASE + '/app/forgot-password');
   await checkPage('forgot-password');
@@ -559,6 +567,16 @@ test('SQL workspace: open with the password, schema, run, selection, errors, can
   const history = page.getByRole('list').filter({ has: page.getByText('generate_series') });
   await history.waitFor();
   assert.ok((await history.getByRole('listitem').count()) >= 6);
+});
+
+test('an expired access token is refreshed without signing out', async () => {
+  // The server runs with JWT_EXPIRATION=40s; wait until the sign-in's token has expired.
+  const left = signedInAt + 42000 - Date.now();
+  if (left > 0) await new Promise((r) => setTimeout(r, left));
+  await go('/account');
+  await page.getByTestId('profile-username').filter({ hasText: USER.username }).waitFor();
+  assert.notEqual(await sessionToken(), tokenAtSignIn);
+  assert.equal((await api('GET', '/api/auth/me', { token: tokenAtSignIn })).status, 401);
 });
 
 test('nothing broke the CSP or threw; the shipped JS and CSS', async () => {
