@@ -93,7 +93,8 @@ async function refresh() {
   return refreshing;
 }
 
-// Sends an authenticated request and answers the parsed body; on 401 refreshes once.
+// Sends an authenticated request and answers the parsed body; on 401 refreshes once and
+// tries again (signing out when the refresh fails).
 export async function call(method, path, body) {
   const response = await authed(method, path, body);
   return parse(response);
@@ -103,11 +104,14 @@ export async function call(method, path, body) {
 export async function authed(method, path, body, signal) {
   if (!session) throw new ApiError(401, { code: 'UNAUTHORIZED', message: 'not signed in' });
   let response = await raw(method, path, body, session.token, signal);
-  if (response.status === 401 && (await refresh())) {
-    response = await raw(method, path, body, session.token, signal);
+  if (response.status !== 401) return response;
+  // A 401 with a session that refreshes is about the request itself (a wrong current
+  // password): answer it. A session that no longer refreshes has ended: sign out.
+  if (!(await refresh())) {
+    store(null);
+    return response;
   }
-  if (response.status === 401) store(null);
-  return response;
+  return raw(method, path, body, session.token, signal);
 }
 
 // Unauthenticated requests (sign up, sign in, verify, reset).

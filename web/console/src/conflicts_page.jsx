@@ -34,6 +34,9 @@ export function ConflictsPage({ liveCount }) {
           </span>
         )}
       </h1>
+      {state.conflicts && state.conflicts.length > 0 && (
+        <p class="muted" data-testid="conflict-kinds">{countsByType(state.conflicts)}</p>
+      )}
       <Notice notice={notice} />
       {state.loading && <p role="status">Loading…</p>}
       {state.error && (
@@ -65,6 +68,23 @@ export function ConflictsPage({ liveCount }) {
     </div>
   );
 }
+
+// "2 saved queries, 1 connection": the open conflicts per item type.
+function countsByType(conflicts) {
+  const counts = {};
+  conflicts.forEach((c) => (counts[c.item_type] = (counts[c.item_type] || 0) + 1));
+  return Object.keys(counts)
+    .sort()
+    .map((type) => `${counts[type]} ${(PLURALS[type] || type)[counts[type] === 1 ? 0 : 1]}`)
+    .join(', ');
+}
+
+const PLURALS = {
+  connection: ['connection', 'connections'],
+  saved_query: ['saved query', 'saved queries'],
+  query_history: ['history item', 'history items'],
+  report: ['report', 'reports'],
+};
 
 function titleOf(c) {
   const data = (c.local_version && c.local_version.data) || (c.remote_version && c.remote_version.data);

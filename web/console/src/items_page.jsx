@@ -37,10 +37,10 @@ export function ItemsPage() {
         <div class="field">
           <label for="item-type">Type</label>
           <select id="item-type" value={type} onChange={(e) => setType(e.currentTarget.value)}>
-            <option value="">All types</option>
-            <option value="connection">Connections</option>
-            <option value="saved_query">Saved queries</option>
-            <option value="query_history">History</option>
+            <option value="">All types{countOf(state.items, '')}</option>
+            <option value="connection">Connections{countOf(state.items, 'connection')}</option>
+            <option value="saved_query">Saved queries{countOf(state.items, 'saved_query')}</option>
+            <option value="query_history">History{countOf(state.items, 'query_history')}</option>
           </select>
         </div>
         <button type="button" onClick={load}>Refresh</button>
@@ -79,6 +79,11 @@ export function ItemsPage() {
       </div>
     </div>
   );
+}
+
+function countOf(items, type) {
+  if (!items) return '';
+  return ` (${type ? items.filter((i) => i.type === type).length : items.length})`;
 }
 
 const SERVER_FIELDS = ['id', 'sync_version', 'updated_at', 'device_id'];

@@ -325,6 +325,24 @@ test('account: this session marked, another session revoked', async () => {
   // This session still works.
   await page.reload();
   await page.getByTestId('profile-username').filter({ hasText: USER.username }).waitFor();
+
+  // Change password: a wrong current one is refused; then to another and back.
+  const change = async (current, next) => {
+    await page.getByLabel('Current password').fill(current);
+    await page.getByLabel('New password', { exact: true }).fill(next);
+    await page.getByLabel('Repeat the new password').fill(next);
+    await page.getByRole('button', { name: 'Change password' }).click();
+  };
+  await change('not my password', PASSWORD + '!');
+  await page.getByRole('alert').waitFor();
+  for (const [from, to] of [[PASSWORD, PASSWORD + '!'], [PASSWORD + '!', PASSWORD]]) {
+    await change(from, to);
+    await page.getByRole('status').filter({ hasText: 'Password changed' }).waitFor();
+    const login = await api('POST', '/api/auth/login', { body: { username: USER.username, password: to } });
+    assert.equal(login.status, 200, `sign-in with the new password ${to}`);
+    assert.equal(await page.getByLabel('Current password').inputValue(), '', 'form cleared');
+    await page.getByRole('status').filter({ hasText: 'Password changed' }).waitFor();
+  }
 });
 
 test('conflicts from two devices resolved with each strategy, downloaded by a third', async () => {
@@ -355,6 +373,7 @@ test('conflicts from two devices resolved with each strategy, downloaded by a th
   }
   await page.getByTestId('nav-conflicts').filter({ hasText: /^4$/ }).waitFor();
   await page.getByTestId('conflict-count').filter({ hasText: /^4$/ }).waitFor();
+  await page.getByTestId('conflict-kinds').filter({ hasText: '4 saved queries' }).waitFor();
 
   await page.locator(`[data-conflict="${conflictIds.mine}"]`).click();
   const detail = page.getByTestId('conflict-detail');
