@@ -8,12 +8,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "dbmanager/testing/postgres_server.h"
@@ -26,13 +29,15 @@ namespace {
 namespace fs = std::filesystem;
 using dbmanager::testing::PostgresServer;
 
-// Runs `argv` with `env` added to this process's environment, its output to `log`;
-// answers the exit code (-1 when it could not run or was killed).
+// Runs `argv` in a process group of its own with `env` added to this process's
+// environment, its output to `log`; answers the exit code, or -1 when it could not run, was
+// killed, or ran past `limit` (then its whole group, the browser included, is killed).
 int RunWithEnv(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-               const fs::path& log) {
+               const fs::path& log, std::chrono::seconds limit) {
   const pid_t pid = fork();
   if (pid < 0) return -1;
   if (pid == 0) {
+    setpgid(0, 0);
     for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
     FILE* out = std::freopen(log.c_str(), "w", stdout);
     if (out == nullptr || dup2(fileno(stdout), STDERR_FILENO) < 0) _exit(127);
@@ -42,8 +47,18 @@ int RunWithEnv(const std::vector<std::string>& argv, const std::map<std::string,
     execv(args[0], args.data());
     _exit(127);
   }
+  setpgid(pid, pid);  // also here, so that the group exists before any kill below
+  const auto deadline = std::chrono::steady_clock::now() + limit;
   int status = 0;
-  if (waitpid(pid, &status, 0) != pid) return -1;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(-pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  kill(-pid, SIGKILL);  // anything the suite left behind (a browser) goes with it
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -89,18 +104,18 @@ TEST(ConsoleBrowserTest, EveryPageInChromium) {
   const fs::path screenshots = fs::current_path() / "console_screenshots";
   fs::create_directories(screenshots);
   const fs::path log = dir.path() / "browser.log";
-  const int code =
-      RunWithEnv({"/usr/bin/node", "--test", "--test-reporter=spec", "--test-concurrency=1",
-                  (source / "web/console/tests/console_browser.mjs").string()},
-                 {{"CONSOLE_BASE_URL", server.base_url()},
-                  {"SMTP_DIR", sink.dir().string()},
-                  {"PG_HOST", (*pg)->host()},
-                  {"PG_PORT", std::to_string((*pg)->port())},
-                  {"PG_USER", (*pg)->user()},
-                  {"PG_PASSWORD", (*pg)->password()},
-                  {"PG_DATABASE", (*pg)->database()},
-                  {"SCREENSHOT_DIR", screenshots.string()}},
-                 log);
+  const int code = RunWithEnv(
+      {"/usr/bin/node", "--test", "--test-reporter=spec", "--test-concurrency=1",
+       "--test-timeout=240000", (source / "web/console/tests/console_browser.mjs").string()},
+      {{"CONSOLE_BASE_URL", server.base_url()},
+       {"SMTP_DIR", sink.dir().string()},
+       {"PG_HOST", (*pg)->host()},
+       {"PG_PORT", std::to_string((*pg)->port())},
+       {"PG_USER", (*pg)->user()},
+       {"PG_PASSWORD", (*pg)->password()},
+       {"PG_DATABASE", (*pg)->database()},
+       {"SCREENSHOT_DIR", screenshots.string()}},
+      log, std::chrono::minutes(12));
   const std::string output = ReadFile(log);
   std::cout << output;
   const std::string server_log = server.Output();
