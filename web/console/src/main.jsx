@@ -76,7 +76,9 @@ function App() {
   }, [route.path]);
   useEffect(() => {
     document.title = (entry ? entry[0] + ' · ' : '') + 'Howlerops console';
-    if (main.current && document.activeElement === document.body) main.current.focus();
+    // After a route change focus moves to the new page (so keyboard and screen reader
+    // users start there), unless the page focused a field of its own (autofocus).
+    if (main.current && !main.current.contains(document.activeElement)) main.current.focus();
   }, [route.path]);
   if (!entry || (PRIVATE[route.path] && !signedIn)) entry = PUBLIC['/signin'];
   const [, Page] = entry;
