@@ -7,10 +7,11 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { call } from './api.js';
 import { when } from './format.js';
 import { Notice } from './forms.jsx';
-import { errorPosition, runQuery } from './query_stream.js';
+import { errorPosition } from './query_stream.js';
 import { ResultsGrid } from './results_grid.jsx';
 import { SqlEditor } from './sql_editor.jsx';
 import { downloadAll } from './synced_items.js';
+import { useQueryRun } from './use_query_run.js';
 
 export function WorkspacePage() {
   const [connections, setConnections] = useState(null);
@@ -189,103 +190,102 @@ function SchemaTree({ session }) {
 
 function QueryPane({ session }) {
   const view = useRef(null);
-  const rows = useRef([]);
-  const [columns, setColumns] = useState([]);
-  const [count, setCount] = useState(0);
-  const [running, setRunning] = useState(false);
-  const [outcome, setOutcome] = useState(null);
+  const query = useQueryRun(session.id);
   const [history, setHistory] = useState([]);
-  const frame = useRef(0);
-  const base = useRef(0);
-  const bump = () => {
-    if (frame.current) return;
-    frame.current = requestAnimationFrame(() => {
-      frame.current = 0;
-      setCount(rows.current.length);
-    });
+  // The text to run: everything, or the selection (and where it starts, for positions).
+  const textToRun = (selectionOnly) => {
+    const editor = view.current;
+    const range = editor.state.selection.main;
+    if (selectionOnly && !range.empty) {
+      return { text: editor.state.sliceDoc(range.from, range.to), offset: range.from };
+    }
+    return { text: editor.state.doc.toString(), offset: 0 };
   };
   const execute = async (selectionOnly) => {
-    const editor = view.current;
-    if (!editor || running) return;
-    const range = editor.state.selection.main;
-    const useSelection = selectionOnly && !range.empty;
-    const text = useSelection ? editor.state.sliceDoc(range.from, range.to) : editor.state.doc.toString();
+    if (!view.current || query.running) return;
+    const { text, offset } = textToRun(selectionOnly);
     if (!text.trim()) return;
-    base.current = useSelection ? range.from : 0;
-    rows.current = [];
-    setColumns([]);
-    setCount(0);
-    setOutcome({ running: true });
-    setRunning(true);
     const started = performance.now();
-    let end;
-    try {
-      end = await runQuery(session.id, text, {
-        onColumns: setColumns,
-        onRows: (batch) => {
-          for (const row of batch) rows.current.push(row);
-          bump();
-        },
-      });
-    } catch (e) {
-      end = { error: { code: e.code, message: e.message } };
-    }
-    setCount(rows.current.length);
-    setRunning(false);
-    setOutcome(end);
-    if (end.error) markError(editor, end.error.message, base.current);
-    setHistory((h) =>
-      [{ sql: text, at: new Date().toISOString(), ms: Math.round(performance.now() - started),
-        rows: rows.current.length, error: end.error && end.error.code }, ...h].slice(0, 50),
-    );
+    const end = await query.run(text);
+    if (end.error) markError(view.current, end.error.message, offset);
+    const entry = { sql: text, at: new Date().toISOString(), ms: Math.round(performance.now() - started),
+      rows: end.rowCount, error: end.error && end.error.code };
+    setHistory((h) => [entry, ...h].slice(0, 50));
   };
-  const cancel = async () => {
-    if (!running) return;
-    try {
-      await call('POST', '/api/dbmanager/sessions/' + encodeURIComponent(session.id) + '/cancel');
-    } catch (e) {
-      setOutcome({ error: { code: e.code, message: e.message } });
-    }
+  const explain = async () => {
+    if (!view.current || query.running) return;
+    const { text, offset } = textToRun(true);
+    if (!text.trim()) return;
+    const end = await query.explain(text);
+    if (end.error) markError(view.current, end.error.message, offset);
   };
+  const cancel = () => query.running && query.cancel();
+  const pick = (sql) =>
+    view.current &&
+    view.current.dispatch({ changes: { from: 0, to: view.current.state.doc.length, insert: sql } });
   return (
     <div class="stack">
       <SqlEditor dialect={session.type} initial={'SELECT 1;'}
         onReady={(v) => (view.current = v)} onRun={() => execute(false)}
         onRunSelection={() => execute(true)} onCancel={cancel} />
       <div class="actions" role="toolbar" aria-label="Query">
-        <button type="button" class="primary" onClick={() => execute(false)} disabled={running}
+        <button type="button" class="primary" onClick={() => execute(false)} disabled={query.running}
           aria-keyshortcuts="Control+Enter">Run</button>
-        <button type="button" onClick={() => execute(true)} disabled={running}
+        <button type="button" onClick={() => execute(true)} disabled={query.running}
           aria-keyshortcuts="Control+Shift+Enter">Run selection</button>
-        <button type="button" onClick={cancel} disabled={!running}>Cancel</button>
-        <Outcome outcome={outcome} count={count} />
+        <button type="button" onClick={cancel} disabled={!query.running}>Cancel</button>
+        <button type="button" onClick={explain} disabled={query.running}>Explain</button>
+        <Outcome outcome={query.outcome} count={query.count} />
       </div>
-      {columns.length > 0 && <ResultsGrid columns={columns} rows={rows.current} count={count} />}
-      <section aria-labelledby="history-title">
-        <h2 id="history-title">This session's queries</h2>
-        {history.length === 0 && <p class="muted">Nothing run yet.</p>}
-        <ol class="plain history">
-          {history.map((h, i) => (
-            <li key={h.at + i}>
-              <button type="button" class="link mono" title="Put this query in the editor"
-                onClick={() => view.current && view.current.dispatch({
-                  changes: { from: 0, to: view.current.state.doc.length, insert: h.sql },
-                })}>
-                {h.sql.length > 100 ? h.sql.slice(0, 99) + '…' : h.sql}
-              </button>{' '}
-              <span class="muted small">
-                {when(h.at)} · {h.error ? h.error : h.rows + ' rows'} · {h.ms} ms
-              </span>
-            </li>
-          ))}
-        </ol>
-      </section>
+      {query.columns.length > 0 && (
+        <ResultsGrid columns={query.columns} rows={query.rows} count={query.count} />
+      )}
+      {query.outcome && query.outcome.plan && <Plan plan={query.outcome.plan} />}
+      <SessionHistory history={history} onPick={pick} />
     </div>
+  );
+}
+
+// The queries run on this session since the page opened, newest first; picking one puts
+// it back in the editor.
+function SessionHistory({ history, onPick }) {
+  return (
+    <section aria-labelledby="history-title">
+      <h2 id="history-title">This session's queries</h2>
+      {history.length === 0 && <p class="muted">Nothing run yet.</p>}
+      <ol class="plain history">
+        {history.map((h, i) => (
+          <li key={h.at + i}>
+            <button type="button" class="link mono" title="Put this query in the editor"
+              onClick={() => onPick(h.sql)}>
+              {h.sql.length > 100 ? h.sql.slice(0, 99) + '…' : h.sql}
+            </button>{' '}
+            <span class="muted small">
+              {when(h.at)} · {h.error ? h.error : h.rows + ' rows'} · {h.ms} ms
+            </span>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+// An engine's plan: PostgreSQL and MariaDB one JSON cell, libSQL rows of text.
+function Plan({ plan }) {
+  const text = plan.rows
+    .map((row) => row.map((cell) => (typeof cell === 'string' ? cell : JSON.stringify(cell, null, 2))).join('  '))
+    .join('\n');
+  return (
+    <section aria-labelledby="plan-title" class="card" data-testid="plan">
+      <h2 id="plan-title">Plan</h2>
+      <pre>{text}</pre>
+    </section>
   );
 }
 
 function Outcome({ outcome, count }) {
   if (!outcome) return null;
+  if (outcome.plan) return <span role="status" class="muted" data-testid="query-status">Plan (not run)</span>;
   if (outcome.running)
     return <span role="status" class="muted" data-testid="query-status">Running… {count} rows</span>;
   if (outcome.error)

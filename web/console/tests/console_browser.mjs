@@ -534,6 +534,12 @@ test('SQL workspace: open with the password, schema, run, selection, errors, can
   await page.keyboard.press('Control+Enter');
   await page.getByRole('gridcell', { name: '42', exact: true }).waitFor();
 
+  // Explain shows the plan, nothing is run.
+  await setSql('SELECT name FROM items WHERE id = 7');
+  await page.getByRole('button', { name: 'Explain' }).click();
+  await page.getByTestId('plan').getByText('Node Type').waitFor();
+  await status.filter({ hasText: 'Plan (not run)' }).waitFor();
+
   // An error shows its position and puts the cursor there.
   await setSql('SELECT * FROM no_such_table');
   await page.getByRole('button', { name: 'Run', exact: true }).click();
