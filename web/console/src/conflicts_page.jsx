@@ -29,9 +29,12 @@ export function ConflictsPage({ liveCount }) {
       <h1>
         Conflicts{' '}
         {state.conflicts && (
-          <span class="count" data-testid="conflict-count" aria-label={`${state.count} open`}>
-            {state.count}
-          </span>
+          <>
+            <span class="count" data-testid="conflict-count" aria-hidden="true">
+              {state.count}
+            </span>
+            <span class="sr-only">{state.count} open</span>
+          </>
         )}
       </h1>
       {state.conflicts && state.conflicts.length > 0 && (

@@ -92,10 +92,12 @@ function App() {
             <ul>
               <NavItem to="/conflicts" path={route.path}>
                 Conflicts
-                {conflicts !== null && (
-                  <span class="count" data-testid="nav-conflicts"
-                    aria-label={`, ${conflicts} open`}>{conflicts}</span>
-                )}
+                {conflicts !== null && [
+                  <span class="count" data-testid="nav-conflicts" aria-hidden="true" key="n">
+                    {conflicts}
+                  </span>,
+                  <span class="sr-only" key="t">, {conflicts} open</span>,
+                ]}
               </NavItem>
               <NavItem to="/items" path={route.path}>Items</NavItem>
               <NavItem to="/sql" path={route.path}>SQL</NavItem>
