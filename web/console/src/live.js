@@ -1,7 +1,7 @@
 // Live sync (docs/API.md "Live sync"): one WebSocket to /api/sync/live, the token in
 // Sec-WebSocket-Protocol; calls onState({conflicts, seq}) on hello and changes. Reconnects
 // with backoff; refreshes the token on 4002; gives up on 4003 (session ended).
-import { accessToken, freshToken } from './api.js';
+import { accessToken, currentSession, freshToken } from './api.js';
 
 export function watchLive(onState) {
   let socket = null;
@@ -30,7 +30,8 @@ export function watchLive(onState) {
     socket.onclose = (event) => {
       socket = null;
       if (stopped || event.code === 4003 || event.code === 4001) return;
-      const retry = event.code === 4002 ? freshToken : async () => accessToken();
+      // 4002, or a refused upgrade (1006) with an expired token: refresh before retrying.
+      const retry = event.code === 4002 || tokenExpired() ? freshToken : async () => accessToken();
       timer = setTimeout(() => retry().then(open), delay);
       delay = Math.min(delay * 2, 30000);
     };
@@ -41,4 +42,9 @@ export function watchLive(onState) {
     clearTimeout(timer);
     if (socket) socket.close(1000);
   };
+}
+
+function tokenExpired() {
+  const session = currentSession();
+  return Boolean(session && session.expires_at && Date.parse(session.expires_at) <= Date.now());
 }
