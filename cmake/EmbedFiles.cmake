@@ -8,6 +8,9 @@
 #         -DFUNCTION=WebStaticFiles -DHEADER=app/web_static_files.h -DOUTPUT=<file.cpp>
 #         -P EmbedFiles.cmake
 # URL paths start with '/'; neither part may contain ',' or '='.
+# -DDIRECTORIES=/app=/abs/dist,... adds every file under each directory, found when the
+# script runs (for build outputs whose names are known only then, such as the console's
+# hashed assets), at the URL prefix joined with its relative path.
 
 cmake_minimum_required(VERSION 3.25)
 
@@ -18,6 +21,21 @@ foreach(var NAMESPACE FUNCTION HEADER OUTPUT)
 endforeach()
 
 string(REPLACE "," ";" entries_list "${ENTRIES}")
+string(REPLACE "," ";" directories_list "${DIRECTORIES}")
+foreach(directory IN LISTS directories_list)
+  if(NOT directory MATCHES "^(/[^=]*)=(.+)$")
+    message(FATAL_ERROR "EmbedFiles.cmake: '${directory}' is not /url=/directory")
+  endif()
+  set(prefix "${CMAKE_MATCH_1}")
+  set(root "${CMAKE_MATCH_2}")
+  if(NOT IS_DIRECTORY "${root}")
+    message(FATAL_ERROR "EmbedFiles.cmake: no directory ${root}")
+  endif()
+  file(GLOB_RECURSE found LIST_DIRECTORIES false RELATIVE "${root}" "${root}/*")
+  foreach(relative IN LISTS found)
+    list(APPEND entries_list "${prefix}/${relative}=${root}/${relative}")
+  endforeach()
+endforeach()
 list(SORT entries_list)
 set(arrays "")
 set(table "")

@@ -18,6 +18,8 @@ APT_PACKAGES=(
   postgresql-15 postgresql-client-15 libpq-dev
   mariadb-server-core mariadb-client libmariadb-dev
   openssl
+  # The web console's browser tests drive Debian's Chromium (no browser download).
+  chromium
 )
 
 SUDO=""
@@ -44,6 +46,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   done
 fi
 
+# Node and npm, at build and test time only (the web console's build and browser tests,
+# tursodb, ws): Debian's packages, unless a Node with npm is already installed (NodeSource's
+# nodejs package carries npm itself and conflicts with Debian's npm).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing nodejs npm"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+
 # The remote libSQL test server (tursodb) lives in a project-local folder.
 TOOLS_DIR=".tools"
 TURSODB="$TOOLS_DIR/node_modules/@tursodatabase/cli-linux-x64-gnu/tursodb"
@@ -61,6 +73,18 @@ if [ ! -f "$TOOLS_DIR/node_modules/ws/package.json" ]; then
   mkdir -p "$TOOLS_DIR"
   (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --silent ws@8.23.0 >/dev/null) ||
     { echo "setup: could not install ws: bench/live_sockets.sh needs it" >&2; exit 1; }
+fi
+
+# The web console (web/console): Vite, Preact and CodeMirror to build it (CMake runs the
+# build and embeds the output), playwright-core and axe-core for its browser tests, all
+# pinned by its lock file. Installed again only when the lock file changed since.
+CONSOLE_DIR="web/console"
+CONSOLE_MARK="$CONSOLE_DIR/node_modules/.installed-by-setup"
+if [ ! -f "$CONSOLE_MARK" ] || [ "$CONSOLE_DIR/package-lock.json" -nt "$CONSOLE_MARK" ]; then
+  echo "setup: installing the web console's packages (npm ci in $CONSOLE_DIR)"
+  (cd "$CONSOLE_DIR" && npm ci --no-audit --no-fund --silent >/dev/null) ||
+    { echo "setup: npm ci failed in $CONSOLE_DIR: the build needs it" >&2; exit 1; }
+  touch "$CONSOLE_MARK"
 fi
 
 echo "setup: ok"

@@ -367,7 +367,13 @@ TEST_F(ResponseKindsTest, StaticFilesRevalidateAndGzipOnlyWhenAccepted) {
   EXPECT_EQ(robots.status, 200);
   EXPECT_NE(robots.body.find("Disallow: /"), std::string::npos);
   EXPECT_EQ(HttpGet(root + "/docs/API.md").status, 200);
-  EXPECT_EQ(HttpGet(root + "/app/settings").status, 404) << "no console is built in yet";
+  // The web console is built in: a client-side route answers its index.html, which loads
+  // hash-named assets.
+  const HttpResult console_page = HttpGet(root + "/app/settings");
+  EXPECT_EQ(console_page.status, 200);
+  EXPECT_EQ(console_page.Header("cache-control"), "no-cache");
+  EXPECT_NE(console_page.body.find("src=\"/app/assets/index-"), std::string::npos)
+      << console_page.body;
   const HttpResult api = HttpGet(root + "/ready");
   EXPECT_EQ(api.Header("cache-control"), "no-store");
   EXPECT_EQ(api.Header("content-security-policy"), "");

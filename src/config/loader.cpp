@@ -77,6 +77,9 @@ void ApplyDerivedDefaults(const Sources& sources, Options& o) {
   if (!sources.IsSet("LOG_FORMAT")) {
     o.log_format = o.environment == Environment::kProduction ? LogFormat::kJson : LogFormat::kText;
   }
+  if (!sources.IsSet("EMAIL_BASE_URL")) {
+    o.email_base_url = EmailBaseUrlDefault(o);
+  }
   if (!sources.IsSet("SYNC_MAX_UPLOAD_SIZE")) {
     o.sync_max_upload_size = o.max_request_size;
   }

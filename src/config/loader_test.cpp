@@ -280,6 +280,18 @@ TEST_F(LoaderTest, DerivedDefaults) {
   EXPECT_EQ(LoadOk().sync_max_upload_size, 1u << 20);
 }
 
+// Unset EMAIL_BASE_URL: the links of the emails land on this server's own console.
+TEST_F(LoaderTest, EmailBaseUrlDefaultsToTheConsole) {
+  EXPECT_EQ(LoadOk().email_base_url, "http://localhost:8080/app");
+  env_["SERVER_HOST"] = "127.0.0.1";
+  env_["SERVER_HTTP_PORT"] = "18080";
+  EXPECT_EQ(LoadOk().email_base_url, "http://127.0.0.1:18080/app");
+  env_["SERVER_HOST"] = "::1";
+  EXPECT_EQ(LoadOk().email_base_url, "http://[::1]:18080/app");
+  env_["EMAIL_BASE_URL"] = "https://console.example.com/app";
+  EXPECT_EQ(LoadOk().email_base_url, "https://console.example.com/app");
+}
+
 // Every value here is malformed for its variable; each error must name the variable.
 TEST_F(LoaderTest, EveryErrorNamesItsVariable) {
   const std::map<std::string, std::string> kBad = {

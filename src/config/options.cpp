@@ -56,6 +56,17 @@ bool TlsEnabled(const Options& options) {
   return !options.tls_cert_file.empty() && !options.tls_key_file.empty();
 }
 
+std::string EmailBaseUrlDefault(const Options& options) {
+  std::string host = options.server_host;
+  if (host.empty() || host == "0.0.0.0" || host == "::" || host == "[::]") {
+    host = "localhost";
+  } else if (host.find(':') != std::string::npos && host.front() != '[') {
+    host = "[" + host + "]";  // an IPv6 literal
+  }
+  return std::string(TlsEnabled(options) ? "https" : "http") + "://" + host + ":" +
+         std::to_string(options.http_port) + "/app";
+}
+
 std::string EmailTransportName(const Options& options) {
   if (!options.resend_api_key.empty()) {
     return "resend";

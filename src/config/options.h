@@ -110,7 +110,9 @@ struct Options {
   std::string resend_from_name = "Howlerops";             // RESEND_FROM_NAME
   std::string resend_api_url = "https://api.resend.com";  // RESEND_API_URL
   std::string smtp_url;                                   // SMTP_URL
-  std::string email_base_url = "http://localhost:3000";   // EMAIL_BASE_URL
+  // EMAIL_BASE_URL; unset: this server's own web console, http(s)://<SERVER_HOST, or
+  // localhost for a wildcard>:<SERVER_HTTP_PORT>/app (EmailBaseUrlDefault).
+  std::string email_base_url = "http://localhost:8080/app";
 
   // Sync.
   // SYNC_MAX_UPLOAD_SIZE; defaults to MAX_REQUEST_SIZE.
@@ -152,6 +154,9 @@ std::optional<std::filesystem::path> LocalDatabasePath(const Options& options);
 
 // True when TLS_CERT_FILE and TLS_KEY_FILE are set.
 bool TlsEnabled(const Options& options);
+// The EMAIL_BASE_URL used when it is unset: the web console of this server (/app), so that
+// the verification and reset links land on its pages.
+std::string EmailBaseUrlDefault(const Options& options);
 
 // "resend" when RESEND_API_KEY is set, else "smtp" when SMTP_URL is set, else "log".
 std::string EmailTransportName(const Options& options);

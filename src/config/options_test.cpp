@@ -26,7 +26,7 @@ TEST(OptionsTest, DefaultsMatchTheApiDocument) {
   EXPECT_EQ(o.password_hash_iterations, 2u);
   EXPECT_EQ(o.resend_from_name, "Howlerops");
   EXPECT_EQ(o.resend_api_url, "https://api.resend.com");
-  EXPECT_EQ(o.email_base_url, "http://localhost:3000");
+  EXPECT_EQ(o.email_base_url, "http://localhost:8080/app");
   EXPECT_EQ(o.sync_max_changes, 1000u);
   EXPECT_EQ(o.sync_tombstone_retention, std::chrono::hours(24 * 90));
   EXPECT_TRUE(o.sync_sanitize_history);

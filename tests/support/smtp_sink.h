@@ -60,6 +60,9 @@ class SmtpSink {
   std::string url() const;  // "smtp://127.0.0.1:PORT"
   // The server's certificate (PEM) when started with starttls, else empty.
   std::filesystem::path cert_file() const;
+  // The directory the messages are written to (one JSON file each; see smtp_sink.py), for
+  // a test driven by another process (the console's browser test reads it).
+  const std::filesystem::path& dir() const { return dir_; }
 
   // Every message received so far, oldest first.
   std::vector<Message> Messages() const;
