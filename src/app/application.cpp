@@ -46,16 +46,19 @@
 #include "http/health_handlers.h"
 #include "http/https_redirect.h"
 #include "http/live_handlers.h"
+#include "http/org_handlers.h"
 #include "http/pipeline.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/static_files.h"
 #include "http/sync_handlers.h"
 #include "metrics/metrics.h"
+#include "orgs/org_service.h"
 #include "storage/auth_store.h"
 #include "storage/metered_database.h"
 #include "storage/migration_runner.h"
 #include "storage/migrations.h"
+#include "storage/org_store.h"
 #include "storage/sync_store.h"
 #include "sync/desktop_sync.h"
 #include "sync/live_notifier.h"
@@ -87,6 +90,9 @@ struct Application::Parts {
   std::unique_ptr<sync::SyncService> sync;
   std::unique_ptr<sync::DesktopSync> desktop_sync;
   std::unique_ptr<auth::RateLimiter> sync_limiter;
+  // Organizations, members, invitations, audit log.
+  std::unique_ptr<storage::OrgStore> org_store;
+  std::unique_ptr<orgs::OrgService> orgs;
   // The database manager (users' own databases); sessions close before the engines go.
   std::unique_ptr<dbmanager::Reactor> db_reactor;
   std::vector<std::unique_ptr<dbmanager::Engine>> db_engines;
@@ -204,6 +210,9 @@ Status Application::Start() {
   http::AddSyncRoutes(p.api_router,
                       {*p.sync, *p.desktop_sync, options_.sync_max_upload_size, &p.metrics});
   StartLive();
+  p.org_store = std::make_unique<storage::OrgStore>(*p.db);
+  p.orgs = std::make_unique<orgs::OrgService>(*p.org_store, *p.mailer, p.clock);
+  http::AddOrgRoutes(p.api_router, *p.orgs);
   HOWLER_RETURN_IF_ERROR(StartDbManager());
   http::AddStaticRoutes(p.api_router, std::make_shared<const http::StaticFiles>(WebStaticFiles()));
   if (options_.diagnostic_routes) {

@@ -55,8 +55,8 @@ Content InvitationContent(const EmailMessage& m, const TemplateContext& c) {
   const std::string who = m.inviter.empty() ? std::string("A team member") : m.inviter;
   return {"You are invited to join " + m.organization + " on " + p,
           "Join " + m.organization,
-          who + " invited you to join the organization " + m.organization + " on " + p +
-              " as " + (m.role == "admin" ? "an admin" : "a member") + ".",
+          who + " invited you to join the organization " + m.organization + " on " + p + " as " +
+              (m.role == "admin" ? "an admin" : "a member") + ".",
           "View invitation",
           "This invitation expires in " + ExpiryWording(c.invitation_ttl) + " and works only once.",
           "If you did not expect this invitation, you can ignore this email."};

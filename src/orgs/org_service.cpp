@@ -15,12 +15,14 @@ namespace {
 constexpr std::size_t kTokenBytes = 32;
 
 std::size_t CharCount(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(
-      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
 }
 
 Status CheckName(std::string_view name) {
-  if (!IsCleanText(name)) return InvalidArgumentError("name must be text without control characters");
+  if (!IsCleanText(name))
+    return InvalidArgumentError("name must be text without control characters");
   const std::size_t n = CharCount(name);
   if (n < 3 || n > 50) return InvalidArgumentError("name must be 3 to 50 characters");
   return Status::Ok();
@@ -112,8 +114,8 @@ Result<storage::MembershipView> OrgService::Create(const Caller& caller, std::st
   if (!user) return NotFoundError("user not found");
   HOWLER_ASSIGN_OR_RETURN(std::int64_t owned, store_.CountOwned(caller.user_id));
   if (owned >= MaxOwned(user->tier)) {
-    return ResourceExhaustedError("organization limit of your plan reached (" +
-                                  std::to_string(MaxOwned(user->tier)) + ")");
+    return FailedPreconditionError("organization limit of your plan reached (" +
+                                   std::to_string(MaxOwned(user->tier)) + ")");
   }
   const std::int64_t now = clock_.NowMillis();
   storage::OrganizationRecord org;
@@ -124,12 +126,11 @@ Result<storage::MembershipView> OrgService::Create(const Caller& caller, std::st
   org.max_members = options_.default_max_members;
   org.created_at = org.updated_at = now;
   org.member_count = 1;
-  storage::MemberRecord owner{ids_.Next(clock_.Now()), org.id, caller.user_id, "owner",
-                              std::nullopt, now};
-  HOWLER_RETURN_IF_ERROR(store_.Create(
-      org, owner,
-      Entry(caller, org.id, "organization.created", "organization", org.id,
-            Details({{"name", org.name}}))));
+  storage::MemberRecord owner{
+      ids_.Next(clock_.Now()), org.id, caller.user_id, "owner", std::nullopt, now};
+  HOWLER_RETURN_IF_ERROR(store_.Create(org, owner,
+                                       Entry(caller, org.id, "organization.created", "organization",
+                                             org.id, Details({{"name", org.name}}))));
   return storage::MembershipView{std::move(org), "owner"};
 }
 
@@ -161,9 +162,9 @@ Result<storage::MembershipView> OrgService::Update(const Caller& caller, std::st
     org.max_members = *patch.max_members;
   }
   org.updated_at = clock_.NowMillis();
-  HOWLER_RETURN_IF_ERROR(store_.Update(
-      org, Entry(caller, org.id, "organization.updated", "organization", org.id,
-                 Details({{"name", org.name}}))));
+  HOWLER_RETURN_IF_ERROR(
+      store_.Update(org, Entry(caller, org.id, "organization.updated", "organization", org.id,
+                               Details({{"name", org.name}}))));
   return view;
 }
 
@@ -172,10 +173,9 @@ Status OrgService::Delete(const Caller& caller, std::string_view org_id) {
   HOWLER_RETURN_IF_ERROR(
       Require(RoleOf(view.role), Permission::kOrgDelete, "delete this organization"));
   HOWLER_ASSIGN_OR_RETURN(
-      bool deleted,
-      store_.SoftDelete(org_id, clock_.NowMillis(),
-                        Entry(caller, org_id, "organization.deleted", "organization",
-                              std::string(org_id))));
+      bool deleted, store_.SoftDelete(org_id, clock_.NowMillis(),
+                                      Entry(caller, org_id, "organization.deleted", "organization",
+                                            std::string(org_id))));
   if (!deleted) {
     return FailedPreconditionError("remove the other members before deleting the organization");
   }
@@ -228,8 +228,7 @@ void OrgService::Mail(const storage::InvitationRecord& invitation,
   mailer_.Send(std::move(message));
 }
 
-Result<storage::InvitationRecord> OrgService::Invite(const Caller& caller,
-                                                     std::string_view org_id,
+Result<storage::InvitationRecord> OrgService::Invite(const Caller& caller, std::string_view org_id,
                                                      std::string_view email,
                                                      std::string_view role) {
   const std::string address = Lower(email);
@@ -260,10 +259,10 @@ Result<storage::InvitationRecord> OrgService::Invite(const Caller& caller,
   inv.created_at = now;
   inv.expires_at = now + options_.invitation_ttl.count();
   const std::string token = Base64UrlEncode(RandomBytes(kTokenBytes));
-  HOWLER_RETURN_IF_ERROR(store_.CreateInvitation(
-      inv, TokenHash(token),
-      Entry(caller, org_id, "invitation.created", "invitation", inv.id,
-            Details({{"email", inv.email}, {"role", inv.role}}))));
+  HOWLER_RETURN_IF_ERROR(
+      store_.CreateInvitation(inv, TokenHash(token),
+                              Entry(caller, org_id, "invitation.created", "invitation", inv.id,
+                                    Details({{"email", inv.email}, {"role", inv.role}}))));
   Mail(inv, view.organization, inviter ? inviter->username : "", token);
   return inv;
 }
@@ -271,8 +270,7 @@ Result<storage::InvitationRecord> OrgService::Invite(const Caller& caller,
 Result<std::vector<storage::InvitationRecord>> OrgService::Invitations(const Caller& caller,
                                                                        std::string_view org_id) {
   HOWLER_ASSIGN_OR_RETURN(auto view, Membership(caller, org_id));
-  HOWLER_RETURN_IF_ERROR(
-      Require(RoleOf(view.role), Permission::kMembersInvite, "see invitations"));
+  HOWLER_RETURN_IF_ERROR(Require(RoleOf(view.role), Permission::kMembersInvite, "see invitations"));
   return store_.ListOpenInvitations(org_id);
 }
 
@@ -281,16 +279,15 @@ Status OrgService::Revoke(const Caller& caller, std::string_view org_id,
   HOWLER_ASSIGN_OR_RETURN(auto view, Membership(caller, org_id));
   HOWLER_RETURN_IF_ERROR(
       Require(RoleOf(view.role), Permission::kMembersInvite, "revoke invitations"));
-  HOWLER_ASSIGN_OR_RETURN(
-      bool revoked, store_.RevokeInvitation(org_id, invitation_id, clock_.NowMillis(),
-                                            Entry(caller, org_id, "invitation.revoked",
-                                                  "invitation", std::string(invitation_id))));
+  HOWLER_ASSIGN_OR_RETURN(bool revoked,
+                          store_.RevokeInvitation(org_id, invitation_id, clock_.NowMillis(),
+                                                  Entry(caller, org_id, "invitation.revoked",
+                                                        "invitation", std::string(invitation_id))));
   if (!revoked) return NotFoundError("invitation not found");
   return Status::Ok();
 }
 
-Result<storage::InvitationRecord> OrgService::Resend(const Caller& caller,
-                                                     std::string_view org_id,
+Result<storage::InvitationRecord> OrgService::Resend(const Caller& caller, std::string_view org_id,
                                                      std::string_view invitation_id) {
   HOWLER_ASSIGN_OR_RETURN(auto view, Membership(caller, org_id));
   HOWLER_RETURN_IF_ERROR(
@@ -303,10 +300,9 @@ Result<storage::InvitationRecord> OrgService::Resend(const Caller& caller,
   inv.expires_at = clock_.NowMillis() + options_.invitation_ttl.count();
   const std::string token = Base64UrlEncode(RandomBytes(kTokenBytes));
   HOWLER_ASSIGN_OR_RETURN(
-      bool renewed,
-      store_.RenewInvitation(org_id, invitation_id, TokenHash(token), inv.expires_at,
-                             Entry(caller, org_id, "invitation.resent", "invitation", inv.id,
-                                   Details({{"email", inv.email}}))));
+      bool renewed, store_.RenewInvitation(org_id, invitation_id, TokenHash(token), inv.expires_at,
+                                           Entry(caller, org_id, "invitation.resent", "invitation",
+                                                 inv.id, Details({{"email", inv.email}}))));
   if (!renewed) return NotFoundError("invitation not found");
   HOWLER_ASSIGN_OR_RETURN(auto inviter, store_.FindUser(caller.user_id));
   Mail(inv, view.organization, inviter ? inviter->username : "", token);
@@ -333,7 +329,9 @@ Result<InvitationView> OrgService::Lookup(std::string_view token) {
   HOWLER_ASSIGN_OR_RETURN(auto found, store_.FindInvitationByTokenHash(TokenHash(token)));
   // Looked up by the token's SHA-256 (the way auth finds its tokens): timing reveals
   // nothing about the token itself.
-  if (!found) return NotFoundError("invitation not found");
+  if (!found || found->invitation.revoked_at || found->invitation.declined_at) {
+    return NotFoundError("invitation not found");
+  }
   return std::move(*found);
 }
 
@@ -352,14 +350,14 @@ Status OrgService::Accept(const Caller& caller, std::string_view invitation_id) 
   if (found->organization.member_count >= found->organization.max_members) {
     return FailedPreconditionError("the organization has reached its member limit");
   }
-  storage::MemberRecord member{ids_.Next(clock_.Now()), inv.organization_id, caller.user_id,
-                               inv.role, inv.invited_by, now};
+  storage::MemberRecord member{
+      ids_.Next(clock_.Now()), inv.organization_id, caller.user_id, inv.role, inv.invited_by, now};
   HOWLER_ASSIGN_OR_RETURN(
       bool accepted,
-      store_.AcceptInvitation(invitation_id, user.email, member, now,
-                              Entry(caller, inv.organization_id, "invitation.accepted",
-                                    "invitation", inv.id,
-                                    Details({{"role", inv.role}, {"user_id", caller.user_id}}))));
+      store_.AcceptInvitation(
+          invitation_id, user.email, member, now,
+          Entry(caller, inv.organization_id, "invitation.accepted", "invitation", inv.id,
+                Details({{"role", inv.role}, {"user_id", caller.user_id}}))));
   if (!accepted) return FailedPreconditionError("this invitation is no longer open");
   return Status::Ok();
 }
@@ -371,11 +369,10 @@ Status OrgService::Decline(const Caller& caller, std::string_view invitation_id)
     return NotFoundError("invitation not found");
   }
   HOWLER_ASSIGN_OR_RETURN(
-      bool declined,
-      store_.DeclineInvitation(invitation_id, user.email, clock_.NowMillis(),
-                               Entry(caller, found->invitation.organization_id,
-                                     "invitation.declined", "invitation",
-                                     std::string(invitation_id))));
+      bool declined, store_.DeclineInvitation(
+                         invitation_id, user.email, clock_.NowMillis(),
+                         Entry(caller, found->invitation.organization_id, "invitation.declined",
+                               "invitation", std::string(invitation_id))));
   if (!declined) return FailedPreconditionError("this invitation was already answered or revoked");
   return Status::Ok();
 }

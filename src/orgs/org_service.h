@@ -85,7 +85,8 @@ class OrgService {
 
   // Open, unexpired invitations to the caller's verified email (empty when unverified).
   Result<std::vector<InvitationView>> Pending(const Caller& caller);
-  // Anyone holding the token: NOT_FOUND for an unknown one; accepted or expired ones too.
+  // Anyone holding the token: NOT_FOUND for an unknown, revoked or declined one; accepted
+  // and expired ones are found (the invite page says so).
   Result<InvitationView> Lookup(std::string_view token);
   Status Accept(const Caller& caller, std::string_view invitation_id);
   Status Decline(const Caller& caller, std::string_view invitation_id);

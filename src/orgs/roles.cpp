@@ -67,7 +67,8 @@ Result<RoleChange> CheckRoleChange(Role actor, Role current, Role wanted) {
     return InvalidArgumentError("the owner's role cannot be changed; transfer ownership instead");
   }
   if (wanted == Role::kOwner) {
-    if (actor != Role::kOwner) return PermissionDeniedError("only the owner may transfer ownership");
+    if (actor != Role::kOwner)
+      return PermissionDeniedError("only the owner may transfer ownership");
     return RoleChange::kTransfer;
   }
   return RoleChange::kPlain;

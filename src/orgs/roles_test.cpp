@@ -20,9 +20,9 @@ TEST(RolesTest, ParseOnlyTheThreeExactNames) {
 TEST(RolesTest, PermissionTableIsTheClients) {
   // Everybody views and creates.
   for (Role r : kAll) {
-    for (Permission p : {Permission::kOrgView, Permission::kConnectionsView,
-                         Permission::kConnectionsCreate, Permission::kQueriesView,
-                         Permission::kQueriesCreate}) {
+    for (Permission p :
+         {Permission::kOrgView, Permission::kConnectionsView, Permission::kConnectionsCreate,
+          Permission::kQueriesView, Permission::kQueriesCreate}) {
       EXPECT_TRUE(HasPermission(r, p));
     }
   }

@@ -84,17 +84,41 @@ InvitationView InvitationViewFromRow(const Row& r) {
 constexpr const char* kOpen = "accepted_at IS NULL AND declined_at IS NULL AND revoked_at IS NULL";
 
 Statement InsertAudit(const AuditRecord& a) {
-  return {"INSERT INTO organization_audit_logs (id, organization_id, user_id, action, "
-          "resource_type, resource_id, ip_address, user_agent, details, created_at) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {a.id, a.organization_id, a.user_id, a.action, a.resource_type,
-           TextOrNull(a.resource_id), a.ip_address, a.user_agent, a.details, a.created_at}};
+  return {
+      "INSERT INTO organization_audit_logs (id, organization_id, user_id, action, "
+      "resource_type, resource_id, ip_address, user_agent, details, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {a.id, a.organization_id, a.user_id, a.action, a.resource_type, TextOrNull(a.resource_id),
+       a.ip_address, a.user_agent, a.details, a.created_at}};
+}
+
+// The audit entry, inserted only where `condition` (SQL over its `params`) holds: put
+// before the change it records, under the change's own condition, both apply or neither.
+Statement InsertAuditWhere(const AuditRecord& a, const std::string& condition,
+                           const std::vector<Value>& params) {
+  Statement s = InsertAudit(a);
+  s.sql =
+      "INSERT INTO organization_audit_logs (id, organization_id, user_id, action, "
+      "resource_type, resource_id, ip_address, user_agent, details, created_at) "
+      "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE " +
+      condition;
+  s.params.insert(s.params.end(), params.begin(), params.end());
+  return s;
+}
+
+// "the invitation is open in the organization": parameters id, organization_id.
+const std::string& OpenInvitationExists() {
+  static const std::string sql =
+      "EXISTS (SELECT 1 FROM organization_invitations WHERE id = ? AND organization_id = ? AND "
+      "accepted_at IS NULL AND declined_at IS NULL AND revoked_at IS NULL)";
+  return sql;
 }
 
 Statement InsertMember(const MemberRecord& m) {
-  return {"INSERT INTO organization_members (id, organization_id, user_id, role, invited_by, "
-          "joined_at) VALUES (?, ?, ?, ?, ?, ?)",
-          {m.id, m.organization_id, m.user_id, m.role, TextOrNull(m.invited_by), m.joined_at}};
+  return {
+      "INSERT INTO organization_members (id, organization_id, user_id, role, invited_by, "
+      "joined_at) VALUES (?, ?, ?, ?, ?, ?)",
+      {m.id, m.organization_id, m.user_id, m.role, TextOrNull(m.invited_by), m.joined_at}};
 }
 
 // Runs `statements` as one batch; true when the result set at `guard` has a row.
@@ -110,10 +134,10 @@ Status Done(Result<std::vector<ResultSet>> r) {
 }  // namespace
 
 Result<std::optional<OrgUser>> OrgStore::FindUser(std::string_view user_id) {
-  HOWLER_ASSIGN_OR_RETURN(
-      auto rs, db_.Query({"SELECT id, username, email, tier, email_verified FROM users "
-                          "WHERE id = ? AND active = 1",
-                          {std::string(user_id)}}));
+  HOWLER_ASSIGN_OR_RETURN(auto rs,
+                          db_.Query({"SELECT id, username, email, tier, email_verified FROM users "
+                                     "WHERE id = ? AND active = 1",
+                                     {std::string(user_id)}}));
   if (rs.empty()) return std::optional<OrgUser>();
   const Row& r = rs.rows[0];
   return std::optional<OrgUser>(
@@ -157,17 +181,19 @@ Result<std::vector<MembershipView>> OrgStore::ListForUser(std::string_view user_
 
 Status OrgStore::Create(const OrganizationRecord& o, const MemberRecord& owner,
                         const AuditRecord& audit) {
-  Statement insert{"INSERT INTO organizations (id, name, description, owner_id, max_members, "
-                   "settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   {o.id, o.name, o.description, o.owner_id, o.max_members, o.settings,
-                    o.created_at, o.updated_at}};
+  Statement insert{
+      "INSERT INTO organizations (id, name, description, owner_id, max_members, "
+      "settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      {o.id, o.name, o.description, o.owner_id, o.max_members, o.settings, o.created_at,
+       o.updated_at}};
   return Done(db_.Batch({std::move(insert), InsertMember(owner), InsertAudit(audit)}));
 }
 
 Status OrgStore::Update(const OrganizationRecord& o, const AuditRecord& audit) {
-  Statement update{"UPDATE organizations SET name = ?, description = ?, max_members = ?, "
-                   "updated_at = ? WHERE id = ? AND deleted_at IS NULL",
-                   {o.name, o.description, o.max_members, o.updated_at, o.id}};
+  Statement update{
+      "UPDATE organizations SET name = ?, description = ?, max_members = ?, "
+      "updated_at = ? WHERE id = ? AND deleted_at IS NULL",
+      {o.name, o.description, o.max_members, o.updated_at, o.id}};
   return Done(db_.Batch({std::move(update), InsertAudit(audit)}));
 }
 
@@ -176,16 +202,12 @@ Result<bool> OrgStore::SoftDelete(std::string_view org_id, std::int64_t now,
   // The audit entry first, under the same condition, so that both apply or neither.
   const std::string alone =
       "(SELECT COUNT(*) FROM organization_members WHERE organization_id = ?) <= 1";
-  Statement log = InsertAudit(audit);
-  log.sql = "INSERT INTO organization_audit_logs (id, organization_id, user_id, action, "
-            "resource_type, resource_id, ip_address, user_agent, details, created_at) "
-            "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE " +
-            alone;
-  log.params.push_back(std::string(org_id));
-  Statement del{"UPDATE organizations SET deleted_at = ?, updated_at = ? WHERE id = ? AND "
-                "deleted_at IS NULL AND " +
-                    alone + " RETURNING id",
-                {now, now, std::string(org_id), std::string(org_id)}};
+  Statement log = InsertAuditWhere(audit, alone, {std::string(org_id)});
+  Statement del{
+      "UPDATE organizations SET deleted_at = ?, updated_at = ? WHERE id = ? AND "
+      "deleted_at IS NULL AND " +
+          alone + " RETURNING id",
+      {now, now, std::string(org_id), std::string(org_id)}};
   return GuardedBatch(db_, {std::move(log), std::move(del)}, 1);
 }
 
@@ -213,9 +235,10 @@ Result<std::optional<MemberRecord>> OrgStore::FindMember(std::string_view org_id
 
 Status OrgStore::SetRole(std::string_view org_id, std::string_view user_id, std::string_view role,
                          const AuditRecord& audit) {
-  Statement update{"UPDATE organization_members SET role = ? WHERE organization_id = ? AND "
-                   "user_id = ? AND role <> 'owner'",
-                   {std::string(role), std::string(org_id), std::string(user_id)}};
+  Statement update{
+      "UPDATE organization_members SET role = ? WHERE organization_id = ? AND "
+      "user_id = ? AND role <> 'owner'",
+      {std::string(role), std::string(org_id), std::string(user_id)}};
   return Done(db_.Batch({std::move(update), InsertAudit(audit)}));
 }
 
@@ -235,18 +258,20 @@ Status OrgStore::TransferOwnership(std::string_view org_id, std::string_view old
 
 Status OrgStore::RemoveMember(std::string_view org_id, std::string_view user_id,
                               const AuditRecord& audit) {
-  Statement del{"DELETE FROM organization_members WHERE organization_id = ? AND user_id = ? AND "
-                "role <> 'owner'",
-                {std::string(org_id), std::string(user_id)}};
+  Statement del{
+      "DELETE FROM organization_members WHERE organization_id = ? AND user_id = ? AND "
+      "role <> 'owner'",
+      {std::string(org_id), std::string(user_id)}};
   return Done(db_.Batch({std::move(del), InsertAudit(audit)}));
 }
 
 Status OrgStore::CreateInvitation(const InvitationRecord& i, std::string_view token_hash,
                                   const AuditRecord& audit) {
-  Statement insert{"INSERT INTO organization_invitations (id, organization_id, email, role, "
-                   "invited_by, token_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   {i.id, i.organization_id, i.email, i.role, i.invited_by,
-                    std::string(token_hash), i.expires_at, i.created_at}};
+  Statement insert{
+      "INSERT INTO organization_invitations (id, organization_id, email, role, "
+      "invited_by, token_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      {i.id, i.organization_id, i.email, i.role, i.invited_by, std::string(token_hash),
+       i.expires_at, i.created_at}};
   return Done(db_.Batch({std::move(insert), InsertAudit(audit)}));
 }
 
@@ -276,22 +301,21 @@ Result<std::optional<InvitationRecord>> OrgStore::FindOpenInvitationFor(std::str
 }
 
 Result<std::optional<InvitationView>> OrgStore::FindInvitation(std::string_view invitation_id) {
-  HOWLER_ASSIGN_OR_RETURN(auto rs, db_.Query({InvitationViewSelect() + "i.id = ?",
-                                              {std::string(invitation_id)}}));
+  HOWLER_ASSIGN_OR_RETURN(
+      auto rs, db_.Query({InvitationViewSelect() + "i.id = ?", {std::string(invitation_id)}}));
   if (rs.empty()) return std::optional<InvitationView>();
   return std::optional<InvitationView>(InvitationViewFromRow(rs.rows[0]));
 }
 
 Result<std::optional<InvitationView>> OrgStore::FindInvitationByTokenHash(
     std::string_view token_hash) {
-  HOWLER_ASSIGN_OR_RETURN(auto rs, db_.Query({InvitationViewSelect() + "i.token_hash = ?",
-                                              {std::string(token_hash)}}));
+  HOWLER_ASSIGN_OR_RETURN(
+      auto rs, db_.Query({InvitationViewSelect() + "i.token_hash = ?", {std::string(token_hash)}}));
   if (rs.empty()) return std::optional<InvitationView>();
   return std::optional<InvitationView>(InvitationViewFromRow(rs.rows[0]));
 }
 
-Result<std::vector<InvitationView>> OrgStore::PendingFor(std::string_view email,
-                                                         std::int64_t now) {
+Result<std::vector<InvitationView>> OrgStore::PendingFor(std::string_view email, std::int64_t now) {
   HOWLER_ASSIGN_OR_RETURN(
       auto rs, db_.Query({InvitationViewSelect() +
                               "i.email = ? AND i.accepted_at IS NULL AND i.declined_at IS NULL "
@@ -305,22 +329,26 @@ Result<std::vector<InvitationView>> OrgStore::PendingFor(std::string_view email,
 
 Result<bool> OrgStore::RevokeInvitation(std::string_view org_id, std::string_view invitation_id,
                                         std::int64_t now, const AuditRecord& audit) {
+  const std::vector<Value> key{std::string(invitation_id), std::string(org_id)};
   Statement revoke{std::string("UPDATE organization_invitations SET revoked_at = ? WHERE id = ? "
                                "AND organization_id = ? AND ") +
                        kOpen + " RETURNING id",
-                   {now, std::string(invitation_id), std::string(org_id)}};
-  return GuardedBatch(db_, {std::move(revoke), InsertAudit(audit)}, 0);
+                   {now, key[0], key[1]}};
+  return GuardedBatch(db_,
+                      {InsertAuditWhere(audit, OpenInvitationExists(), key), std::move(revoke)}, 1);
 }
 
 Result<bool> OrgStore::RenewInvitation(std::string_view org_id, std::string_view invitation_id,
                                        std::string_view token_hash, std::int64_t expires_at,
                                        const AuditRecord& audit) {
-  Statement renew{std::string("UPDATE organization_invitations SET token_hash = ?, expires_at = ? "
-                              "WHERE id = ? AND organization_id = ? AND ") +
-                      kOpen + " RETURNING id",
-                  {std::string(token_hash), expires_at, std::string(invitation_id),
-                   std::string(org_id)}};
-  return GuardedBatch(db_, {std::move(renew), InsertAudit(audit)}, 0);
+  Statement renew{
+      std::string("UPDATE organization_invitations SET token_hash = ?, expires_at = ? "
+                  "WHERE id = ? AND organization_id = ? AND ") +
+          kOpen + " RETURNING id",
+      {std::string(token_hash), expires_at, std::string(invitation_id), std::string(org_id)}};
+  const std::vector<Value> key{std::string(invitation_id), std::string(org_id)};
+  return GuardedBatch(db_, {InsertAuditWhere(audit, OpenInvitationExists(), key), std::move(renew)},
+                      1);
 }
 
 Result<bool> OrgStore::AcceptInvitation(std::string_view invitation_id, std::string_view email,
@@ -328,46 +356,46 @@ Result<bool> OrgStore::AcceptInvitation(std::string_view invitation_id, std::str
                                         const AuditRecord& audit) {
   // Every statement applies only while the invitation is open; its consumption comes last,
   // so inside the batch's transaction they apply exactly when this call consumes it.
-  const std::string usable = std::string(" FROM organization_invitations WHERE id = ? AND "
-                                         "email = ? AND expires_at > ? AND ") +
+  const std::string usable = std::string(
+                                 " FROM organization_invitations WHERE id = ? AND "
+                                 "email = ? AND expires_at > ? AND ") +
                              kOpen;
   const std::vector<Value> usable_params{std::string(invitation_id), std::string(email), now};
-  Statement add{"INSERT INTO organization_members (id, organization_id, user_id, role, "
-                "invited_by, joined_at) SELECT ?, organization_id, ?, role, invited_by, ?" +
-                    usable + " ON CONFLICT (organization_id, user_id) DO NOTHING",
-                {member.id, member.user_id, now}};
+  Statement add{
+      "INSERT INTO organization_members (id, organization_id, user_id, role, "
+      "invited_by, joined_at) SELECT ?, organization_id, ?, role, invited_by, ?" +
+          usable + " ON CONFLICT (organization_id, user_id) DO NOTHING",
+      {member.id, member.user_id, now}};
   add.params.insert(add.params.end(), usable_params.begin(), usable_params.end());
-  Statement log = InsertAudit(audit);
-  log.sql = "INSERT INTO organization_audit_logs (id, organization_id, user_id, action, "
-            "resource_type, resource_id, ip_address, user_agent, details, created_at) "
-            "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?" +
-            usable;
-  log.params.insert(log.params.end(), usable_params.begin(), usable_params.end());
-  Statement consume{"UPDATE organization_invitations SET accepted_at = ? WHERE id = ? AND "
-                    "email = ? AND expires_at > ? AND " +
-                        std::string(kOpen) + " RETURNING id",
-                    {now, std::string(invitation_id), std::string(email), now}};
+  Statement log = InsertAuditWhere(audit, "EXISTS (SELECT 1" + usable + ")", usable_params);
+  Statement consume{
+      "UPDATE organization_invitations SET accepted_at = ? WHERE id = ? AND "
+      "email = ? AND expires_at > ? AND " +
+          std::string(kOpen) + " RETURNING id",
+      {now, std::string(invitation_id), std::string(email), now}};
   return GuardedBatch(db_, {std::move(add), std::move(log), std::move(consume)}, 2);
 }
 
 Result<bool> OrgStore::DeclineInvitation(std::string_view invitation_id, std::string_view email,
                                          std::int64_t now, const AuditRecord& audit) {
-  Statement decline{std::string("UPDATE organization_invitations SET declined_at = ? WHERE id = ? "
-                                "AND email = ? AND ") +
-                        kOpen + " RETURNING id",
-                    {now, std::string(invitation_id), std::string(email)}};
-  HOWLER_ASSIGN_OR_RETURN(auto rs, db_.Execute(decline));
-  if (rs.empty()) return false;
-  HOWLER_RETURN_IF_ERROR(Done(db_.Batch({InsertAudit(audit)})));
-  return true;
+  const std::string open =
+      std::string("organization_invitations WHERE id = ? AND email = ? AND ") + kOpen;
+  const std::vector<Value> key{std::string(invitation_id), std::string(email)};
+  Statement decline{
+      "UPDATE organization_invitations SET declined_at = ? WHERE id = ? AND "
+      "email = ? AND " +
+          std::string(kOpen) + " RETURNING id",
+      {now, key[0], key[1]}};
+  Statement log = InsertAuditWhere(audit, "EXISTS (SELECT 1 FROM " + open + ")", key);
+  return GuardedBatch(db_, {std::move(log), std::move(decline)}, 1);
 }
 
-Result<std::vector<AuditRecord>> OrgStore::ListAudit(std::string_view org_id,
-                                                     const AuditQuery& q) {
-  Statement s{"SELECT id, organization_id, user_id, action, resource_type, resource_id, "
-              "ip_address, user_agent, details, created_at FROM organization_audit_logs "
-              "WHERE organization_id = ?",
-              {std::string(org_id)}};
+Result<std::vector<AuditRecord>> OrgStore::ListAudit(std::string_view org_id, const AuditQuery& q) {
+  Statement s{
+      "SELECT id, organization_id, user_id, action, resource_type, resource_id, "
+      "ip_address, user_agent, details, created_at FROM organization_audit_logs "
+      "WHERE organization_id = ?",
+      {std::string(org_id)}};
   auto filter = [&s](const char* clause, Value v) {
     s.sql += clause;
     s.params.push_back(std::move(v));
