@@ -621,5 +621,140 @@ TEST_F(OrgsTest, ValidationAndLimits) {
       400);
 }
 
+// ---- shared items: an organization's sync space ----
+
+json::object SpaceChange(const std::string& change_id, const std::string& type,
+                         const std::string& id, const std::string& action, std::int64_t version,
+                         json::object data) {
+  return {{"id", change_id},  {"item_type", type},       {"item_id", id},
+          {"action", action}, {"sync_version", version}, {"data", std::move(data)}};
+}
+
+ApiResponse SpaceUpload(const ApiClient& api, const TestAccount& who, const std::string& space,
+                        const std::string& device, json::array changes) {
+  json::object body{{"device_id", device}, {"changes", std::move(changes)}};
+  if (!space.empty()) body["space"] = space;
+  return api.Call("POST", "/api/sync/upload", json::value(std::move(body)), who.token);
+}
+
+ApiResponse SpaceDownload(const ApiClient& api, const TestAccount& who, const std::string& space,
+                          const std::string& device, const std::string& cursor = "") {
+  std::string path = "/api/sync/download?device_id=" + device;
+  if (!space.empty()) path += "&space=" + space;
+  if (!cursor.empty()) path += "&cursor=" + cursor;
+  return api.Call("GET", path, std::nullopt, who.token);
+}
+
+// The downloaded items of one page (any type), by item id.
+std::map<std::string, json::object> ItemsOf(const ApiResponse& download) {
+  std::map<std::string, json::object> out;
+  for (const char* key : {"connections", "saved_queries", "query_history"}) {
+    const auto* list = download.Object().if_contains(key);
+    if (list == nullptr || !list->is_array()) continue;
+    for (const json::value& item : list->as_array()) {
+      out[std::string(item.at("id").as_string())] = item.as_object();
+    }
+  }
+  return out;
+}
+
+std::string Status0(const ApiResponse& upload) {
+  const auto* results = upload.Object().if_contains("results");
+  if (results == nullptr || !results->is_array() || results->as_array().empty()) return {};
+  return std::string(results->as_array()[0].at("status").as_string());
+}
+
+TEST_F(OrgsTest, ASharedQueryReachesAnotherMembersDeviceAndTheirEditComesBack) {
+  const TestAccount owner = Verified("sho");
+  const TestAccount member = Verified("shm");
+  const TestAccount outsider = Verified("shx");
+  const std::string org = CreateOrg(owner, "Share Team");
+  Join(org, owner, member, "member");
+
+  // The owner's device shares a query into the organization's space.
+  ApiResponse up = SpaceUpload(api(), owner, org, "owner-laptop",
+                               {SpaceChange("c1", "saved_query", "q-shared", "create", 0,
+                                            {{"name", "Revenue"}, {"query", "SELECT 1"}})});
+  ASSERT_EQ(up.status(), 200) << up;
+  ASSERT_EQ(Status0(up), "applied") << up;
+  // A personal item of the owner stays personal.
+  ASSERT_EQ(Status0(SpaceUpload(api(), owner, "", "owner-laptop",
+                                {SpaceChange("c2", "saved_query", "q-private", "create", 0,
+                                             {{"name", "Mine"}, {"query", "SELECT 2"}})})),
+            "applied");
+
+  // The member's device downloads the space: the shared query, nothing personal.
+  ApiResponse down = SpaceDownload(api(), member, org, "member-desktop");
+  ASSERT_EQ(down.status(), 200) << down;
+  auto items = ItemsOf(down);
+  ASSERT_EQ(items.size(), 1u) << down;
+  ASSERT_TRUE(items.count("q-shared"));
+  EXPECT_EQ(items["q-shared"].at("query").as_string(), "SELECT 1");
+  const std::int64_t version = items["q-shared"].at("sync_version").as_int64();
+  const std::string member_cursor(down.Object().at("cursor").as_string());
+  EXPECT_TRUE(ItemsOf(SpaceDownload(api(), member, "", "member-desktop")).empty());
+
+  // The owner's device takes its own cursor in the space, then the member edits.
+  const std::string owner_cursor(
+      SpaceDownload(api(), owner, org, "owner-laptop").Object().at("cursor").as_string());
+  up = SpaceUpload(api(), member, org, "member-desktop",
+                   {SpaceChange("m1", "saved_query", "q-shared", "update", version,
+                                {{"name", "Revenue"}, {"query", "SELECT 1 -- by member"}})});
+  ASSERT_EQ(Status0(up), "applied") << up;
+  down = SpaceDownload(api(), owner, org, "owner-laptop", owner_cursor);
+  ASSERT_EQ(down.status(), 200) << down;
+  items = ItemsOf(down);
+  ASSERT_EQ(items.size(), 1u) << down;
+  EXPECT_EQ(items["q-shared"].at("query").as_string(), "SELECT 1 -- by member");
+  EXPECT_EQ(items["q-shared"].at("sync_version").as_int64(), version + 1);
+
+  // The same version rules: an edit based on the old version is a conflict.
+  up = SpaceUpload(api(), owner, org, "owner-laptop",
+                   {SpaceChange("c3", "saved_query", "q-shared", "update", version,
+                                {{"name", "Revenue"}, {"query", "SELECT 1 -- by owner"}})});
+  EXPECT_EQ(Status0(up), "conflict") << up;
+  // Members may not delete shared items; the owner may.
+  EXPECT_EQ(SpaceUpload(api(), member, org, "member-desktop",
+                        {SpaceChange("m2", "saved_query", "q-shared", "delete", version + 1, {})})
+                .status(),
+            403);
+  // Outsiders see nothing of the space.
+  EXPECT_EQ(SpaceDownload(api(), outsider, org, "x-dev").status(), 404);
+  EXPECT_EQ(SpaceUpload(api(), outsider, org, "x-dev",
+                        {SpaceChange("x1", "saved_query", "q-x", "create", 0,
+                                     {{"name", "x"}, {"query", "SELECT 3"}})})
+                .status(),
+            404);
+
+  // A connection shared with a password: the password is never stored.
+  up = SpaceUpload(
+      api(), owner, org, "owner-laptop",
+      {SpaceChange("c4", "connection", "conn-1", "create", 0,
+                   {{"name", "prod"}, {"host", "db.example"}, {"password", "hunter2"}})});
+  ASSERT_EQ(Status0(up), "applied") << up;
+  down = SpaceDownload(api(), member, org, "member-desktop", member_cursor);
+  items = ItemsOf(down);
+  ASSERT_TRUE(items.count("conn-1")) << down;
+  EXPECT_FALSE(items["conn-1"].contains("password")) << down;
+  EXPECT_EQ(json::serialize(down.json).find("hunter2"), std::string::npos);
+  const std::string next_cursor(down.Object().at("cursor").as_string());
+
+  // Removing the member stops access at once: the next download and upload are refused.
+  ASSERT_EQ(
+      Call("DELETE", "/api/organizations/" + org + "/members/" + member.user_id, owner).status(),
+      200);
+  EXPECT_EQ(SpaceDownload(api(), member, org, "member-desktop", next_cursor).status(), 404);
+  EXPECT_EQ(SpaceUpload(api(), member, org, "member-desktop",
+                        {SpaceChange("m3", "saved_query", "q-shared", "update", version + 1,
+                                     {{"name", "Revenue"}, {"query", "SELECT 9"}})})
+                .status(),
+            404);
+  EXPECT_EQ(
+      api().Call("GET", "/api/sync/conflicts?space=" + org, std::nullopt, member.token).status(),
+      404);
+  // The owner still has it all.
+  EXPECT_EQ(ItemsOf(SpaceDownload(api(), owner, org, "owner-laptop-2")).size(), 2u);
+}
+
 }  // namespace
 }  // namespace howler::testing

@@ -207,12 +207,12 @@ Status Application::Start() {
   http::AddMetricsRoutes(p.metrics_router, p.metrics);
   http::AddAuthRoutes(p.api_router, *p.auth);
   StartSync();
-  http::AddSyncRoutes(p.api_router,
-                      {*p.sync, *p.desktop_sync, options_.sync_max_upload_size, &p.metrics});
-  StartLive();
   p.org_store = std::make_unique<storage::OrgStore>(*p.db);
   p.orgs = std::make_unique<orgs::OrgService>(*p.org_store, *p.mailer, p.clock);
   http::AddOrgRoutes(p.api_router, *p.orgs);
+  http::AddSyncRoutes(p.api_router, {*p.sync, *p.desktop_sync, options_.sync_max_upload_size,
+                                     &p.metrics, http::OrgSpaceResolver(*p.orgs)});
+  StartLive();
   HOWLER_RETURN_IF_ERROR(StartDbManager());
   http::AddStaticRoutes(p.api_router, std::make_shared<const http::StaticFiles>(WebStaticFiles()));
   if (options_.diagnostic_routes) {

@@ -219,6 +219,16 @@ void AddInvitationRoutes(Router& router, orgs::OrgService& s) {
 
 }  // namespace
 
+SpaceResolver OrgSpaceResolver(orgs::OrgService& service) {
+  return [&service](P who, const Request& req, std::string_view space, SpaceUse use) {
+    using Use = orgs::OrgService::SpaceUse;
+    const Use mapped = use == SpaceUse::kDelete
+                           ? Use::kDelete
+                           : (use == SpaceUse::kWrite ? Use::kWrite : Use::kRead);
+    return service.SyncSpace(CallerOf(req, who), space, mapped);
+  };
+}
+
 void AddOrgRoutes(Router& router, orgs::OrgService& service) {
   AddOrganizationRoutes(router, service);
   AddMemberRoutes(router, service);

@@ -5,10 +5,14 @@
 #pragma once
 
 #include "http/router.h"
+#include "http/sync_handlers.h"
 #include "orgs/org_service.h"
 
 namespace howler::http {
 
 void AddOrgRoutes(Router& router, orgs::OrgService& service);
+
+// The sync operations' organization spaces over OrgService::SyncSpace.
+SpaceResolver OrgSpaceResolver(orgs::OrgService& service);
 
 }  // namespace howler::http

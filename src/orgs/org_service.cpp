@@ -377,6 +377,16 @@ Status OrgService::Decline(const Caller& caller, std::string_view invitation_id)
   return Status::Ok();
 }
 
+Result<std::string> OrgService::SyncSpace(const Caller& caller, std::string_view org_id,
+                                          SpaceUse use) {
+  HOWLER_ASSIGN_OR_RETURN(auto view, Membership(caller, org_id));
+  if (use == SpaceUse::kDelete) {
+    HOWLER_RETURN_IF_ERROR(Require(RoleOf(view.role), Permission::kConnectionsDelete,
+                                   "delete the organization's shared items"));
+  }
+  return view.organization.id;
+}
+
 Result<std::vector<storage::AuditRecord>> OrgService::Audit(const Caller& caller,
                                                             std::string_view org_id,
                                                             storage::AuditQuery query) {

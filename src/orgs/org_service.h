@@ -91,6 +91,13 @@ class OrgService {
   Status Accept(const Caller& caller, std::string_view invitation_id);
   Status Decline(const Caller& caller, std::string_view invitation_id);
 
+  // The sync space of an organization (DESIGN.md "Organizations"): the key its shared
+  // items are synced under, for a member. Every member reads and writes; deleting an item
+  // needs connections:delete / queries:delete (owner, admin). A non-member (also one removed
+  // a moment ago) gets NOT_FOUND: the check is made on every call.
+  enum class SpaceUse { kRead, kWrite, kDelete };
+  Result<std::string> SyncSpace(const Caller& caller, std::string_view org_id, SpaceUse use);
+
   // audit:view; limit 1-200 (default 50), newest first.
   Result<std::vector<storage::AuditRecord>> Audit(const Caller& caller, std::string_view org_id,
                                                   storage::AuditQuery query);

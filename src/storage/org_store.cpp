@@ -186,7 +186,17 @@ Status OrgStore::Create(const OrganizationRecord& o, const MemberRecord& owner,
       "settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       {o.id, o.name, o.description, o.owner_id, o.max_members, o.settings, o.created_at,
        o.updated_at}};
-  return Done(db_.Batch({std::move(insert), InsertMember(owner), InsertAudit(audit)}));
+  // The organization's sync space (DESIGN.md "Organizations"): the sync tables key rows by
+  // a users row, so the space has one, with the organization's id: never active, no usable
+  // password (a single '!' is no Argon2 string), tier 'team'.
+  Statement space{
+      "INSERT INTO users (id, username, username_key, email, password_hash, role, "
+      "tier, email_verified, active, created_at, updated_at) "
+      "VALUES (?, ?, ?, ?, '!', 'organization', 'team', 0, 0, ?, ?)",
+      {o.id, "org-" + o.id, "org-" + o.id, o.id + "@organizations.invalid", o.created_at,
+       o.created_at}};
+  return Done(
+      db_.Batch({std::move(space), std::move(insert), InsertMember(owner), InsertAudit(audit)}));
 }
 
 Status OrgStore::Update(const OrganizationRecord& o, const AuditRecord& audit) {

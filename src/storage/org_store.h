@@ -33,7 +33,8 @@ class OrgStore {
                                                        std::string_view user_id);
   Result<std::vector<MembershipView>> ListForUser(std::string_view user_id);
 
-  // Organization, owner membership and audit entry, in one batch.
+  // Organization, its sync space's users row (id = the organization's id, inactive, role
+  // 'organization'), owner membership and audit entry, in one batch.
   Status Create(const OrganizationRecord& org, const MemberRecord& owner, const AuditRecord& audit);
   Status Update(const OrganizationRecord& org, const AuditRecord& audit);
   // Sets deleted_at unless the organization has members besides its owner: false then.
