@@ -1,7 +1,8 @@
 // Organizations through the real binary (issue 16), every figure against a baseline measured
 // in the same run on the same server:
 //   1. GET /api/organizations for a member of 5 organizations (median of N requests) vs
-//      GET /api/auth/profile of the same user (the cheapest signed-in read);
+//      GET /api/auth/profile of the same user (the cheapest signed-in read, served from
+//      the profile cache) and GET /api/sync/conflicts (one indexed query of the database);
 //   2. a full sync download of the member's 5 organization spaces with 1,000 shared saved
 //      queries each (5 x 2 pages of 500, `space=<organization id>`) vs the same user's
 //      personal download of 5,000 saved queries (10 pages of 500). Target: within 1.5x.
@@ -130,7 +131,7 @@ int main(int argc, char** argv) {
     if (!Upload(api, member, "", Queries("own" + std::to_string(part), kItems))) return 1;
   }
 
-  std::vector<double> orgs_list, profile, shared, personal;
+  std::vector<double> orgs_list, profile, conflicts, shared, personal;
   long shared_items = 0, personal_items = 0;
   for (int round = 0; round < rounds; ++round) {
     auto list = [&] {
@@ -145,6 +146,12 @@ int main(int argc, char** argv) {
           std::abort();
       }));
     };
+    auto conf = [&] {
+      conflicts.push_back(Seconds([&] {
+        if (api.Call("GET", "/api/sync/conflicts", std::nullopt, member.token).status() != 200)
+          std::abort();
+      }));
+    };
     auto share = [&] {
       shared.push_back(Seconds([&] {
         shared_items = 0;
@@ -156,9 +163,9 @@ int main(int argc, char** argv) {
     };
     for (int i = 0; i < 20; ++i) {
       if ((round + i) % 2 == 0)
-        list(), prof();
+        list(), prof(), conf();
       else
-        prof(), list();
+        conf(), prof(), list();
     }
     if (round % 2 == 0)
       share(), own();
@@ -168,9 +175,10 @@ int main(int argc, char** argv) {
   const char* backend = std::getenv("HOWLER_TEST_BACKEND");
   std::printf("backend=%s rounds=%d\n", backend, rounds);
   std::printf(
-      "GET /api/organizations (5 orgs): median %.3f ms; GET /api/auth/profile: %.3f ms; "
-      "ratio %.2f\n",
-      Median(orgs_list) * 1e3, Median(profile) * 1e3, Median(orgs_list) / Median(profile));
+      "GET /api/organizations (5 orgs): median %.3f ms; GET /api/auth/profile: %.3f ms (ratio "
+      "%.2f); GET /api/sync/conflicts: %.3f ms (ratio %.2f)\n",
+      Median(orgs_list) * 1e3, Median(profile) * 1e3, Median(orgs_list) / Median(profile),
+      Median(conflicts) * 1e3, Median(orgs_list) / Median(conflicts));
   std::printf(
       "download 5 spaces x %d shared items (%ld items): median %.1f ms; personal "
       "download (%ld items): %.1f ms; ratio %.2f (target <= 1.5)\n",
