@@ -756,5 +756,144 @@ TEST_F(OrgsTest, ASharedQueryReachesAnotherMembersDeviceAndTheirEditComesBack) {
   EXPECT_EQ(ItemsOf(SpaceDownload(api(), owner, org, "owner-laptop-2")).size(), 2u);
 }
 
+// ---- the client's connections and queries API (CLIENT.md section 7) ----
+
+::testing::AssertionResult IsWrapped(const ApiResponse& r, int status) {
+  if (r.status() != status) return ::testing::AssertionFailure() << r;
+  if (!r.Object().contains("success") || !r.Object().at("success").as_bool()) {
+    return ::testing::AssertionFailure() << "no success: " << r;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+TEST_F(OrgsTest, ClientReplayConnectionsAndQueriesPersonalSharedAndByRole) {
+  const TestAccount owner = Verified("cqo");
+  const TestAccount member = Verified("cqm");
+  const TestAccount outsider = Verified("cqx");
+  const std::string org = CreateOrg(owner, "Sharing Team");
+  Join(org, owner, member, "member");
+
+  // A personal connection with a password: stored without it, the answer says so.
+  ApiResponse r = Call("POST", "/api/connections", member,
+                       json::object{{"name", "analytics"},
+                                    {"description", "read replica"},
+                                    {"database_type", "postgres"},
+                                    {"host", "db.example"},
+                                    {"port", 5432},
+                                    {"database_name", "app"},
+                                    {"username", "reader"},
+                                    {"password", "s3cret-pw"},
+                                    {"ssl_enabled", true}});
+  ASSERT_TRUE(IsWrapped(r, 201));
+  const json::object& conn = r.Object().at("data").as_object();
+  const std::string conn_id(conn.at("id").as_string());
+  EXPECT_EQ(conn.at("user_id").as_string(), member.user_id);
+  EXPECT_TRUE(conn.at("organization_id").is_null());
+  EXPECT_EQ(conn.at("name").as_string(), "analytics");
+  EXPECT_EQ(conn.at("description").as_string(), "read replica");
+  EXPECT_EQ(conn.at("database_type").as_string(), "postgres");
+  EXPECT_EQ(conn.at("host").as_string(), "db.example");
+  EXPECT_EQ(conn.at("port").as_int64(), 5432);
+  EXPECT_EQ(conn.at("database_name").as_string(), "app");
+  EXPECT_EQ(conn.at("username").as_string(), "reader");
+  EXPECT_TRUE(conn.at("ssl_enabled").as_bool());
+  EXPECT_EQ(conn.at("visibility").as_string(), "personal");
+  EXPECT_TRUE(IsWireTimestamp(conn.at("created_at")));
+  EXPECT_TRUE(IsWireTimestamp(conn.at("updated_at")));
+  EXPECT_TRUE(conn.at("password_required").as_bool());
+  EXPECT_EQ(r.http.body.find("s3cret-pw"), std::string::npos);
+  // It is the member's sync item: their device downloads it.
+  auto personal = ItemsOf(SpaceDownload(api(), member, "", "member-dev"));
+  ASSERT_TRUE(personal.count(conn_id));
+  EXPECT_FALSE(personal[conn_id].contains("password"));
+
+  // A query shared on creation, then the lists the client reads.
+  r = Call("POST", "/api/queries", owner,
+           json::object{{"title", "Top customers"},
+                        {"sql_content", "SELECT * FROM customers LIMIT 10"},
+                        {"database_type", "postgres"},
+                        {"tags", json::array{"sales"}},
+                        {"organization_id", org},
+                        {"visibility", "shared"}});
+  ASSERT_TRUE(IsWrapped(r, 201));
+  const std::string query_id(r.Object().at("data").at("id").as_string());
+  EXPECT_EQ(r.Object().at("data").at("visibility").as_string(), "shared");
+  EXPECT_EQ(r.Object().at("data").at("organization_id").as_string(), org);
+  r = Call("GET", "/api/organizations/" + org + "/queries", member);
+  ASSERT_TRUE(IsWrapped(r, 200));
+  const json::array& queries = r.Object().at("data").at("queries").as_array();
+  ASSERT_EQ(queries.size(), 1u) << r;
+  EXPECT_EQ(queries[0].at("title").as_string(), "Top customers");
+  EXPECT_EQ(queries[0].at("sql_content").as_string(), "SELECT * FROM customers LIMIT 10");
+  EXPECT_EQ(queries[0].at("tags").as_array().size(), 1u);
+  EXPECT_EQ(queries[0].at("user_id").as_string(), owner.user_id);
+  // ... and the member's device gets it through the space.
+  EXPECT_TRUE(ItemsOf(SpaceDownload(api(), member, org, "member-dev")).count(query_id));
+
+  // A member may not edit or delete the owner's shared query; the owner may.
+  EXPECT_EQ(
+      Call("PUT", "/api/queries/" + query_id, member, json::object{{"title", "Mine"}}).status(),
+      403);
+  EXPECT_EQ(Call("DELETE", "/api/queries/" + query_id, member).status(), 403);
+  r = Call("PUT", "/api/queries/" + query_id, owner, json::object{{"title", "Top 10 customers"}});
+  ASSERT_TRUE(IsWrapped(r, 200));
+  EXPECT_EQ(r.Object().at("data").at("title").as_string(), "Top 10 customers");
+  EXPECT_EQ(r.Object().at("data").at("sql_content").as_string(),
+            "SELECT * FROM customers LIMIT 10");
+
+  // The member shares their own connection (members may share their items), then unshares.
+  ASSERT_TRUE(IsWrapped(Call("POST", "/api/connections/" + conn_id + "/share", member,
+                             json::object{{"organization_id", org}}),
+                        200));
+  r = Call("GET", "/api/organizations/" + org + "/connections", owner);
+  ASSERT_TRUE(IsWrapped(r, 200));
+  ASSERT_EQ(r.Object().at("data").at("connections").as_array().size(), 1u) << r;
+  EXPECT_EQ(r.Object().at("data").at("connections").as_array()[0].at("id").as_string(), conn_id);
+  EXPECT_EQ(r.Object().at("data").at("connections").as_array()[0].at("visibility").as_string(),
+            "shared");
+  r = Call("GET", "/api/connections", owner);  // the owner sees it among theirs
+  ASSERT_TRUE(IsWrapped(r, 200));
+  EXPECT_EQ(r.Object().at("data").at("connections").as_array().size(), 1u) << r;
+  ASSERT_TRUE(IsWrapped(Call("POST", "/api/connections/" + conn_id + "/unshare", member), 200));
+  r = Call("GET", "/api/organizations/" + org + "/connections", owner);
+  EXPECT_TRUE(r.Object().at("data").at("connections").as_array().empty()) << r;
+  r = Call("GET", "/api/connections", member);
+  ASSERT_EQ(r.Object().at("data").at("connections").as_array().size(), 1u) << r;
+  EXPECT_EQ(r.Object().at("data").at("connections").as_array()[0].at("visibility").as_string(),
+            "personal");
+
+  // Outsiders: 404 for the organization's lists and items.
+  EXPECT_EQ(Call("GET", "/api/organizations/" + org + "/queries", outsider).status(), 404);
+  EXPECT_EQ(
+      Call("PUT", "/api/queries/" + query_id, outsider, json::object{{"title", "x"}}).status(),
+      404);
+  EXPECT_EQ(Call("POST", "/api/connections/" + conn_id + "/share", outsider,
+                 json::object{{"organization_id", org}})
+                .status(),
+            404);
+  // Validation: a create without its name or type.
+  EXPECT_EQ(
+      Call("POST", "/api/connections", member, json::object{{"database_type", "mysql"}}).status(),
+      400);
+  EXPECT_EQ(Call("POST", "/api/queries", member, json::object{{"title", "t"}}).status(), 400);
+  EXPECT_EQ(Call("POST", "/api/queries", member,
+                 json::object{{"title", "t"}, {"database_type", "x"}, {"visibility", "shared"}})
+                .status(),
+            400);
+
+  // The owner deletes the shared query; the audit log has the sharing changes.
+  ASSERT_TRUE(IsWrapped(Call("DELETE", "/api/queries/" + query_id, owner), 200));
+  EXPECT_TRUE(Call("GET", "/api/organizations/" + org + "/queries", member)
+                  .Object()
+                  .at("data")
+                  .at("queries")
+                  .as_array()
+                  .empty());
+  const auto actions = AuditActions(org, owner, "?limit=6");
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"query.deleted", "connection.unshared", "connection.shared",
+                                      "query.updated", "query.created", "invitation.accepted"}));
+}
+
 }  // namespace
 }  // namespace howler::testing

@@ -50,10 +50,12 @@
 #include "http/pipeline.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/shared_item_handlers.h"
 #include "http/static_files.h"
 #include "http/sync_handlers.h"
 #include "metrics/metrics.h"
 #include "orgs/org_service.h"
+#include "orgs/shared_items.h"
 #include "storage/auth_store.h"
 #include "storage/metered_database.h"
 #include "storage/migration_runner.h"
@@ -93,6 +95,7 @@ struct Application::Parts {
   // Organizations, members, invitations, audit log.
   std::unique_ptr<storage::OrgStore> org_store;
   std::unique_ptr<orgs::OrgService> orgs;
+  std::unique_ptr<orgs::SharedItems> shared_items;  // connections and queries, any space
   // The database manager (users' own databases); sessions close before the engines go.
   std::unique_ptr<dbmanager::Reactor> db_reactor;
   std::vector<std::unique_ptr<dbmanager::Engine>> db_engines;
@@ -210,6 +213,8 @@ Status Application::Start() {
   p.org_store = std::make_unique<storage::OrgStore>(*p.db);
   p.orgs = std::make_unique<orgs::OrgService>(*p.org_store, *p.mailer, p.clock);
   http::AddOrgRoutes(p.api_router, *p.orgs);
+  p.shared_items = std::make_unique<orgs::SharedItems>(*p.orgs, *p.sync, *p.sync_store, p.clock);
+  http::AddSharedItemRoutes(p.api_router, *p.shared_items);
   http::AddSyncRoutes(p.api_router, {*p.sync, *p.desktop_sync, options_.sync_max_upload_size,
                                      &p.metrics, http::OrgSpaceResolver(*p.orgs)});
   StartLive();

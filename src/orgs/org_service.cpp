@@ -387,6 +387,17 @@ Result<std::string> OrgService::SyncSpace(const Caller& caller, std::string_view
   return view.organization.id;
 }
 
+Result<std::string> OrgService::RoleIn(const Caller& caller, std::string_view org_id) {
+  HOWLER_ASSIGN_OR_RETURN(auto view, Membership(caller, org_id));
+  return view.role;
+}
+
+Status OrgService::RecordSharing(const Caller& caller, std::string_view org_id, std::string action,
+                                 std::string resource_type, std::string resource_id) {
+  return store_.AppendAudit(
+      Entry(caller, org_id, std::move(action), std::move(resource_type), std::move(resource_id)));
+}
+
 Result<std::vector<storage::AuditRecord>> OrgService::Audit(const Caller& caller,
                                                             std::string_view org_id,
                                                             storage::AuditQuery query) {

@@ -98,6 +98,13 @@ class OrgService {
   enum class SpaceUse { kRead, kWrite, kDelete };
   Result<std::string> SyncSpace(const Caller& caller, std::string_view org_id, SpaceUse use);
 
+  // The caller's role in a live organization, else NOT_FOUND.
+  Result<std::string> RoleIn(const Caller& caller, std::string_view org_id);
+  // Appends an audit entry of a sharing change (connection.*, query.*); a failure is logged
+  // by the caller, the change itself stands.
+  Status RecordSharing(const Caller& caller, std::string_view org_id, std::string action,
+                       std::string resource_type, std::string resource_id);
+
   // audit:view; limit 1-200 (default 50), newest first.
   Result<std::vector<storage::AuditRecord>> Audit(const Caller& caller, std::string_view org_id,
                                                   storage::AuditQuery query);

@@ -400,6 +400,10 @@ Result<bool> OrgStore::DeclineInvitation(std::string_view invitation_id, std::st
   return GuardedBatch(db_, {std::move(log), std::move(decline)}, 1);
 }
 
+Status OrgStore::AppendAudit(const AuditRecord& audit) {
+  return Done(db_.Batch({InsertAudit(audit)}));
+}
+
 Result<std::vector<AuditRecord>> OrgStore::ListAudit(std::string_view org_id, const AuditQuery& q) {
   Statement s{
       "SELECT id, organization_id, user_id, action, resource_type, resource_id, "

@@ -74,6 +74,8 @@ class OrgStore {
   Result<bool> DeclineInvitation(std::string_view invitation_id, std::string_view email,
                                  std::int64_t now, const AuditRecord& audit);
 
+  // One audit entry on its own (sharing changes, written after the sync write they record).
+  Status AppendAudit(const AuditRecord& audit);
   Result<std::vector<AuditRecord>> ListAudit(std::string_view org_id, const AuditQuery& query);
 
  private:
