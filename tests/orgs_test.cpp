@@ -871,6 +871,24 @@ TEST_F(OrgsTest, ClientReplayConnectionsAndQueriesPersonalSharedAndByRole) {
                  json::object{{"organization_id", org}})
                 .status(),
             404);
+  // The member's own personal connection: renamed (the type stays), then deleted.
+  r = Call("PUT", "/api/connections/" + conn_id, member,
+           json::object{{"name", "analytics-2"}, {"database_type", "mysql"}, {"password", "x"}});
+  ASSERT_TRUE(IsWrapped(r, 200));
+  EXPECT_EQ(r.Object().at("data").at("name").as_string(), "analytics-2");
+  EXPECT_EQ(r.Object().at("data").at("database_type").as_string(), "postgres");
+  ASSERT_TRUE(IsWrapped(Call("DELETE", "/api/connections/" + conn_id, member), 200));
+  EXPECT_EQ(Call("DELETE", "/api/connections/" + conn_id, member).status(), 404);
+  r = Call("GET", "/api/queries", owner);
+  ASSERT_TRUE(IsWrapped(r, 200));
+  EXPECT_EQ(r.Object().at("data").at("queries").as_array().size(), 1u) << r;
+  EXPECT_TRUE(Call("GET", "/api/connections", member)
+                  .Object()
+                  .at("data")
+                  .at("connections")
+                  .as_array()
+                  .empty());
+
   // Validation: a create without its name or type.
   EXPECT_EQ(
       Call("POST", "/api/connections", member, json::object{{"database_type", "mysql"}}).status(),
