@@ -301,49 +301,63 @@ inline constexpr Operation kDbExplain{.name = "dbmanager.explain",
 // Organizations, members, invitations and the audit log (API.md "Organizations"): the
 // desktop client's team screens. The invite page's lookup by token is public and throttled
 // per IP; every other operation needs a session and checks membership and role in
-// orgs::OrgService. HTTP only: the desktop client is their one caller.
-inline constexpr Operation kOrgList{.name = "orgs.list",
-                                    .http_method = "GET",
-                                    .http_path = "/api/organizations",
-                                    .access = Access::kSession,
-                                    .budget = Budget::kSyncPerUser,
-                                    .run_on = RunOn::kInlineRead};
-inline constexpr Operation kOrgCreate{.name = "orgs.create",
-                                      .http_method = "POST",
-                                      .http_path = "/api/organizations",
-                                      .access = Access::kSession,
-                                      .budget = Budget::kSyncPerUser,
-                                      .run_on = RunOn::kWorker,
-                                      .fields = kOrgFields};
-inline constexpr Operation kOrgGet{.name = "orgs.get",
-                                   .http_method = "GET",
-                                   .http_path = "/api/organizations/{id}",
-                                   .access = Access::kSession,
-                                   .budget = Budget::kSyncPerUser,
-                                   .run_on = RunOn::kInlineRead};
-inline constexpr Operation kOrgUpdate{.name = "orgs.update",
-                                      .http_method = "PUT",
-                                      .http_path = "/api/organizations/{id}",
-                                      .access = Access::kSession,
-                                      .budget = Budget::kSyncPerUser,
-                                      .run_on = RunOn::kWorker,
-                                      .fields = kOrgFields};
-inline constexpr Operation kOrgDelete{.name = "orgs.delete",
-                                      .http_method = "DELETE",
-                                      .http_path = "/api/organizations/{id}",
-                                      .access = Access::kSession,
-                                      .budget = Budget::kSyncPerUser,
-                                      .run_on = RunOn::kWorker};
-inline constexpr Operation kOrgMembers{.name = "orgs.list_members",
-                                       .http_method = "GET",
-                                       .http_path = "/api/organizations/{id}/members",
-                                       .access = Access::kSession,
-                                       .budget = Budget::kSyncPerUser,
-                                       .run_on = RunOn::kInlineRead};
+// orgs::OrgService. gRPC: howlerops.v1.OrganizationService
+// (proto/howlerops/v1/organizations.proto).
+inline constexpr Operation kOrgList{
+    .name = "orgs.list",
+    .http_method = "GET",
+    .http_path = "/api/organizations",
+    .grpc_method = "howlerops.v1.OrganizationService/ListOrganizations",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kInlineRead};
+inline constexpr Operation kOrgCreate{
+    .name = "orgs.create",
+    .http_method = "POST",
+    .http_path = "/api/organizations",
+    .grpc_method = "howlerops.v1.OrganizationService/CreateOrganization",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kWorker,
+    .fields = kOrgFields};
+inline constexpr Operation kOrgGet{
+    .name = "orgs.get",
+    .http_method = "GET",
+    .http_path = "/api/organizations/{id}",
+    .grpc_method = "howlerops.v1.OrganizationService/GetOrganization",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kInlineRead};
+inline constexpr Operation kOrgUpdate{
+    .name = "orgs.update",
+    .http_method = "PUT",
+    .http_path = "/api/organizations/{id}",
+    .grpc_method = "howlerops.v1.OrganizationService/UpdateOrganization",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kWorker,
+    .fields = kOrgFields};
+inline constexpr Operation kOrgDelete{
+    .name = "orgs.delete",
+    .http_method = "DELETE",
+    .http_path = "/api/organizations/{id}",
+    .grpc_method = "howlerops.v1.OrganizationService/DeleteOrganization",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kWorker};
+inline constexpr Operation kOrgMembers{
+    .name = "orgs.list_members",
+    .http_method = "GET",
+    .http_path = "/api/organizations/{id}/members",
+    .grpc_method = "howlerops.v1.OrganizationService/ListMembers",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kInlineRead};
 inline constexpr Operation kOrgChangeRole{
     .name = "orgs.change_role",
     .http_method = "PUT",
     .http_path = "/api/organizations/{id}/members/{user_id}/role",
+    .grpc_method = "howlerops.v1.OrganizationService/ChangeRole",
     .access = Access::kSession,
     .budget = Budget::kSyncPerUser,
     .run_on = RunOn::kWorker,
@@ -352,26 +366,31 @@ inline constexpr Operation kOrgRemoveMember{
     .name = "orgs.remove_member",
     .http_method = "DELETE",
     .http_path = "/api/organizations/{id}/members/{user_id}",
+    .grpc_method = "howlerops.v1.OrganizationService/RemoveMember",
     .access = Access::kSession,
     .budget = Budget::kSyncPerUser,
     .run_on = RunOn::kWorker};
 inline constexpr Operation kOrgInvite{.name = "orgs.invite",
                                       .http_method = "POST",
                                       .http_path = "/api/organizations/{id}/invitations",
+                                      .grpc_method = "howlerops.v1.OrganizationService/Invite",
                                       .access = Access::kSession,
                                       .budget = Budget::kSyncPerUser,
                                       .run_on = RunOn::kWorker,
                                       .fields = kOrgInviteFields};
-inline constexpr Operation kOrgInvitations{.name = "orgs.list_invitations",
-                                           .http_method = "GET",
-                                           .http_path = "/api/organizations/{id}/invitations",
-                                           .access = Access::kSession,
-                                           .budget = Budget::kSyncPerUser,
-                                           .run_on = RunOn::kInlineRead};
+inline constexpr Operation kOrgInvitations{
+    .name = "orgs.list_invitations",
+    .http_method = "GET",
+    .http_path = "/api/organizations/{id}/invitations",
+    .grpc_method = "howlerops.v1.OrganizationService/ListInvitations",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kInlineRead};
 inline constexpr Operation kOrgRevokeInvitation{
     .name = "orgs.revoke_invitation",
     .http_method = "DELETE",
     .http_path = "/api/organizations/{id}/invitations/{invitation_id}",
+    .grpc_method = "howlerops.v1.OrganizationService/RevokeInvitation",
     .access = Access::kSession,
     .budget = Budget::kSyncPerUser,
     .run_on = RunOn::kWorker};
@@ -379,39 +398,50 @@ inline constexpr Operation kOrgResendInvitation{
     .name = "orgs.resend_invitation",
     .http_method = "POST",
     .http_path = "/api/organizations/{id}/invitations/{invitation_id}/resend",
+    .grpc_method = "howlerops.v1.OrganizationService/ResendInvitation",
     .access = Access::kSession,
     .budget = Budget::kSyncPerUser,
     .run_on = RunOn::kWorker};
-inline constexpr Operation kOrgAuditLogs{.name = "orgs.audit_logs",
-                                         .http_method = "GET",
-                                         .http_path = "/api/organizations/{id}/audit-logs",
-                                         .access = Access::kSession,
-                                         .budget = Budget::kSyncPerUser,
-                                         .run_on = RunOn::kInlineRead};
-inline constexpr Operation kInvitationsPending{.name = "invitations.pending",
-                                               .http_method = "GET",
-                                               .http_path = "/api/invitations/pending",
-                                               .access = Access::kSession,
-                                               .budget = Budget::kSyncPerUser,
-                                               .run_on = RunOn::kInlineRead};
-inline constexpr Operation kInvitationLookup{.name = "invitations.lookup",
-                                             .http_method = "GET",
-                                             .http_path = "/api/invitations/{id}",
-                                             .access = Access::kPublic,
-                                             .budget = Budget::kAuthPerIp,
-                                             .run_on = RunOn::kInlineRead};
-inline constexpr Operation kInvitationAccept{.name = "invitations.accept",
-                                             .http_method = "POST",
-                                             .http_path = "/api/invitations/{id}/accept",
-                                             .access = Access::kSession,
-                                             .budget = Budget::kSyncPerUser,
-                                             .run_on = RunOn::kWorker};
-inline constexpr Operation kInvitationDecline{.name = "invitations.decline",
-                                              .http_method = "POST",
-                                              .http_path = "/api/invitations/{id}/decline",
-                                              .access = Access::kSession,
-                                              .budget = Budget::kSyncPerUser,
-                                              .run_on = RunOn::kWorker};
+inline constexpr Operation kOrgAuditLogs{
+    .name = "orgs.audit_logs",
+    .http_method = "GET",
+    .http_path = "/api/organizations/{id}/audit-logs",
+    .grpc_method = "howlerops.v1.OrganizationService/ListAuditLogs",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kInlineRead};
+inline constexpr Operation kInvitationsPending{
+    .name = "invitations.pending",
+    .http_method = "GET",
+    .http_path = "/api/invitations/pending",
+    .grpc_method = "howlerops.v1.OrganizationService/ListPendingInvitations",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kInlineRead};
+inline constexpr Operation kInvitationLookup{
+    .name = "invitations.lookup",
+    .http_method = "GET",
+    .http_path = "/api/invitations/{id}",
+    .grpc_method = "howlerops.v1.OrganizationService/LookupInvitation",
+    .access = Access::kPublic,
+    .budget = Budget::kAuthPerIp,
+    .run_on = RunOn::kInlineRead};
+inline constexpr Operation kInvitationAccept{
+    .name = "invitations.accept",
+    .http_method = "POST",
+    .http_path = "/api/invitations/{id}/accept",
+    .grpc_method = "howlerops.v1.OrganizationService/AcceptInvitation",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kWorker};
+inline constexpr Operation kInvitationDecline{
+    .name = "invitations.decline",
+    .http_method = "POST",
+    .http_path = "/api/invitations/{id}/decline",
+    .grpc_method = "howlerops.v1.OrganizationService/DeclineInvitation",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kWorker};
 
 // The client's connections and saved queries (API.md "Connections and queries"): the same
 // sync items, personal or in an organization's space (orgs::SharedItems). HTTP only.

@@ -39,6 +39,7 @@
 #include "grpc/auth_grpc_service.h"
 #include "grpc/dbmanager_grpc_service.h"
 #include "grpc/grpc_server.h"
+#include "grpc/org_grpc_service.h"
 #include "grpc/sync_grpc_service.h"
 #include "http/auth_handlers.h"
 #include "http/dbmanager_handlers.h"
@@ -124,6 +125,7 @@ struct Application::Parts {
   std::unique_ptr<grpcsvc::AuthGrpcService> auth_grpc;
   std::unique_ptr<grpcsvc::SyncGrpcService> sync_grpc;
   std::unique_ptr<grpcsvc::DbManagerGrpcService> db_grpc;
+  std::unique_ptr<grpcsvc::OrgGrpcService> org_grpc;
   std::unique_ptr<grpcsvc::GrpcServer> grpc_server;
   std::unique_ptr<JobRunner> jobs;
   std::unique_ptr<JobRunner> frequent_jobs;  // every few seconds
@@ -268,6 +270,9 @@ Status Application::Start() {
   p.db_grpc = std::make_unique<grpcsvc::DbManagerGrpcService>(*p.db_service, calls);
   p.grpc_server->AddService(p.db_grpc->service());
   p.grpc_server->AddHealthService(std::string(grpcsvc::DbManagerGrpcService::kServiceName));
+  p.org_grpc = std::make_unique<grpcsvc::OrgGrpcService>(*p.orgs, calls);
+  p.grpc_server->AddService(p.org_grpc->service());
+  p.grpc_server->AddHealthService(std::string(grpcsvc::OrgGrpcService::kServiceName));
 
   HOWLER_RETURN_IF_ERROR(p.api_server->Start());
   HOWLER_RETURN_IF_ERROR(p.metrics_server->Start());

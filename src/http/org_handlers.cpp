@@ -7,11 +7,17 @@
 #include "api/operations.h"
 #include "common/time_format.h"
 #include "http/json_body.h"
-#include "http/org_json.h"
 #include "http/responses.h"
+#include "orgs/org_json.h"
 
 namespace howler::http {
 namespace json = boost::json;
+using orgs::AuditJson;
+using orgs::InvitationJson;
+using orgs::InvitePageJson;
+using orgs::MemberJson;
+using orgs::OrganizationJson;
+using orgs::PendingInvitationJson;
 
 namespace {
 

@@ -1,12 +1,13 @@
 // JSON shapes of the Organizations operations (API.md "Organizations"): every date RFC 3339
-// UTC with milliseconds, absent dates null, never an invitation token. Pure functions.
+// UTC with milliseconds, absent dates null, never an invitation token. Shared by the HTTP
+// handlers and the gRPC service (whose answers are these objects as a Struct). Pure functions.
 #pragma once
 
 #include <boost/json/object.hpp>
 
 #include "storage/org_records.h"
 
-namespace howler::http {
+namespace howler::orgs {
 
 // Organization; `role` (the caller's) is added when not empty.
 boost::json::object OrganizationJson(const storage::OrganizationRecord& org,
@@ -20,4 +21,4 @@ boost::json::object PendingInvitationJson(const storage::InvitationView& view);
 boost::json::object InvitePageJson(const storage::InvitationView& view);
 boost::json::object AuditJson(const storage::AuditRecord& entry);
 
-}  // namespace howler::http
+}  // namespace howler::orgs

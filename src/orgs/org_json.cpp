@@ -1,10 +1,10 @@
-#include "http/org_json.h"
+#include "orgs/org_json.h"
 
 #include <boost/json/parse.hpp>
 
-#include "http/json_body.h"
+#include "common/time_format.h"
 
-namespace howler::http {
+namespace howler::orgs {
 namespace json = boost::json;
 
 namespace {
@@ -14,6 +14,11 @@ json::value ObjectOrEmpty(const std::string& text) {
   json::value v = json::parse(text, ec);
   if (ec || !v.is_object()) return json::object();
   return v;
+}
+
+json::value TimeValue(std::optional<std::int64_t> unix_ms) {
+  if (!unix_ms) return nullptr;
+  return json::string(FormatRfc3339(FromUnixMillis(*unix_ms)));
 }
 
 json::value TextOrNull(const std::optional<std::string>& text) {
@@ -101,4 +106,4 @@ json::object AuditJson(const storage::AuditRecord& a) {
   return o;
 }
 
-}  // namespace howler::http
+}  // namespace howler::orgs
