@@ -855,6 +855,18 @@ TEST_F(OrgsTest, ClientReplayConnectionsAndQueriesPersonalSharedAndByRole) {
   ASSERT_TRUE(IsWrapped(r, 200));
   EXPECT_EQ(r.Object().at("data").at("connections").as_array().size(), 1u) << r;
   ASSERT_TRUE(IsWrapped(Call("POST", "/api/connections/" + conn_id + "/unshare", member), 200));
+  // Shared again (over the tombstone the first move left) and back once more.
+  ASSERT_TRUE(IsWrapped(Call("POST", "/api/connections/" + conn_id + "/share", member,
+                             json::object{{"organization_id", org}}),
+                        200));
+  EXPECT_EQ(Call("GET", "/api/organizations/" + org + "/connections", owner)
+                .Object()
+                .at("data")
+                .at("connections")
+                .as_array()
+                .size(),
+            1u);
+  ASSERT_TRUE(IsWrapped(Call("POST", "/api/connections/" + conn_id + "/unshare", member), 200));
   r = Call("GET", "/api/organizations/" + org + "/connections", owner);
   EXPECT_TRUE(r.Object().at("data").at("connections").as_array().empty()) << r;
   r = Call("GET", "/api/connections", member);
@@ -907,10 +919,11 @@ TEST_F(OrgsTest, ClientReplayConnectionsAndQueriesPersonalSharedAndByRole) {
                   .at("queries")
                   .as_array()
                   .empty());
-  const auto actions = AuditActions(org, owner, "?limit=6");
+  const auto actions = AuditActions(org, owner, "?limit=8");
   EXPECT_EQ(actions,
             (std::vector<std::string>{"query.deleted", "connection.unshared", "connection.shared",
-                                      "query.updated", "query.created", "invitation.accepted"}));
+                                      "connection.unshared", "connection.shared", "query.updated",
+                                      "query.created", "invitation.accepted"}));
 }
 
 }  // namespace

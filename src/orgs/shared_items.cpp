@@ -112,6 +112,16 @@ Result<storage::SyncItemRecord> SharedItems::Write(const std::string& key, std::
   return std::move(*stored);
 }
 
+Status SharedItems::Place(const std::string& key, std::string_view type, std::string_view id,
+                          sync::JsonValue data) {
+  // A create, or an update over the tombstone an earlier move left there.
+  HOWLER_ASSIGN_OR_RETURN(
+      auto state, store_.ReadUploadState(key, kDevice, {{std::string(type), std::string(id)}}, {}));
+  const std::int64_t version = state.items.empty() ? 0 : state.items[0].sync_version;
+  return Write(key, type, id, version == 0 ? "create" : "update", version, std::move(data))
+      .status();
+}
+
 Result<SharedItem> SharedItems::Create(const Caller& caller, std::string_view type,
                                        sync::JsonValue data, std::string_view org_id) {
   HOWLER_RETURN_IF_ERROR(CheckType(type));
@@ -190,7 +200,7 @@ Status SharedItems::Share(const Caller& caller, std::string_view type, std::stri
   HOWLER_ASSIGN_OR_RETURN(std::string key,
                           orgs_.SyncSpace(caller, org_id, OrgService::SpaceUse::kWrite));
   HOWLER_ASSIGN_OR_RETURN(sync::JsonValue data, sync::ParseJson(at.found.item.data));
-  HOWLER_RETURN_IF_ERROR(Write(key, type, id, "create", 0, std::move(data)).status());
+  HOWLER_RETURN_IF_ERROR(Place(key, type, id, std::move(data)));
   HOWLER_RETURN_IF_ERROR(
       Write(at.key, type, id, "delete", at.found.item.sync_version, std::nullopt).status());
   Audit(caller, org_id, type, "shared", id);
@@ -204,14 +214,7 @@ Status SharedItems::Unshare(const Caller& caller, std::string_view type, std::st
   std::string owner = OwnerOf(at.found.item);
   if (owner.empty()) owner = caller.user_id;
   HOWLER_ASSIGN_OR_RETURN(sync::JsonValue data, sync::ParseJson(at.found.item.data));
-  // Back into the owner's space: a create there, or an update over an old tombstone's version.
-  HOWLER_ASSIGN_OR_RETURN(
-      auto state,
-      store_.ReadUploadState(owner, kDevice, {{std::string(type), std::string(id)}}, {}));
-  const std::int64_t version = state.items.empty() ? 0 : state.items[0].sync_version;
-  HOWLER_RETURN_IF_ERROR(
-      Write(owner, type, id, version == 0 ? "create" : "update", version, std::move(data))
-          .status());
+  HOWLER_RETURN_IF_ERROR(Place(owner, type, id, std::move(data)));
   HOWLER_RETURN_IF_ERROR(
       Write(at.key, type, id, "delete", at.found.item.sync_version, std::nullopt).status());
   Audit(caller, at.found.organization_id, type, "unshared", id);

@@ -67,6 +67,9 @@ class SharedItems {
   Result<storage::SyncItemRecord> Write(const std::string& key, std::string_view type,
                                         std::string_view id, std::string_view action,
                                         std::int64_t version, std::optional<sync::JsonValue> data);
+  // Writes `data` as the item `id` of the space `key` (a move's arrival).
+  Status Place(const std::string& key, std::string_view type, std::string_view id,
+               sync::JsonValue data);
   Status CheckModify(const Caller& caller, const Located& at) const;
   void Audit(const Caller& caller, std::string_view org_id, std::string_view type,
              std::string_view what, std::string_view id);
