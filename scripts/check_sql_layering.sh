@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # check_sql_layering.sh: storage owns SQL (docs/DESIGN.md section 4). Lists every line of
-# SQL in the non-test sources of src/auth and src/sync (*.h, *.cpp but *_test.cpp) as
+# SQL in the non-test sources of src/auth, src/sync and src/orgs (*.h, *.cpp but *_test.cpp) as
 # file:line: text, and exits 1 when there is one; exits 0 otherwise.
 #
 #   scripts/check_sql_layering.sh [ROOT]     check ROOT/src/{auth,sync} (default: this repo)
@@ -94,9 +94,12 @@ scan() {
   ' "$@"
 }
 
-# Non-test sources of src/auth and src/sync under $1, relative to it.
+# Non-test sources of src/auth and src/sync (and src/orgs where present) under $1, relative
+# to it.
 sources() {
-  (cd "$1" && find src/auth src/sync -type f \( -name '*.h' -o -name '*.cpp' \) \
+  local dirs=(src/auth src/sync)
+  [[ -d "$1/src/orgs" ]] && dirs+=(src/orgs)
+  (cd "$1" && find "${dirs[@]}" -type f \( -name '*.h' -o -name '*.cpp' \) \
      ! -name '*_test.cpp' | LC_ALL=C sort)
 }
 

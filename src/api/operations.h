@@ -44,6 +44,11 @@ inline constexpr FieldLimit kDbOpenFields[] = {
 inline constexpr FieldLimit kDbSessionFields[] = {{"session_id", true, kIdMax}};
 inline constexpr FieldLimit kDbQueryFields[] = {{"session_id", true, kIdMax},
                                                 {"sql", true, kDbSqlMax}};
+// Organizations (API.md "Organizations"): text fields of their requests. Names and
+// descriptions are also checked in characters by orgs::OrgService (3-50, at most 500).
+inline constexpr FieldLimit kOrgFields[] = {{"name", false, 200}, {"description", false, 2000}};
+inline constexpr FieldLimit kOrgRoleFields[] = {{"role", true, 16}};
+inline constexpr FieldLimit kOrgInviteFields[] = {{"email", true, kEmailMax}, {"role", false, 16}};
 inline constexpr FieldLimit kResolveFields[] = {{"conflict_id", true, kIdMax},
                                                 {"strategy", true, kStrategyMax},
                                                 {"chosen_version", false, kIdMax},
@@ -293,6 +298,238 @@ inline constexpr Operation kDbExplain{.name = "dbmanager.explain",
                                       .run_on = RunOn::kWorker,
                                       .fields = kDbQueryFields};
 
+// Organizations, members, invitations and the audit log (API.md "Organizations"): the
+// desktop client's team screens. The invite page's lookup by token is public and throttled
+// per IP; every other operation needs a session and checks membership and role in
+// orgs::OrgService. gRPC: howlerops.v1.OrganizationService
+// (proto/howlerops/v1/organizations.proto).
+inline constexpr Operation kOrgList{
+    .name = "orgs.list",
+    .http_method = "GET",
+    .http_path = "/api/organizations",
+    .grpc_method = "howlerops.v1.OrganizationService/ListOrganizations",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kInlineRead};
+inline constexpr Operation kOrgCreate{
+    .name = "orgs.create",
+    .http_method = "POST",
+    .http_path = "/api/organizations",
+    .grpc_method = "howlerops.v1.OrganizationService/CreateOrganization",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kWorker,
+    .fields = kOrgFields};
+inline constexpr Operation kOrgGet{
+    .name = "orgs.get",
+    .http_method = "GET",
+    .http_path = "/api/organizations/{id}",
+    .grpc_method = "howlerops.v1.OrganizationService/GetOrganization",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kInlineRead};
+inline constexpr Operation kOrgUpdate{
+    .name = "orgs.update",
+    .http_method = "PUT",
+    .http_path = "/api/organizations/{id}",
+    .grpc_method = "howlerops.v1.OrganizationService/UpdateOrganization",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kWorker,
+    .fields = kOrgFields};
+inline constexpr Operation kOrgDelete{
+    .name = "orgs.delete",
+    .http_method = "DELETE",
+    .http_path = "/api/organizations/{id}",
+    .grpc_method = "howlerops.v1.OrganizationService/DeleteOrganization",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kWorker};
+inline constexpr Operation kOrgMembers{
+    .name = "orgs.list_members",
+    .http_method = "GET",
+    .http_path = "/api/organizations/{id}/members",
+    .grpc_method = "howlerops.v1.OrganizationService/ListMembers",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kInlineRead};
+inline constexpr Operation kOrgChangeRole{
+    .name = "orgs.change_role",
+    .http_method = "PUT",
+    .http_path = "/api/organizations/{id}/members/{user_id}/role",
+    .grpc_method = "howlerops.v1.OrganizationService/ChangeRole",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kWorker,
+    .fields = kOrgRoleFields};
+inline constexpr Operation kOrgRemoveMember{
+    .name = "orgs.remove_member",
+    .http_method = "DELETE",
+    .http_path = "/api/organizations/{id}/members/{user_id}",
+    .grpc_method = "howlerops.v1.OrganizationService/RemoveMember",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kWorker};
+inline constexpr Operation kOrgInvite{.name = "orgs.invite",
+                                      .http_method = "POST",
+                                      .http_path = "/api/organizations/{id}/invitations",
+                                      .grpc_method = "howlerops.v1.OrganizationService/Invite",
+                                      .access = Access::kSession,
+                                      .budget = Budget::kSyncPerUser,
+                                      .run_on = RunOn::kWorker,
+                                      .fields = kOrgInviteFields};
+inline constexpr Operation kOrgInvitations{
+    .name = "orgs.list_invitations",
+    .http_method = "GET",
+    .http_path = "/api/organizations/{id}/invitations",
+    .grpc_method = "howlerops.v1.OrganizationService/ListInvitations",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kInlineRead};
+inline constexpr Operation kOrgRevokeInvitation{
+    .name = "orgs.revoke_invitation",
+    .http_method = "DELETE",
+    .http_path = "/api/organizations/{id}/invitations/{invitation_id}",
+    .grpc_method = "howlerops.v1.OrganizationService/RevokeInvitation",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kWorker};
+inline constexpr Operation kOrgResendInvitation{
+    .name = "orgs.resend_invitation",
+    .http_method = "POST",
+    .http_path = "/api/organizations/{id}/invitations/{invitation_id}/resend",
+    .grpc_method = "howlerops.v1.OrganizationService/ResendInvitation",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kWorker};
+inline constexpr Operation kOrgAuditLogs{
+    .name = "orgs.audit_logs",
+    .http_method = "GET",
+    .http_path = "/api/organizations/{id}/audit-logs",
+    .grpc_method = "howlerops.v1.OrganizationService/ListAuditLogs",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kInlineRead};
+inline constexpr Operation kInvitationsPending{
+    .name = "invitations.pending",
+    .http_method = "GET",
+    .http_path = "/api/invitations/pending",
+    .grpc_method = "howlerops.v1.OrganizationService/ListPendingInvitations",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kInlineRead};
+inline constexpr Operation kInvitationLookup{
+    .name = "invitations.lookup",
+    .http_method = "GET",
+    .http_path = "/api/invitations/{id}",
+    .grpc_method = "howlerops.v1.OrganizationService/LookupInvitation",
+    .access = Access::kPublic,
+    .budget = Budget::kAuthPerIp,
+    .run_on = RunOn::kInlineRead};
+inline constexpr Operation kInvitationAccept{
+    .name = "invitations.accept",
+    .http_method = "POST",
+    .http_path = "/api/invitations/{id}/accept",
+    .grpc_method = "howlerops.v1.OrganizationService/AcceptInvitation",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kWorker};
+inline constexpr Operation kInvitationDecline{
+    .name = "invitations.decline",
+    .http_method = "POST",
+    .http_path = "/api/invitations/{id}/decline",
+    .grpc_method = "howlerops.v1.OrganizationService/DeclineInvitation",
+    .access = Access::kSession,
+    .budget = Budget::kSyncPerUser,
+    .run_on = RunOn::kWorker};
+
+// The client's connections and saved queries (API.md "Connections and queries"): the same
+// sync items, personal or in an organization's space (orgs::SharedItems). HTTP only.
+inline constexpr Operation kConnectionList{.name = "connections.list",
+                                           .http_method = "GET",
+                                           .http_path = "/api/connections",
+                                           .access = Access::kSession,
+                                           .budget = Budget::kSyncPerUser,
+                                           .run_on = RunOn::kWorker};
+inline constexpr Operation kConnectionCreate{.name = "connections.create",
+                                             .http_method = "POST",
+                                             .http_path = "/api/connections",
+                                             .access = Access::kSession,
+                                             .budget = Budget::kSyncPerUser,
+                                             .run_on = RunOn::kWorker};
+inline constexpr Operation kConnectionUpdate{.name = "connections.update",
+                                             .http_method = "PUT",
+                                             .http_path = "/api/connections/{id}",
+                                             .access = Access::kSession,
+                                             .budget = Budget::kSyncPerUser,
+                                             .run_on = RunOn::kWorker};
+inline constexpr Operation kConnectionDelete{.name = "connections.delete",
+                                             .http_method = "DELETE",
+                                             .http_path = "/api/connections/{id}",
+                                             .access = Access::kSession,
+                                             .budget = Budget::kSyncPerUser,
+                                             .run_on = RunOn::kWorker};
+inline constexpr Operation kConnectionShare{.name = "connections.share",
+                                            .http_method = "POST",
+                                            .http_path = "/api/connections/{id}/share",
+                                            .access = Access::kSession,
+                                            .budget = Budget::kSyncPerUser,
+                                            .run_on = RunOn::kWorker};
+inline constexpr Operation kConnectionUnshare{.name = "connections.unshare",
+                                              .http_method = "POST",
+                                              .http_path = "/api/connections/{id}/unshare",
+                                              .access = Access::kSession,
+                                              .budget = Budget::kSyncPerUser,
+                                              .run_on = RunOn::kWorker};
+inline constexpr Operation kOrgConnectionList{.name = "orgs.list_connections",
+                                              .http_method = "GET",
+                                              .http_path = "/api/organizations/{id}/connections",
+                                              .access = Access::kSession,
+                                              .budget = Budget::kSyncPerUser,
+                                              .run_on = RunOn::kWorker};
+inline constexpr Operation kQueryList{.name = "queries.list",
+                                      .http_method = "GET",
+                                      .http_path = "/api/queries",
+                                      .access = Access::kSession,
+                                      .budget = Budget::kSyncPerUser,
+                                      .run_on = RunOn::kWorker};
+inline constexpr Operation kQueryCreate{.name = "queries.create",
+                                        .http_method = "POST",
+                                        .http_path = "/api/queries",
+                                        .access = Access::kSession,
+                                        .budget = Budget::kSyncPerUser,
+                                        .run_on = RunOn::kWorker};
+inline constexpr Operation kQueryUpdate{.name = "queries.update",
+                                        .http_method = "PUT",
+                                        .http_path = "/api/queries/{id}",
+                                        .access = Access::kSession,
+                                        .budget = Budget::kSyncPerUser,
+                                        .run_on = RunOn::kWorker};
+inline constexpr Operation kQueryDelete{.name = "queries.delete",
+                                        .http_method = "DELETE",
+                                        .http_path = "/api/queries/{id}",
+                                        .access = Access::kSession,
+                                        .budget = Budget::kSyncPerUser,
+                                        .run_on = RunOn::kWorker};
+inline constexpr Operation kQueryShare{.name = "queries.share",
+                                       .http_method = "POST",
+                                       .http_path = "/api/queries/{id}/share",
+                                       .access = Access::kSession,
+                                       .budget = Budget::kSyncPerUser,
+                                       .run_on = RunOn::kWorker};
+inline constexpr Operation kQueryUnshare{.name = "queries.unshare",
+                                         .http_method = "POST",
+                                         .http_path = "/api/queries/{id}/unshare",
+                                         .access = Access::kSession,
+                                         .budget = Budget::kSyncPerUser,
+                                         .run_on = RunOn::kWorker};
+inline constexpr Operation kOrgQueryList{.name = "orgs.list_queries",
+                                         .http_method = "GET",
+                                         .http_path = "/api/organizations/{id}/queries",
+                                         .access = Access::kSession,
+                                         .budget = Budget::kSyncPerUser,
+                                         .run_on = RunOn::kWorker};
+
 // Diagnostics (registered only with DIAGNOSTIC_ROUTES): one operation per long-lived
 // response kind, for an operator checking that a proxy passes each through.
 inline constexpr Operation kDiagnosticsStream{.name = "diagnostics.stream",
@@ -346,6 +583,37 @@ inline constexpr std::array kAllOperations = {&ops::kSignup,
                                               &ops::kDbQuery,
                                               &ops::kDbCancel,
                                               &ops::kDbExplain,
+                                              &ops::kOrgList,
+                                              &ops::kOrgCreate,
+                                              &ops::kOrgGet,
+                                              &ops::kOrgUpdate,
+                                              &ops::kOrgDelete,
+                                              &ops::kOrgMembers,
+                                              &ops::kOrgChangeRole,
+                                              &ops::kOrgRemoveMember,
+                                              &ops::kOrgInvite,
+                                              &ops::kOrgInvitations,
+                                              &ops::kOrgRevokeInvitation,
+                                              &ops::kOrgResendInvitation,
+                                              &ops::kOrgAuditLogs,
+                                              &ops::kInvitationsPending,
+                                              &ops::kInvitationLookup,
+                                              &ops::kInvitationAccept,
+                                              &ops::kInvitationDecline,
+                                              &ops::kConnectionList,
+                                              &ops::kConnectionCreate,
+                                              &ops::kConnectionUpdate,
+                                              &ops::kConnectionDelete,
+                                              &ops::kConnectionShare,
+                                              &ops::kConnectionUnshare,
+                                              &ops::kOrgConnectionList,
+                                              &ops::kQueryList,
+                                              &ops::kQueryCreate,
+                                              &ops::kQueryUpdate,
+                                              &ops::kQueryDelete,
+                                              &ops::kQueryShare,
+                                              &ops::kQueryUnshare,
+                                              &ops::kOrgQueryList,
                                               &ops::kDiagnosticsStream,
                                               &ops::kDiagnosticsEvents,
                                               &ops::kDiagnosticsWebSocket};

@@ -39,6 +39,7 @@
 #include "grpc/auth_grpc_service.h"
 #include "grpc/dbmanager_grpc_service.h"
 #include "grpc/grpc_server.h"
+#include "grpc/org_grpc_service.h"
 #include "grpc/sync_grpc_service.h"
 #include "http/auth_handlers.h"
 #include "http/dbmanager_handlers.h"
@@ -46,16 +47,21 @@
 #include "http/health_handlers.h"
 #include "http/https_redirect.h"
 #include "http/live_handlers.h"
+#include "http/org_handlers.h"
 #include "http/pipeline.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/shared_item_handlers.h"
 #include "http/static_files.h"
 #include "http/sync_handlers.h"
 #include "metrics/metrics.h"
+#include "orgs/org_service.h"
+#include "orgs/shared_items.h"
 #include "storage/auth_store.h"
 #include "storage/metered_database.h"
 #include "storage/migration_runner.h"
 #include "storage/migrations.h"
+#include "storage/org_store.h"
 #include "storage/sync_store.h"
 #include "sync/desktop_sync.h"
 #include "sync/live_notifier.h"
@@ -87,6 +93,10 @@ struct Application::Parts {
   std::unique_ptr<sync::SyncService> sync;
   std::unique_ptr<sync::DesktopSync> desktop_sync;
   std::unique_ptr<auth::RateLimiter> sync_limiter;
+  // Organizations, members, invitations, audit log.
+  std::unique_ptr<storage::OrgStore> org_store;
+  std::unique_ptr<orgs::OrgService> orgs;
+  std::unique_ptr<orgs::SharedItems> shared_items;  // connections and queries, any space
   // The database manager (users' own databases); sessions close before the engines go.
   std::unique_ptr<dbmanager::Reactor> db_reactor;
   std::vector<std::unique_ptr<dbmanager::Engine>> db_engines;
@@ -115,6 +125,7 @@ struct Application::Parts {
   std::unique_ptr<grpcsvc::AuthGrpcService> auth_grpc;
   std::unique_ptr<grpcsvc::SyncGrpcService> sync_grpc;
   std::unique_ptr<grpcsvc::DbManagerGrpcService> db_grpc;
+  std::unique_ptr<grpcsvc::OrgGrpcService> org_grpc;
   std::unique_ptr<grpcsvc::GrpcServer> grpc_server;
   std::unique_ptr<JobRunner> jobs;
   std::unique_ptr<JobRunner> frequent_jobs;  // every few seconds
@@ -202,8 +213,13 @@ Status Application::Start() {
   http::AddMetricsRoutes(p.metrics_router, p.metrics);
   http::AddAuthRoutes(p.api_router, *p.auth);
   StartSync();
-  http::AddSyncRoutes(p.api_router,
-                      {*p.sync, *p.desktop_sync, options_.sync_max_upload_size, &p.metrics});
+  p.org_store = std::make_unique<storage::OrgStore>(*p.db);
+  p.orgs = std::make_unique<orgs::OrgService>(*p.org_store, *p.mailer, p.clock);
+  http::AddOrgRoutes(p.api_router, *p.orgs);
+  p.shared_items = std::make_unique<orgs::SharedItems>(*p.orgs, *p.sync, *p.sync_store, p.clock);
+  http::AddSharedItemRoutes(p.api_router, *p.shared_items);
+  http::AddSyncRoutes(p.api_router, {*p.sync, *p.desktop_sync, options_.sync_max_upload_size,
+                                     &p.metrics, http::OrgSpaceResolver(*p.orgs)});
   StartLive();
   HOWLER_RETURN_IF_ERROR(StartDbManager());
   http::AddStaticRoutes(p.api_router, std::make_shared<const http::StaticFiles>(WebStaticFiles()));
@@ -255,6 +271,9 @@ Status Application::Start() {
   p.db_grpc = std::make_unique<grpcsvc::DbManagerGrpcService>(*p.db_service, calls);
   p.grpc_server->AddService(p.db_grpc->service());
   p.grpc_server->AddHealthService(std::string(grpcsvc::DbManagerGrpcService::kServiceName));
+  p.org_grpc = std::make_unique<grpcsvc::OrgGrpcService>(*p.orgs, calls);
+  p.grpc_server->AddService(p.org_grpc->service());
+  p.grpc_server->AddHealthService(std::string(grpcsvc::OrgGrpcService::kServiceName));
 
   HOWLER_RETURN_IF_ERROR(p.api_server->Start());
   HOWLER_RETURN_IF_ERROR(p.metrics_server->Start());

@@ -5,6 +5,11 @@
 namespace howler::email {
 
 std::string MaskLinkToken(std::string_view link) {
+  // An invitation link carries its token as the last path segment of the fragment.
+  constexpr std::string_view kInvite = "/#/invite/";
+  if (const std::size_t at = link.find(kInvite); at != std::string_view::npos) {
+    return std::string(link.substr(0, at + kInvite.size())) + "****";
+  }
   const std::size_t query = link.find('?');
   if (query == std::string_view::npos) return std::string(link);
   std::string out(link.substr(0, query));

@@ -19,7 +19,8 @@ class LogTransport final : public Transport {
 };
 
 // The link with the value of every `token` query parameter replaced by "****":
-// "http://x/verify-email?token=****". Links without a token come back unchanged.
+// "http://x/verify-email?token=****"; an invitation link's token segment likewise:
+// "http://x/#/invite/****". Links without a token come back unchanged.
 std::string MaskLinkToken(std::string_view link);
 
 }  // namespace howler::email

@@ -5,6 +5,11 @@
 namespace howler::email {
 namespace {
 
+TEST(MaskLinkTokenTest, MasksTheInvitationToken) {
+  EXPECT_EQ(MaskLinkToken("https://app.example/#/invite/AbC-123_x"),
+            "https://app.example/#/invite/****");
+}
+
 TEST(MaskLinkTokenTest, MasksTheTokenParameter) {
   EXPECT_EQ(MaskLinkToken("http://localhost:3000/verify-email?token=s3cr3t%2B"),
             "http://localhost:3000/verify-email?token=****");

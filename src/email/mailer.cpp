@@ -10,6 +10,8 @@ std::string_view EmailTypeName(EmailType type) {
       return "password_reset";
     case EmailType::kWelcome:
       return "welcome";
+    case EmailType::kInvitation:
+      return "invitation";
   }
   return "unknown";
 }

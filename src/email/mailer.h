@@ -9,9 +9,9 @@
 
 namespace howler::email {
 
-enum class EmailType { kVerification, kPasswordReset, kWelcome };
+enum class EmailType { kVerification, kPasswordReset, kWelcome, kInvitation };
 
-// "verification", "password_reset", "welcome" (also the metrics label).
+// "verification", "password_reset", "welcome", "invitation" (also the metrics label).
 std::string_view EmailTypeName(EmailType type);
 
 struct EmailMessage {
@@ -20,7 +20,12 @@ struct EmailMessage {
   std::string username;  // for the greeting
   // Verification / reset token (raw); empty for welcome. The templates build the link:
   // EMAIL_BASE_URL + "/verify-email?token=" or "/reset-password?token=" + url-encoded token.
+  // EMAIL_BASE_URL + "/#/invite/" + token for an invitation (the client's invite page).
   std::string token;
+  // Invitation only: the organization's name and the inviter's username, and the role.
+  std::string organization{};
+  std::string inviter{};
+  std::string role{};
 };
 
 // Accepts messages for asynchronous delivery. Thread-safe. Send never blocks: it returns

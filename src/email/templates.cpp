@@ -50,8 +50,22 @@ Content WelcomeContent(const TemplateContext& c) {
           "You are receiving this email because you created a " + p + " account."};
 }
 
-Content ContentFor(EmailType type, const TemplateContext& c) {
-  switch (type) {
+Content InvitationContent(const EmailMessage& m, const TemplateContext& c) {
+  const std::string& p = c.product_name;
+  const std::string who = m.inviter.empty() ? std::string("A team member") : m.inviter;
+  return {"You are invited to join " + m.organization + " on " + p,
+          "Join " + m.organization,
+          who + " invited you to join the organization " + m.organization + " on " + p + " as " +
+              (m.role == "admin" ? "an admin" : "a member") + ".",
+          "View invitation",
+          "This invitation expires in " + ExpiryWording(c.invitation_ttl) + " and works only once.",
+          "If you did not expect this invitation, you can ignore this email."};
+}
+
+Content ContentFor(const EmailMessage& m, const TemplateContext& c) {
+  switch (m.type) {
+    case EmailType::kInvitation:
+      return InvitationContent(m, c);
     case EmailType::kVerification:
       return VerificationContent(c);
     case EmailType::kPasswordReset:
@@ -123,6 +137,8 @@ std::string ActionLink(const EmailMessage& message, const TemplateContext& conte
       return base + "/verify-email?token=" + UrlEncodeComponent(message.token);
     case EmailType::kPasswordReset:
       return base + "/reset-password?token=" + UrlEncodeComponent(message.token);
+    case EmailType::kInvitation:
+      return base + "/#/invite/" + UrlEncodeComponent(message.token);
     case EmailType::kWelcome:
       break;
   }
@@ -136,7 +152,7 @@ std::string ExpiryWording(std::chrono::minutes ttl) {
 }
 
 RenderedEmail Render(const EmailMessage& message, const TemplateContext& context) {
-  const Content content = ContentFor(message.type, context);
+  const Content content = ContentFor(message, context);
   RenderedEmail out;
   out.type = message.type;
   out.to = message.to;

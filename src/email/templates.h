@@ -16,6 +16,7 @@ struct TemplateContext {
   std::string base_url = "http://localhost:3000";  // EMAIL_BASE_URL; a trailing '/' is ignored
   std::chrono::minutes verification_ttl = std::chrono::hours(24);  // expiry wording only
   std::chrono::minutes reset_ttl = std::chrono::hours(1);
+  std::chrono::minutes invitation_ttl = std::chrono::hours(7 * 24);
 };
 
 // One message ready for a transport.
@@ -32,8 +33,8 @@ struct RenderedEmail {
   std::string id;
 };
 
-// The link of a message: base_url + "/verify-email?token=" / "/reset-password?token=" +
-// percent-encoded token; base_url itself for welcome.
+// The link of a message: base_url + "/verify-email?token=" / "/reset-password?token=" /
+// "/#/invite/" + percent-encoded token; base_url itself for welcome.
 std::string ActionLink(const EmailMessage& message, const TemplateContext& context);
 
 // "24 hours", "1 hour", "30 minutes", "1 minute".

@@ -45,6 +45,23 @@ TEST(TemplatesTest, ResetEmailCarriesTheLinkAndTheHourLongExpiry) {
   EXPECT_THAT(email.html, HasSubstr("expires in 1 hour "));
 }
 
+TEST(TemplatesTest, InvitationEmailLinksToTheInvitePageAndNamesTheTeam) {
+  EmailMessage message{EmailType::kInvitation, "bob@example.com", "", "AbC_9-x"};
+  message.organization = "Data <Team>";
+  message.inviter = "alice";
+  message.role = "admin";
+  const RenderedEmail email = Render(message, Context());
+  const std::string link = "https://app.example.com/#/invite/AbC_9-x";
+  EXPECT_EQ(email.link, link);
+  EXPECT_EQ(email.subject, "You are invited to join Data <Team> on Howlerops");
+  EXPECT_THAT(email.text, HasSubstr("alice invited you to join the organization Data <Team>"));
+  EXPECT_THAT(email.text, HasSubstr("as an admin"));
+  EXPECT_THAT(email.text, HasSubstr("expires in 168 hours"));
+  EXPECT_THAT(email.text, HasSubstr(link));
+  EXPECT_THAT(email.html, HasSubstr("Data &lt;Team&gt;"));
+  EXPECT_THAT(email.html, Not(HasSubstr("<Team>")));
+}
+
 TEST(TemplatesTest, WelcomeEmailLinksToTheAppWithoutExpiry) {
   const RenderedEmail email = Render(Message(EmailType::kWelcome, ""), Context());
   EXPECT_EQ(email.link, "https://app.example.com");

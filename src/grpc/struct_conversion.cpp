@@ -53,9 +53,12 @@ void ToValue(const sync::JsonValue& v, pb::Value* out) {
     case sync::JsonValue::Kind::kString:
       out->set_string_value(v.text());
       return;
-    case sync::JsonValue::Kind::kArray:
-      for (const auto& item : v.items()) ToValue(item, out->mutable_list_value()->add_values());
+    case sync::JsonValue::Kind::kArray: {
+      // mutable_list_value() first: an empty array must stay a list, not an unset value.
+      pb::ListValue* list = out->mutable_list_value();
+      for (const auto& item : v.items()) ToValue(item, list->add_values());
       return;
+    }
     case sync::JsonValue::Kind::kObject:
       ToStruct(v, out->mutable_struct_value());
       return;

@@ -38,6 +38,14 @@ TEST(StructConversionTest, StructToJsonKeepsTypesAndWritesWholeNumbersAsIntegers
       "v");
 }
 
+TEST(StructConversionTest, EmptyArraysAndObjectsStayLists) {
+  google::protobuf::Struct out;
+  ASSERT_TRUE(JsonTextToStruct(R"({"a":[],"o":{}})", &out).ok());
+  EXPECT_EQ(out.fields().at("a").kind_case(), google::protobuf::Value::kListValue);
+  EXPECT_EQ(out.fields().at("a").list_value().values_size(), 0);
+  EXPECT_EQ(out.fields().at("o").kind_case(), google::protobuf::Value::kStructValue);
+}
+
 TEST(StructConversionTest, JsonTextMustBeAnObject) {
   google::protobuf::Struct out;
   EXPECT_TRUE(JsonTextToStruct(R"({"a":[1,true,null]})", &out).ok());

@@ -18,6 +18,25 @@ namespace json = boost::json;
 
 namespace {
 
+// The key the request's items live under: the caller's own, or an organization's space.
+Result<std::string> SyncKey(const SyncHttpDeps& deps, const Request& req,
+                            const auth::Principal& who, std::string_view space, SpaceUse use) {
+  if (space.empty()) return who.user_id;
+  if (who.via_license_key) {
+    return InvalidArgumentError("space is not part of the desktop client's dialect");
+  }
+  if (!deps.spaces) return InvalidArgumentError("space is not supported by this server");
+  if (space.size() > api::kIdMax) return InvalidArgumentError("space is too long");
+  return deps.spaces(who, req, space, use);
+}
+
+SpaceUse UseOf(const sync::UploadRequest& request) {
+  for (const sync::ChangeInput& change : request.changes) {
+    if (change.action == "delete") return SpaceUse::kDelete;
+  }
+  return SpaceUse::kWrite;
+}
+
 Response DesktopUpload(const SyncHttpDeps& deps, const Request& req, const json::object& body,
                        const auth::Principal& who) {
   auto request = ParseDesktopUpload(body, deps.service.options().max_changes);
@@ -39,7 +58,11 @@ Response Upload(const SyncHttpDeps& deps, const Request& req, const auth::Princi
   auto request = ParseUploadBody(*body, deps.service.options().max_changes);
   if (!request.ok()) return ErrorResponse(request.status());
   request->payload_bytes = req.body.size();
-  auto result = deps.service.Upload(who.user_id, *request);
+  auto space = OptionalString(*body, "space", api::kIdMax);
+  if (!space.ok()) return ErrorResponse(space.status());
+  auto key = SyncKey(deps, req, who, space->value_or(""), UseOf(*request));
+  if (!key.ok()) return ErrorResponse(key.status());
+  auto result = deps.service.Upload(*key, *request);
   if (!result.ok()) return ErrorResponse(result.status());
   return JsonResponse(200, UploadResultJson(*result, body->at("changes").get_array()));
 }
@@ -86,7 +109,9 @@ Response Download(const SyncHttpDeps& deps, const Request& req, const auth::Prin
   if (who.via_license_key) return DesktopDownload(deps, req, who);
   auto request = ParseDownloadQuery(req);
   if (!request.ok()) return ErrorResponse(request.status());
-  auto result = deps.service.Download(who.user_id, *request);
+  auto key = SyncKey(deps, req, who, req.Query("space").value_or(""), SpaceUse::kRead);
+  if (!key.ok()) return ErrorResponse(key.status());
+  auto result = deps.service.Download(*key, *request);
   if (!result.ok()) return ErrorResponse(result.status());
   std::string body = DownloadResultJson(*result);
   if (deps.metrics != nullptr) {
@@ -113,7 +138,11 @@ Response Resolve(const SyncHttpDeps& deps, const Request& req, const auth::Princ
   if (!request.ok()) return ErrorResponse(request.status());
   request->conflict_id = req.path_params.at("id");
   if (Status s = CheckResolveFields(*request); !s.ok()) return ErrorResponse(s);
-  auto result = deps.service.ResolveConflict(who.user_id, *request);
+  auto space = OptionalString(*body, "space", api::kIdMax);
+  if (!space.ok()) return ErrorResponse(space.status());
+  auto key = SyncKey(deps, req, who, space->value_or(""), SpaceUse::kWrite);
+  if (!key.ok()) return ErrorResponse(key.status());
+  auto result = deps.service.ResolveConflict(*key, *request);
   // The desktop client also resolves conflicts it detected itself, under ids of its own
   // that the server never issued: nothing to resolve here, and not an error for it.
   if (desktop && result.status().code() == StatusCode::kNotFound) {
@@ -167,8 +196,10 @@ void AddSyncRoutes(Router& router, SyncHttpDeps deps) {
   using P = const auth::Principal&;
   router.Add(ops::kUpload, [deps](const Request& r, P p) { return Upload(deps, r, p); });
   router.Add(ops::kDownload, [deps](const Request& r, P p) { return Download(deps, r, p); });
-  router.Add(ops::kListConflicts, [deps](const Request&, P p) {
-    auto conflicts = deps.service.ListConflicts(p.user_id);
+  router.Add(ops::kListConflicts, [deps](const Request& r, P p) {
+    auto key = SyncKey(deps, r, p, r.Query("space").value_or(""), SpaceUse::kRead);
+    if (!key.ok()) return ErrorResponse(key.status());
+    auto conflicts = deps.service.ListConflicts(*key);
     if (!conflicts.ok()) return ErrorResponse(conflicts.status());
     return JsonResponse(
         200, p.via_license_key ? ConflictArrayJson(*conflicts) : ConflictsJson(*conflicts));
