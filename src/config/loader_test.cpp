@@ -439,12 +439,20 @@ TEST_F(LoaderTest, ProductionReportsOnlyWhatIsMissing) {
   SetProductionEssentials();
   env_["TURSO_URL"] = "file:/data/prod.db";
   env_.erase("TURSO_AUTH_TOKEN");
+  env_["AI_BASE_URL"] = "https://api.example.com/v1";
+  env_["AI_MODEL"] = "model-1";
   const Options local = LoadOk();
   EXPECT_EQ(local.database_url, "file:/data/prod.db");
   ASSERT_EQ(ConfigurationNotes(local).size(), 1u);
   EXPECT_THAT(ConfigurationNotes(local)[0], HasSubstr("exactly one instance"));
   SetProductionEssentials();
+  env_["AI_BASE_URL"] = "https://api.example.com/v1";
+  env_["AI_MODEL"] = "model-1";
   EXPECT_TRUE(ConfigurationNotes(LoadOk()).empty());
+  // Without a provider, check-config says the assistant is not configured.
+  env_.erase("AI_MODEL");
+  ASSERT_EQ(ConfigurationNotes(LoadOk()).size(), 1u);
+  EXPECT_THAT(ConfigurationNotes(LoadOk())[0], HasSubstr("AI assistant is not configured"));
   SetProductionEssentials();
   env_["SERVER_HTTP_PORT"] = "0";  // only tests may ask for any free port
   EXPECT_THAT(LoadError(), HasSubstr("SERVER_HTTP_PORT: "));

@@ -56,6 +56,10 @@ bool TlsEnabled(const Options& options) {
   return !options.tls_cert_file.empty() && !options.tls_key_file.empty();
 }
 
+bool AiConfigured(const Options& options) {
+  return !options.ai_base_url.empty() && !options.ai_model.empty();
+}
+
 std::string EmailTransportName(const Options& options) {
   if (!options.resend_api_key.empty()) {
     return "resend";
