@@ -145,8 +145,20 @@ ChatProvider::~ChatProvider() {
   curl_multi_cleanup(static_cast<CURLM*>(multi_));
 }
 
+namespace {
+Status ShuttingDown() {
+  return UnavailableError("the server is shutting down");
+}
+}  // namespace
+
+void ChatProvider::CancelAll() {
+  shutting_down_ = true;
+  curl_multi_wakeup(static_cast<CURLM*>(multi_));
+}
+
 Result<std::shared_ptr<ChatCall>> ChatProvider::Start(const ChatRequest& request,
                                                       ChatCallbacks callbacks) {
+  if (shutting_down_.load()) return ShuttingDown();
   if (running_.fetch_add(1) >= options_.max_calls) {
     running_.fetch_sub(1);
     return ResourceExhaustedError("too many AI requests are running on this server")
@@ -211,7 +223,7 @@ void ChatProvider::TakeQueued() {
   }
 }
 
-void ChatProvider::Remove(const std::shared_ptr<Transfer>& t, Status status) {
+void ChatProvider::Remove(std::shared_ptr<Transfer> t, Status status) {
   curl_multi_remove_handle(static_cast<CURLM*>(multi_), t->easy);
   active_.erase(std::find(active_.begin(), active_.end(), t));
   t->ended = true;
@@ -250,6 +262,9 @@ void ChatProvider::Loop() {
   CURLM* multi = static_cast<CURLM*>(multi_);
   while (!stopping_.load()) {
     TakeQueued();
+    if (shutting_down_.load()) {
+      while (!active_.empty()) Remove(active_.back(), ShuttingDown());
+    }
     int still = 0;
     curl_multi_perform(multi, &still);
     int left = 0;
@@ -264,7 +279,7 @@ void ChatProvider::Loop() {
   }
   TakeQueued();
   while (!active_.empty()) {
-    Remove(active_.back(), Status(StatusCode::kCancelled, "the server is shutting down"));
+    Remove(active_.back(), ShuttingDown());
   }
 }
 

@@ -16,7 +16,8 @@
 // - any other status but 200: UNAVAILABLE "the AI provider failed (HTTP <status>)"
 // - a stream that ends before `[DONE]`, is cut or malformed: UNAVAILABLE "the AI
 //   provider's answer broke off"
-// - Cancel(): CANCELLED; the destructor: CANCELLED "the server is shutting down".
+// - Cancel(): CANCELLED; CancelAll() and the destructor: UNAVAILABLE "the server is
+//   shutting down".
 //
 // Thread-safety: Start and ChatCall::Cancel may be called from any thread. Callbacks run
 // on the provider's thread, in order, and must not block: `on_delta` for each text delta,
@@ -69,6 +70,10 @@ class ChatProvider {
   // Starts one streamed completion. RESOURCE_EXHAUSTED when max_calls run already.
   Result<std::shared_ptr<ChatCall>> Start(const ChatRequest& request, ChatCallbacks callbacks);
 
+  // Ends every running call and refuses new ones (UNAVAILABLE "the server is shutting
+  // down"); returns at once, the calls end on the provider's thread.
+  void CancelAll();
+
   // Calls running now.
   int running() const { return running_.load(); }
 
@@ -78,13 +83,14 @@ class ChatProvider {
   void Loop();
   void TakeQueued();
   void Finish(Transfer& t, int curl_code);
-  void Remove(const std::shared_ptr<Transfer>& t, Status status);
+  void Remove(std::shared_ptr<Transfer> t, Status status);  // t by value: it leaves active_
 
   const ChatProviderOptions options_;
   const std::string url_;
   void* multi_ = nullptr;  // CURLM*
   std::atomic<int> running_{0};
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> shutting_down_{false};
 
   std::mutex mu_;
   std::vector<std::shared_ptr<Transfer>> to_add_;     // guarded by mu_
