@@ -466,6 +466,23 @@ TEST_F(LoaderTest, ProductionEssentialsMayComeFromTheEnvironmentFile) {
   EXPECT_EQ(LoadOk().environment, Environment::kProduction);
 }
 
+TEST_F(LoaderTest, AiProviderVariables) {
+  EXPECT_FALSE(AiConfigured(LoadOk()));
+  env_["AI_BASE_URL"] = "http://127.0.0.1:11434/v1";
+  env_["AI_MODEL"] = "llama3";
+  env_["AI_API_KEY"] = "sk-0123456789abcdef";
+  env_["AI_DAILY_TOKENS_TEAM"] = "0";
+  const Options o = LoadOk();
+  EXPECT_TRUE(AiConfigured(o));
+  EXPECT_EQ(o.ai_api_key, "sk-0123456789abcdef");
+  EXPECT_EQ(o.ai_daily_tokens_team, 0u);
+  for (const auto& [name, value] : DescribeOptions(o)) {
+    EXPECT_EQ(value.find("0123456789abcdef"), std::string::npos) << name;
+  }
+  env_["AI_BASE_URL"] = "ftp://x";
+  EXPECT_THAT(LoadError(), HasSubstr("AI_BASE_URL"));
+}
+
 TEST_F(LoaderTest, DescribeListsEveryVariableOnce) {
   const auto described = DescribeOptions(LoadOk());
   std::set<std::string> names;
@@ -474,11 +491,14 @@ TEST_F(LoaderTest, DescribeListsEveryVariableOnce) {
     EXPECT_FALSE(value.empty()) << name;
   }
   EXPECT_EQ(described.front().first, "ENVIRONMENT");
-  EXPECT_EQ(names.size(), 71u);
+  EXPECT_EQ(names.size(), 83u);
   const std::map<std::string, std::string> values(described.begin(), described.end());
   EXPECT_EQ(values.at("ENVIRONMENT"), "development");
   EXPECT_EQ(values.at("TURSO_URL"), "file:./data/development.db");
   EXPECT_EQ(values.at("JWT_SECRET"), "(unset)");
+  EXPECT_EQ(values.at("AI_API_KEY"), "(unset)");
+  EXPECT_EQ(values.at("AI_REQUEST_TIMEOUT"), "2m");
+  EXPECT_EQ(values.at("AI_DAILY_TOKENS_FREE"), "50000");
   EXPECT_EQ(values.at("JWT_EXPIRATION"), "15m");
   EXPECT_EQ(values.at("JWT_REFRESH_EXPIRATION"), "30d");
   EXPECT_EQ(values.at("MAX_REQUEST_SIZE"), "10MiB");
