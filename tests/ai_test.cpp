@@ -19,6 +19,7 @@
 #include "support/http_client.h"
 #include "support/server_process.h"
 #include "support/stream_client.h"
+#include "support/sync_client.h"
 
 namespace howler::testing {
 namespace {
@@ -401,6 +402,41 @@ TEST_F(AiTest, UnauthenticatedCallsAre401AndNotConfiguredIsClear) {
   EXPECT_EQ(masked.output.find(std::string(kKey)), std::string::npos) << masked.output;
   EXPECT_EQ(masked.output.find("the AI assistant is not configured"), std::string::npos);
   EXPECT_EQ(fake_.requests().size(), 0u);
+}
+
+TEST_F(AiTest, ASyncedConnectionWithAnOpenSessionIsTheContext) {
+  auto server = StartServer();
+  ApiClient api(server->base_url());
+  TestAccount alice = CreateAccount(api, "aiconn");
+  TestAccount bob = CreateAccount(api, "aiconnb");
+  fake_.SetScript({});
+  json::object data{{"name", "local pg"},          {"type", "postgresql"},
+                    {"host", pg_->host()},         {"port", pg_->port()},
+                    {"database", pg_->database()}, {"username", pg_->user()}};
+  ApiResponse up = Upload(api, alice.token, "dev-1",
+                          json::array{Change("c-1", "connection", "conn-1", "create", 0, data)});
+  ASSERT_EQ(up.status(), 200) << up;
+  const json::object ask{{"question", "orders"}, {"connection_id", "conn-1"}};
+  // No session of it open yet.
+  EXPECT_TRUE(
+      IsApiError(Ask(api, alice.token, "generate", ask), 404, "NOT_FOUND", "open one first"));
+  json::object open{{"connection_id", "conn-1"}, {"password", pg_->password()}};
+  ASSERT_EQ(api.Call("POST", "/api/dbmanager/sessions", json::value(open), alice.token).status(),
+            201);
+  ASSERT_EQ(Ask(api, alice.token, "generate", ask).status(), 200);
+  EXPECT_NE(LastPrompt().find("public.orders"), std::string::npos);
+  // Another user's connection id is not found, like an unknown one.
+  EXPECT_TRUE(IsApiError(Ask(api, bob.token, "generate", ask), 404, "NOT_FOUND"));
+  // Metrics count requests and tokens.
+  const HttpResult metrics = HttpGet(server->metrics_url() + "/metrics");
+  EXPECT_NE(metrics.body.find("sql_studio_ai_requests_total{result=\"ok\",task=\"generate\"} 1"),
+            std::string::npos)
+      << metrics.body.substr(0, 200);
+  EXPECT_NE(metrics.body.find("sql_studio_ai_tokens_total{direction=\"in\"} 100"),
+            std::string::npos);
+  EXPECT_NE(
+      metrics.body.find("sql_studio_ai_provider_latency_seconds_count{phase=\"first_chunk\"} 1"),
+      std::string::npos);
 }
 
 TEST_F(AiTest, GrpcStreamsDeltasThenTheAnswerAndCancelAbortsUpstream) {

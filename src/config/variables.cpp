@@ -425,7 +425,7 @@ std::vector<Variable> BuildVariables() {
       Duration("AI_REQUEST_TIMEOUT", &Options::ai_request_timeout),
       Count("AI_MAX_OUTPUT_TOKENS", &Options::ai_max_output_tokens, 1, 1000000),
       Count("AI_SCHEMA_TOKENS", &Options::ai_schema_tokens, 0, 1000000),
-      Count("AI_RATE_LIMIT_PER_MIN", &Options::ai_rate_limit_per_min),
+      Count("AI_RATE_LIMIT_PER_MIN", &Options::ai_rate_limit_per_min, 0),
       Count("AI_MAX_CONCURRENT", &Options::ai_max_concurrent, 1, 100000),
       Count("AI_DAILY_TOKENS_FREE", &Options::ai_daily_tokens_free, 0),
       Count("AI_DAILY_TOKENS_INDIVIDUAL", &Options::ai_daily_tokens_individual, 0),
