@@ -17,6 +17,16 @@ void EnsureCurlGlobal() {
   (void)initialized;
 }
 
+// `url` without user information ("user:key@"), for the log.
+std::string UrlForLog(std::string_view url) {
+  const std::size_t scheme = url.find("://");
+  const std::size_t host = scheme == std::string_view::npos ? 0 : scheme + 3;
+  const std::size_t path = std::min(url.find('/', host), url.size());
+  const std::size_t at = url.substr(0, path).rfind('@');
+  if (at == std::string_view::npos || at < host) return std::string(url);
+  return std::string(url.substr(0, host)) + std::string(url.substr(at + 1));
+}
+
 Status BrokeOff(std::string detail) {
   return UnavailableError("the AI provider's answer broke off").WithDetail(std::move(detail));
 }
@@ -236,7 +246,7 @@ void ChatProvider::Remove(std::shared_ptr<Transfer> t, Status status) {
 }
 
 void ChatProvider::Finish(Transfer& t, int curl_code) {
-  const std::string where = " (POST " + url_ + ")";
+  const std::string where = " (POST " + UrlForLog(url_) + ")";
   Status status;
   if (!t.failure.ok()) {
     status = t.failure;

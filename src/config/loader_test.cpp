@@ -479,6 +479,10 @@ TEST_F(LoaderTest, AiProviderVariables) {
   for (const auto& [name, value] : DescribeOptions(o)) {
     EXPECT_EQ(value.find("0123456789abcdef"), std::string::npos) << name;
   }
+  env_["AI_BASE_URL"] = "https://user:sk-in-url-secret@api.example.com/v1";
+  for (const auto& [name, value] : DescribeOptions(LoadOk())) {
+    EXPECT_EQ(value.find("sk-in-url-secret"), std::string::npos) << name;
+  }
   env_["AI_BASE_URL"] = "ftp://x";
   EXPECT_THAT(LoadError(), HasSubstr("AI_BASE_URL"));
 }

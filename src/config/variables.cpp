@@ -252,6 +252,22 @@ Variable SmtpUrl() {
           [](const Options& o) { return MaskUrlCredentials(o.smtp_url); }};
 }
 
+// The AI provider's base URL; shown without user information (it may hold a key).
+Variable AiBaseUrl() {
+  return {"AI_BASE_URL",
+          [](std::string_view v, Options& o) -> Status {
+            if (!IsHttpUrl(v)) {  // not echoed: it may hold a key
+              return InvalidArgumentError("must be an http(s):// URL");
+            }
+            o.ai_base_url = std::string(v);
+            return Status::Ok();
+          },
+          [](const Options& o) {
+            return o.ai_base_url.empty() ? std::string("(unset)")
+                                         : MaskUrlCredentials(o.ai_base_url);
+          }};
+}
+
 Variable LogLevel() {
   return {"LOG_LEVEL",
           [](std::string_view v, Options& o) -> Status {
@@ -418,7 +434,7 @@ std::vector<Variable> BuildVariables() {
       Count("DBMANAGER_MAX_SESSIONS_PER_USER", &Options::dbmanager_max_sessions_per_user, 1, 1000),
       Duration("DBMANAGER_IDLE_TIMEOUT", &Options::dbmanager_idle_timeout),
       Duration("DBMANAGER_MAX_AGE", &Options::dbmanager_max_age),
-      Text("AI_BASE_URL", &Options::ai_base_url, IsHttpUrl, "an http(s):// URL"),
+      AiBaseUrl(),
       Secret("AI_API_KEY", &Options::ai_api_key),
       Text("AI_MODEL", &Options::ai_model, nullptr, ""),
       Duration("AI_CONNECT_TIMEOUT", &Options::ai_connect_timeout),
