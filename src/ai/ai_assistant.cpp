@@ -91,8 +91,8 @@ void AiAssistant::Record(const std::string& user_id, std::int64_t in, std::int64
     metrics_->CountAiTokens("out", static_cast<double>(out));
   }
   const std::int64_t now = clock_.NowMillis();
-  const bool queued = workers_.TrySubmit([this, user_id, in, out, now] {
-    Status s = usage_.Add(user_id, now / kDayMs, in, out, now);
+  const bool queued = workers_.TrySubmit([usage = &usage_, user_id, in, out, now] {
+    Status s = usage->Add(user_id, now / kDayMs, in, out, now);
     if (!s.ok()) log::Warn("ai usage not recorded", {{"error", s.ToString()}});
   });
   if (!queued) log::Warn("ai usage not recorded", {{"error", "worker queue full"}});

@@ -18,7 +18,8 @@
 // (schema round trip, usage read): call them on a worker. The sink's callbacks run on the
 // provider's thread and must not block: on_delta per text delta in order, then on_done
 // exactly once. Every argument of the constructor must outlive the assistant, and the
-// assistant every call it started.
+// assistant every call it started; the usage store and the worker pool also the usage
+// writes queued on the pool.
 #pragma once
 
 #include <cstdint>
