@@ -71,6 +71,29 @@ Result<ChatChunk> ParseChatChunk(std::string_view data) {
   return chunk;
 }
 
+Result<ChatChunk> ParseChatCompletion(std::string_view body) {
+  boost::system::error_code ec;
+  json::value v = json::parse(body, ec);
+  if (ec || !v.is_object()) return NotAChunk();
+  const json::object& o = v.get_object();
+  ChatChunk out;
+  out.done = true;
+  if (const json::value* usage = o.if_contains("usage"); usage != nullptr && usage->is_object()) {
+    out.usage = TokenUsage{Count(usage->get_object(), "prompt_tokens"),
+                           Count(usage->get_object(), "completion_tokens")};
+  }
+  const json::value* choices = o.if_contains("choices");
+  if (choices == nullptr || !choices->is_array() || choices->get_array().empty() ||
+      !choices->get_array().front().is_object()) {
+    return NotAChunk();
+  }
+  const json::value* message = choices->get_array().front().get_object().if_contains("message");
+  if (message == nullptr || !message->is_object()) return NotAChunk();
+  const json::value* content = message->get_object().if_contains("content");
+  if (content != nullptr && content->is_string()) out.content = content->get_string();
+  return out;
+}
+
 std::string ProviderErrorMessage(std::string_view body) {
   boost::system::error_code ec;
   json::value v = json::parse(body, ec);

@@ -46,6 +46,10 @@ struct ChatChunk {
 // DATA_LOSS.
 Result<ChatChunk> ParseChatChunk(std::string_view data);
 
+// Parses a whole (not streamed) completion, `choices[0].message.content` and `usage`, as a
+// provider that ignores `stream: true` answers; `done` is set. DATA_LOSS when it is not one.
+Result<ChatChunk> ParseChatCompletion(std::string_view body);
+
 // The message of a provider's error body (`{"error":{"message":...}}`), cut to 300 bytes;
 // empty when the body is not one. For the log only.
 std::string ProviderErrorMessage(std::string_view body);

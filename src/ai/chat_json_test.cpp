@@ -42,6 +42,17 @@ TEST(ChatJsonTest, ParsesDeltasUsageAndDone) {
   EXPECT_TRUE(done->done);
 }
 
+TEST(ChatJsonTest, ParsesAWholeCompletion) {
+  auto c = ParseChatCompletion(
+      R"({"choices":[{"index":0,"message":{"role":"assistant","content":"SELECT 1"}}],"usage":{"prompt_tokens":4,"completion_tokens":2}})");
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(c->done);
+  EXPECT_EQ(c->content, "SELECT 1");
+  EXPECT_EQ(c->usage->completion_tokens, 2);
+  EXPECT_EQ(ParseChatCompletion(R"({"choices":[]})").status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(ParseChatCompletion("nope").status().code(), StatusCode::kDataLoss);
+}
+
 TEST(ChatJsonTest, ErrorsAndGarbageAreStatuses) {
   auto e = ParseChatChunk(R"({"error":{"message":"overloaded"}})");
   ASSERT_FALSE(e.ok());

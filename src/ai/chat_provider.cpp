@@ -11,6 +11,7 @@ namespace howler::ai {
 namespace {
 
 constexpr std::size_t kMaxErrorBody = 4096;
+constexpr std::size_t kMaxWholeBody = 4 << 20;
 
 void EnsureCurlGlobal() {
   static const bool initialized = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == 0; }();
@@ -59,6 +60,8 @@ struct ChatProvider::Transfer {
   long http_status = 0;
   int retry_after = 0;
   std::string error_body;  // a non-200 answer's body, cut to kMaxErrorBody
+  bool whole = false;      // a 200 answer as one JSON completion (the provider did not stream)
+  std::string whole_body;  // its body, at most kMaxWholeBody
   std::optional<TokenUsage> usage;
   bool done = false;  // [DONE] seen
   Status failure;     // a malformed or failing chunk
@@ -79,6 +82,12 @@ bool ChatProvider::Transfer::Consume(std::string_view bytes) {
   if (http_status != 200) {
     error_body.append(bytes.substr(0, kMaxErrorBody - std::min(kMaxErrorBody, error_body.size())));
     return true;
+  }
+  if (whole) {
+    whole_body.append(bytes);
+    if (whole_body.size() <= kMaxWholeBody) return true;
+    failure = BrokeOff("a whole completion larger than 4 MiB");
+    return false;
   }
   auto events = parser.Feed(bytes);
   if (!events.ok()) {
@@ -111,11 +120,15 @@ std::size_t ChatProvider::Transfer::Header(char* data, std::size_t size, std::si
   auto* t = static_cast<Transfer*>(self);
   std::string_view line(data, size * count);
   constexpr std::string_view kName = "retry-after:";
+  std::string lower(line);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower.rfind("http/", 0) == 0) t->whole = false;  // a new response's status line
+  if (lower.rfind("content-type:", 0) == 0) {
+    t->whole = lower.find("application/json") != std::string::npos;
+  }
   if (line.size() > kName.size()) {
-    std::string lower(line.substr(0, kName.size()));
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (lower == kName) {
+    if (lower.rfind(kName, 0) == 0) {
       t->retry_after =
           std::clamp(std::atoi(std::string(line.substr(kName.size())).c_str()), 0, 3600);
     }
@@ -260,6 +273,14 @@ void ChatProvider::Finish(Transfer& t, int curl_code) {
     status = HttpFailure(t.http_status, t.error_body, t.retry_after);
   } else if (curl_code != CURLE_OK) {
     status = BrokeOff(std::string("libcurl: ") + t.error + where);
+  } else if (t.whole) {
+    auto whole = ParseChatCompletion(t.whole_body);
+    if (!whole.ok()) {
+      status = BrokeOff(whole.status().message() + where);
+    } else {
+      if (!whole->content.empty()) t.callbacks.on_delta(whole->content);
+      t.usage = whole->usage;
+    }
   } else if (!t.done) {
     status = BrokeOff("the stream ended before [DONE]" + where);
   }

@@ -3,6 +3,8 @@
 // interface driven by one thread of its own, so that any number of answers stream at once
 // without a thread each, and a cancel reaches its transfer at once (curl_multi_wakeup).
 //
+// A provider that answers a whole completion (application/json) instead of a stream is
+// accepted too: its content is one delta.
 // Each call sends `Authorization: Bearer <api_key>` when a key is set; the key is never
 // logged and appears in no Status, message or detail. Failures are Status values whose
 // message a client may see and whose detail (the provider's status and text, the URL) is

@@ -66,6 +66,18 @@ TEST_F(ChatProviderTest, StreamsChunksInOrderWithUsage) {
   EXPECT_EQ(provider.running(), 0);
 }
 
+TEST_F(ChatProviderTest, AWholeCompletionIsOneDelta) {
+  ChatProvider provider(Options());
+  FakeAiScript s;
+  s.mode = FakeAiMode::kWhole;
+  s.chunks = {"SELECT ", "2;"};
+  s.prompt_tokens = 9;
+  const Outcome o = Run(provider, s);
+  ASSERT_TRUE(o.usage.ok()) << o.usage.status().ToString();
+  EXPECT_EQ(o.deltas, (std::vector<std::string>{"SELECT 2;"}));
+  EXPECT_EQ(o.usage->prompt_tokens, 9);
+}
+
 TEST_F(ChatProviderTest, ProviderStatusesBecomeClearErrors) {
   ChatProvider provider(Options());
   FakeAiScript s;

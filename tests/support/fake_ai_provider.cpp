@@ -205,6 +205,19 @@ void FakeAiProvider::Answer(int fd, const FakeAiScript& s) {
                     std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
     return;
   }
+  if (s.mode == FakeAiMode::kWhole) {
+    std::string text;
+    for (const auto& c : s.chunks) text += c;
+    const std::string body =
+        "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
+        "\"message\":{\"role\":\"assistant\",\"content\":" +
+        JsonQuoted(text) + "},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":" +
+        std::to_string(s.prompt_tokens) +
+        ",\"completion_tokens\":" + std::to_string(s.completion_tokens) + "}}";
+    SendAll(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    return;
+  }
   SendAll(fd,
           "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
           "Connection: close\r\n\r\n");

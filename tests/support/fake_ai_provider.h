@@ -28,6 +28,7 @@ enum class FakeAiMode {
   kHang,     // the first chunk, then nothing until the client hangs up (at most 60 s)
   kStatus,   // `status` with an OpenAI error body (Retry-After: 7 for 429)
   kGarbage,  // a 200 event stream whose first event is not JSON
+  kWhole,    // one application/json completion of every chunk joined (no stream)
 };
 
 struct FakeAiScript {
