@@ -10,6 +10,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "dbmanager/testing/postgres_server.h"
@@ -402,6 +403,34 @@ TEST_F(AiTest, UnauthenticatedCallsAre401AndNotConfiguredIsClear) {
   EXPECT_EQ(masked.output.find(std::string(kKey)), std::string::npos) << masked.output;
   EXPECT_EQ(masked.output.find("the AI assistant is not configured"), std::string::npos);
   EXPECT_EQ(fake_.requests().size(), 0u);
+}
+
+TEST_F(AiTest, ShutdownEndsAnswersInFlight) {
+  auto server = StartServer();
+  ApiClient api(server->base_url());
+  TestAccount alice = CreateAccount(api, "aistop");
+  FakeAiScript s;
+  s.mode = FakeAiMode::kHang;
+  fake_.SetScript(s);
+  StreamClient streamed(
+      server->http_port(), "POST", "/api/ai/generate",
+      {BearerHeader(alice.token), "Accept: text/event-stream", "Content-Type: application/json"},
+      R"({"question":"q"})");
+  ASSERT_EQ(streamed.status(), 200);
+  ASSERT_TRUE(NextEvent(streamed).has_value());
+  auto whole = std::async(std::launch::async, [&] {
+    return Ask(api, alice.token, "explain", {{"sql", "SELECT 1"}});
+  });
+  ASSERT_TRUE(fake_.WaitRequests(2, std::chrono::seconds(10)));
+  const auto code = server->Stop();
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 0) << server->Output();
+  ASSERT_EQ(whole.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_TRUE(IsApiError(whole.get(), 503, "UNAVAILABLE", "the server is shutting down"));
+  while (NextEvent(streamed)) {
+  }
+  EXPECT_TRUE(streamed.ended() || streamed.cut());
+  EXPECT_TRUE(fake_.WaitDisconnects(2, std::chrono::seconds(10)));
 }
 
 TEST_F(AiTest, ASyncedConnectionWithAnOpenSessionIsTheContext) {

@@ -516,7 +516,8 @@ void Application::Shutdown() {
     const int closed = p.db_sessions->CloseAll();
     if (closed > 0) log::Info("database sessions closed at shutdown", {{"sessions", closed}});
   }
-  // Ends every AI answer still streaming (UNAVAILABLE "the server is shutting down").
+  // Ends every AI answer still streaming (UNAVAILABLE "the server is shutting down") and
+  // refuses new ones, so that no call is left when the parts are destroyed.
   if (p.ai_provider) p.ai_provider->CancelAll();
   if (p.grpc_server) {
     p.grpc_server->Shutdown(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -526,9 +527,6 @@ void Application::Shutdown() {
     log::Warn("shutdown budget exhausted with requests in flight",
               {{"in_flight", p.api_server->active_requests()}});
   }
-  // Every AI call has ended (CancelAll above); its thread goes while the pipeline that
-  // answers for those calls still exists.
-  p.ai_provider.reset();
   if (p.jobs) p.jobs->Stop();
   if (p.frequent_jobs) p.frequent_jobs->Stop();
   // Run what is queued; afterwards nothing completes a request any more.
