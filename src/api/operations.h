@@ -49,6 +49,14 @@ inline constexpr FieldLimit kDbQueryFields[] = {{"session_id", true, kIdMax},
 inline constexpr FieldLimit kOrgFields[] = {{"name", false, 200}, {"description", false, 2000}};
 inline constexpr FieldLimit kOrgRoleFields[] = {{"role", true, 16}};
 inline constexpr FieldLimit kOrgInviteFields[] = {{"email", true, kEmailMax}, {"role", false, 16}};
+// The AI assistant's requests (API.md "AI assistant"); which fields a task needs is checked
+// by ai::AiAssistant.
+inline constexpr std::size_t kAiTextMax = 8 * 1024;
+inline constexpr std::size_t kAiSqlMax = 64 * 1024;
+inline constexpr FieldLimit kAiFields[] = {
+    {"question", false, kAiTextMax}, {"sql", false, kAiSqlMax},
+    {"error", false, kAiTextMax},    {"dialect", false, 64},
+    {"session_id", false, kIdMax},   {"connection_id", false, kIdMax}};
 inline constexpr FieldLimit kResolveFields[] = {{"conflict_id", true, kIdMax},
                                                 {"strategy", true, kStrategyMax},
                                                 {"chosen_version", false, kIdMax},
@@ -530,6 +538,42 @@ inline constexpr Operation kOrgQueryList{.name = "orgs.list_queries",
                                          .budget = Budget::kSyncPerUser,
                                          .run_on = RunOn::kWorker};
 
+// AI assistant (API.md "AI assistant"): through an OpenAI-compatible provider. The setup
+// (limits, budget, the schema round trip) runs on a worker; the answer comes later, as
+// server-sent events when asked for (the HTTP handler answers through a Responder) or as
+// a gRPC server stream.
+inline constexpr Operation kAiGenerate{.name = "ai.generate",
+                                       .http_method = "POST",
+                                       .http_path = "/api/ai/generate",
+                                       .grpc_method = "howlerops.v1.AiService/Generate",
+                                       .access = Access::kSession,
+                                       .budget = Budget::kSyncPerUser,
+                                       .run_on = RunOn::kWorker,
+                                       .fields = kAiFields};
+inline constexpr Operation kAiFix{.name = "ai.fix",
+                                  .http_method = "POST",
+                                  .http_path = "/api/ai/fix",
+                                  .grpc_method = "howlerops.v1.AiService/Fix",
+                                  .access = Access::kSession,
+                                  .budget = Budget::kSyncPerUser,
+                                  .run_on = RunOn::kWorker,
+                                  .fields = kAiFields};
+inline constexpr Operation kAiExplain{.name = "ai.explain",
+                                      .http_method = "POST",
+                                      .http_path = "/api/ai/explain",
+                                      .grpc_method = "howlerops.v1.AiService/Explain",
+                                      .access = Access::kSession,
+                                      .budget = Budget::kSyncPerUser,
+                                      .run_on = RunOn::kWorker,
+                                      .fields = kAiFields};
+inline constexpr Operation kAiUsage{.name = "ai.usage",
+                                    .http_method = "GET",
+                                    .http_path = "/api/ai/usage",
+                                    .grpc_method = "howlerops.v1.AiService/GetUsage",
+                                    .access = Access::kSession,
+                                    .budget = Budget::kSyncPerUser,
+                                    .run_on = RunOn::kWorker};
+
 // Diagnostics (registered only with DIAGNOSTIC_ROUTES): one operation per long-lived
 // response kind, for an operator checking that a proxy passes each through.
 inline constexpr Operation kDiagnosticsStream{.name = "diagnostics.stream",
@@ -614,6 +658,10 @@ inline constexpr std::array kAllOperations = {&ops::kSignup,
                                               &ops::kQueryShare,
                                               &ops::kQueryUnshare,
                                               &ops::kOrgQueryList,
+                                              &ops::kAiGenerate,
+                                              &ops::kAiFix,
+                                              &ops::kAiExplain,
+                                              &ops::kAiUsage,
                                               &ops::kDiagnosticsStream,
                                               &ops::kDiagnosticsEvents,
                                               &ops::kDiagnosticsWebSocket};

@@ -5,6 +5,8 @@
 #include <map>
 #include <optional>
 
+#include "ai/ai_assistant.h"
+#include "ai/chat_provider.h"
 #include "api/gate.h"
 #include "api/live_identity.h"
 #include "app/auth_config.h"
@@ -36,11 +38,13 @@
 #include "dbmanager/session_manager.h"
 #include "email/queued_mailer.h"
 #include "email/transport_factory.h"
+#include "grpc/ai_grpc_service.h"
 #include "grpc/auth_grpc_service.h"
 #include "grpc/dbmanager_grpc_service.h"
 #include "grpc/grpc_server.h"
 #include "grpc/org_grpc_service.h"
 #include "grpc/sync_grpc_service.h"
+#include "http/ai_handlers.h"
 #include "http/auth_handlers.h"
 #include "http/dbmanager_handlers.h"
 #include "http/diagnostic_handlers.h"
@@ -108,6 +112,11 @@ struct Application::Parts {
   std::atomic<std::int64_t> db_last_ping_at{0};
   std::unique_ptr<dbmanager::QueryHistoryRecorder> db_history;
   std::unique_ptr<dbmanager::DbManagerService> db_service;
+  // The AI assistant; its provider client is null when AI_BASE_URL/AI_MODEL are unset.
+  // The provider goes first (declared last): its calls' callbacks reach the assistant.
+  std::unique_ptr<storage::AiUsageStore> ai_usage;
+  std::unique_ptr<ai::AiAssistant> ai;
+  std::unique_ptr<ai::ChatProvider> ai_provider;
   std::unique_ptr<api::Gate> gate;  // the policy of every API operation, both transports
   // Timers of the diagnostic event streams; outlives the servers (declared before them).
   std::unique_ptr<TimerQueue> diagnostic_timers;
@@ -126,6 +135,7 @@ struct Application::Parts {
   std::unique_ptr<grpcsvc::SyncGrpcService> sync_grpc;
   std::unique_ptr<grpcsvc::DbManagerGrpcService> db_grpc;
   std::unique_ptr<grpcsvc::OrgGrpcService> org_grpc;
+  std::unique_ptr<grpcsvc::AiGrpcService> ai_grpc;
   std::unique_ptr<grpcsvc::GrpcServer> grpc_server;
   std::unique_ptr<JobRunner> jobs;
   std::unique_ptr<JobRunner> frequent_jobs;  // every few seconds
@@ -222,6 +232,7 @@ Status Application::Start() {
                                      &p.metrics, http::OrgSpaceResolver(*p.orgs)});
   StartLive();
   HOWLER_RETURN_IF_ERROR(StartDbManager());
+  StartAi();
   http::AddStaticRoutes(p.api_router, std::make_shared<const http::StaticFiles>(WebStaticFiles()));
   if (options_.diagnostic_routes) {
     p.diagnostic_timers = std::make_unique<TimerQueue>("diag-timers", 1024);
@@ -274,6 +285,9 @@ Status Application::Start() {
   p.org_grpc = std::make_unique<grpcsvc::OrgGrpcService>(*p.orgs, calls);
   p.grpc_server->AddService(p.org_grpc->service());
   p.grpc_server->AddHealthService(std::string(grpcsvc::OrgGrpcService::kServiceName));
+  p.ai_grpc = std::make_unique<grpcsvc::AiGrpcService>(*p.ai, calls);
+  p.grpc_server->AddService(p.ai_grpc->service());
+  p.grpc_server->AddHealthService(std::string(grpcsvc::AiGrpcService::kServiceName));
 
   HOWLER_RETURN_IF_ERROR(p.api_server->Start());
   HOWLER_RETURN_IF_ERROR(p.metrics_server->Start());
@@ -366,6 +380,41 @@ Status Application::StartDbManager() {
                                                                *p.db_history, *p.workers, p.clock);
   http::AddDbManagerRoutes(p.api_router, {*p.db_service, *p.workers});
   return Status::Ok();
+}
+
+void Application::StartAi() {
+  Parts& p = *parts_;
+  if (config::AiConfigured(options_)) {
+    ai::ChatProviderOptions o;
+    o.base_url = options_.ai_base_url;
+    while (!o.base_url.empty() && o.base_url.back() == '/') o.base_url.pop_back();
+    o.api_key = options_.ai_api_key;
+    o.connect_timeout = options_.ai_connect_timeout;
+    o.request_timeout = options_.ai_request_timeout;
+    o.max_calls = static_cast<int>(options_.ai_max_concurrent);
+    p.ai_provider = std::make_unique<ai::ChatProvider>(std::move(o));
+  }
+  ai::AssistantOptions a;
+  a.model = options_.ai_model;
+  a.max_output_tokens = options_.ai_max_output_tokens;
+  a.schema_tokens = options_.ai_schema_tokens;
+  a.rate_limit_per_min = options_.ai_rate_limit_per_min;
+  a.daily_tokens_free = options_.ai_daily_tokens_free;
+  a.daily_tokens_individual = options_.ai_daily_tokens_individual;
+  a.daily_tokens_team = options_.ai_daily_tokens_team;
+  dbmanager::DbManagerService* db = p.db_service.get();
+  ai::SchemaSource schemas{[db](const std::string& user, const std::string& session) {
+                             return db->LoadSchema(user, session);
+                           },
+                           [db](const std::string& user, const std::string& connection) {
+                             return db->SessionOfConnection(user, connection);
+                           }};
+  p.ai_usage = std::make_unique<storage::AiUsageStore>(*p.db);
+  p.ai = std::make_unique<ai::AiAssistant>(p.ai_provider.get(), *p.ai_usage, std::move(schemas),
+                                           *p.workers, p.clock, std::move(a), &p.metrics);
+  http::AddAiRoutes(p.api_router, *p.ai);
+  log::Info("ai assistant",
+            {{"configured", p.ai_provider != nullptr}, {"model", options_.ai_model}});
 }
 
 void Application::StartLive() {
@@ -487,6 +536,9 @@ void Application::Shutdown() {
     const int closed = p.db_sessions->CloseAll();
     if (closed > 0) log::Info("database sessions closed at shutdown", {{"sessions", closed}});
   }
+  // Ends every AI answer still streaming (UNAVAILABLE "the server is shutting down") and
+  // refuses new ones, so that no call is left when the parts are destroyed.
+  if (p.ai_provider) p.ai_provider->CancelAll();
   if (p.grpc_server) {
     p.grpc_server->Shutdown(std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now()));

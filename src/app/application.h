@@ -46,6 +46,7 @@ class Application {
   void StartLive();  // live sync notifier and its WebSocket route (after StartSync)
   // The database manager: engines, address policy, sessions, its routes (after StartSync).
   Status StartDbManager();
+  void StartAi();  // the AI assistant (after the database manager, whose schemas it reads)
   struct Parts;
   config::Options options_;
   std::unique_ptr<Parts> parts_;

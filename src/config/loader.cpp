@@ -253,6 +253,12 @@ std::vector<std::string> ConfigurationNotes(const Options& options) {
         "): run exactly one instance on this machine; other instances would not see its "
         "data. Back it up while it runs with `howlerops-server backup --to FILE`.");
   }
+  if (!AiConfigured(options)) {
+    notes.push_back(
+        "the AI assistant is not configured (set AI_BASE_URL and AI_MODEL, and AI_API_KEY "
+        "when the provider needs one): its operations answer 503 \"the AI assistant is not "
+        "configured on this server\".");
+  }
   return notes;
 }
 

@@ -451,12 +451,20 @@ TEST_F(LoaderTest, ProductionReportsOnlyWhatIsMissing) {
   SetProductionEssentials();
   env_["TURSO_URL"] = "file:/data/prod.db";
   env_.erase("TURSO_AUTH_TOKEN");
+  env_["AI_BASE_URL"] = "https://api.example.com/v1";
+  env_["AI_MODEL"] = "model-1";
   const Options local = LoadOk();
   EXPECT_EQ(local.database_url, "file:/data/prod.db");
   ASSERT_EQ(ConfigurationNotes(local).size(), 1u);
   EXPECT_THAT(ConfigurationNotes(local)[0], HasSubstr("exactly one instance"));
   SetProductionEssentials();
+  env_["AI_BASE_URL"] = "https://api.example.com/v1";
+  env_["AI_MODEL"] = "model-1";
   EXPECT_TRUE(ConfigurationNotes(LoadOk()).empty());
+  // Without a provider, check-config says the assistant is not configured.
+  env_.erase("AI_MODEL");
+  ASSERT_EQ(ConfigurationNotes(LoadOk()).size(), 1u);
+  EXPECT_THAT(ConfigurationNotes(LoadOk())[0], HasSubstr("AI assistant is not configured"));
   SetProductionEssentials();
   env_["SERVER_HTTP_PORT"] = "0";  // only tests may ask for any free port
   EXPECT_THAT(LoadError(), HasSubstr("SERVER_HTTP_PORT: "));
@@ -470,6 +478,27 @@ TEST_F(LoaderTest, ProductionEssentialsMayComeFromTheEnvironmentFile) {
   EXPECT_EQ(LoadOk().environment, Environment::kProduction);
 }
 
+TEST_F(LoaderTest, AiProviderVariables) {
+  EXPECT_FALSE(AiConfigured(LoadOk()));
+  env_["AI_BASE_URL"] = "http://127.0.0.1:11434/v1";
+  env_["AI_MODEL"] = "llama3";
+  env_["AI_API_KEY"] = "sk-0123456789abcdef";
+  env_["AI_DAILY_TOKENS_TEAM"] = "0";
+  const Options o = LoadOk();
+  EXPECT_TRUE(AiConfigured(o));
+  EXPECT_EQ(o.ai_api_key, "sk-0123456789abcdef");
+  EXPECT_EQ(o.ai_daily_tokens_team, 0u);
+  for (const auto& [name, value] : DescribeOptions(o)) {
+    EXPECT_EQ(value.find("0123456789abcdef"), std::string::npos) << name;
+  }
+  env_["AI_BASE_URL"] = "https://user:sk-in-url-secret@api.example.com/v1";
+  for (const auto& [name, value] : DescribeOptions(LoadOk())) {
+    EXPECT_EQ(value.find("sk-in-url-secret"), std::string::npos) << name;
+  }
+  env_["AI_BASE_URL"] = "ftp://x";
+  EXPECT_THAT(LoadError(), HasSubstr("AI_BASE_URL"));
+}
+
 TEST_F(LoaderTest, DescribeListsEveryVariableOnce) {
   const auto described = DescribeOptions(LoadOk());
   std::set<std::string> names;
@@ -478,11 +507,14 @@ TEST_F(LoaderTest, DescribeListsEveryVariableOnce) {
     EXPECT_FALSE(value.empty()) << name;
   }
   EXPECT_EQ(described.front().first, "ENVIRONMENT");
-  EXPECT_EQ(names.size(), 72u);
+  EXPECT_EQ(names.size(), 84u);
   const std::map<std::string, std::string> values(described.begin(), described.end());
   EXPECT_EQ(values.at("ENVIRONMENT"), "development");
   EXPECT_EQ(values.at("TURSO_URL"), "file:./data/development.db");
   EXPECT_EQ(values.at("JWT_SECRET"), "(unset)");
+  EXPECT_EQ(values.at("AI_API_KEY"), "(unset)");
+  EXPECT_EQ(values.at("AI_REQUEST_TIMEOUT"), "2m");
+  EXPECT_EQ(values.at("AI_DAILY_TOKENS_FREE"), "50000");
   EXPECT_EQ(values.at("JWT_EXPIRATION"), "15m");
   EXPECT_EQ(values.at("JWT_REFRESH_EXPIRATION"), "30d");
   EXPECT_EQ(values.at("MAX_REQUEST_SIZE"), "10MiB");

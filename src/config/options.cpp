@@ -67,6 +67,10 @@ std::string EmailBaseUrlDefault(const Options& options) {
          std::to_string(options.http_port) + "/app";
 }
 
+bool AiConfigured(const Options& options) {
+  return !options.ai_base_url.empty() && !options.ai_model.empty();
+}
+
 std::string EmailTransportName(const Options& options) {
   if (!options.resend_api_key.empty()) {
     return "resend";

@@ -139,6 +139,24 @@ struct Options {
   milliseconds dbmanager_idle_timeout = std::chrono::minutes(15);  // DBMANAGER_IDLE_TIMEOUT
   milliseconds dbmanager_max_age = std::chrono::hours(8);          // DBMANAGER_MAX_AGE
 
+  // AI assistant (an OpenAI-compatible chat-completions provider). Configured when
+  // AI_BASE_URL and AI_MODEL are set (AiConfigured); AI_API_KEY may stay empty for a local
+  // server. The key is masked wherever options are shown.
+  std::string ai_base_url;                                      // AI_BASE_URL
+  std::string ai_api_key;                                       // AI_API_KEY
+  std::string ai_model;                                         // AI_MODEL
+  milliseconds ai_connect_timeout = std::chrono::seconds(5);    // AI_CONNECT_TIMEOUT
+  milliseconds ai_request_timeout = std::chrono::seconds(120);  // AI_REQUEST_TIMEOUT
+  std::uint32_t ai_max_output_tokens = 1024;                    // AI_MAX_OUTPUT_TOKENS
+  std::uint32_t ai_schema_tokens = 3000;                        // AI_SCHEMA_TOKENS
+  std::uint32_t ai_rate_limit_per_min = 20;                     // AI_RATE_LIMIT_PER_MIN
+  std::uint32_t ai_max_concurrent = 256;                        // AI_MAX_CONCURRENT
+  // AI_DAILY_TOKENS_FREE / _INDIVIDUAL / _TEAM: tokens (in + out) a user of the tier may
+  // spend per UTC day; 0: no limit.
+  std::uint32_t ai_daily_tokens_free = 50000;
+  std::uint32_t ai_daily_tokens_individual = 500000;
+  std::uint32_t ai_daily_tokens_team = 2000000;
+
   // Background jobs.
   milliseconds jobs_interval = std::chrono::hours(1);  // JOBS_INTERVAL
   // SYNC_DEVICE_FLUSH_INTERVAL: how often buffered download positions are written.
@@ -157,6 +175,9 @@ bool TlsEnabled(const Options& options);
 // The EMAIL_BASE_URL used when it is unset: the web console of this server (/app), so that
 // the verification and reset links land on its pages.
 std::string EmailBaseUrlDefault(const Options& options);
+
+// True when AI_BASE_URL and AI_MODEL are set.
+bool AiConfigured(const Options& options);
 
 // "resend" when RESEND_API_KEY is set, else "smtp" when SMTP_URL is set, else "log".
 std::string EmailTransportName(const Options& options);

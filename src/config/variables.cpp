@@ -252,6 +252,22 @@ Variable SmtpUrl() {
           [](const Options& o) { return MaskUrlCredentials(o.smtp_url); }};
 }
 
+// The AI provider's base URL; shown without user information (it may hold a key).
+Variable AiBaseUrl() {
+  return {"AI_BASE_URL",
+          [](std::string_view v, Options& o) -> Status {
+            if (!IsHttpUrl(v)) {  // not echoed: it may hold a key
+              return InvalidArgumentError("must be an http(s):// URL");
+            }
+            o.ai_base_url = std::string(v);
+            return Status::Ok();
+          },
+          [](const Options& o) {
+            return o.ai_base_url.empty() ? std::string("(unset)")
+                                         : MaskUrlCredentials(o.ai_base_url);
+          }};
+}
+
 Variable LogLevel() {
   return {"LOG_LEVEL",
           [](std::string_view v, Options& o) -> Status {
@@ -418,6 +434,18 @@ std::vector<Variable> BuildVariables() {
       Count("DBMANAGER_MAX_SESSIONS_PER_USER", &Options::dbmanager_max_sessions_per_user, 1, 1000),
       Duration("DBMANAGER_IDLE_TIMEOUT", &Options::dbmanager_idle_timeout),
       Duration("DBMANAGER_MAX_AGE", &Options::dbmanager_max_age),
+      AiBaseUrl(),
+      Secret("AI_API_KEY", &Options::ai_api_key),
+      Text("AI_MODEL", &Options::ai_model, nullptr, ""),
+      Duration("AI_CONNECT_TIMEOUT", &Options::ai_connect_timeout),
+      Duration("AI_REQUEST_TIMEOUT", &Options::ai_request_timeout),
+      Count("AI_MAX_OUTPUT_TOKENS", &Options::ai_max_output_tokens, 1, 1000000),
+      Count("AI_SCHEMA_TOKENS", &Options::ai_schema_tokens, 0, 1000000),
+      Count("AI_RATE_LIMIT_PER_MIN", &Options::ai_rate_limit_per_min, 0),
+      Count("AI_MAX_CONCURRENT", &Options::ai_max_concurrent, 1, 100000),
+      Count("AI_DAILY_TOKENS_FREE", &Options::ai_daily_tokens_free, 0),
+      Count("AI_DAILY_TOKENS_INDIVIDUAL", &Options::ai_daily_tokens_individual, 0),
+      Count("AI_DAILY_TOKENS_TEAM", &Options::ai_daily_tokens_team, 0),
       // Operational variables.
       DataDir(),
       SqliteSynchronousVariable(),

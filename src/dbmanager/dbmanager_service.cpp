@@ -259,4 +259,15 @@ Result<std::pair<std::vector<Column>, std::vector<CellRow>>> DbManagerService::E
   }
 }
 
+Result<std::string> DbManagerService::SessionOfConnection(const std::string& user_id,
+                                                          const std::string& connection_id) const {
+  std::vector<SessionInfo> open = sessions_.List(user_id);
+  std::lock_guard lock(mutex_);
+  for (const SessionInfo& s : open) {
+    auto it = connection_ids_.find(s.id);
+    if (it != connection_ids_.end() && it->second == connection_id) return s.id;
+  }
+  return NotFoundError("no open session of this connection: open one first");
+}
+
 }  // namespace howler::dbmanager

@@ -75,6 +75,11 @@ class DbManagerService {
   Result<std::pair<std::vector<Column>, std::vector<CellRow>>> Explain(
       const std::string& user_id, const std::string& session_id, std::string sql);
 
+  // The id of one of the user's open sessions opened from the synced connection item
+  // `connection_id` (the AI assistant's schema context); NOT_FOUND when none is open.
+  Result<std::string> SessionOfConnection(const std::string& user_id,
+                                          const std::string& connection_id) const;
+
   const QueryLimits& limits() const { return limits_; }
 
  private:

@@ -206,7 +206,7 @@ void Pipeline::Dispatch(std::shared_ptr<Exchange> ex) const {
   switch (run_on) {
     case RunOn::kRead:
     case RunOn::kIoThread:
-      return Finish(ex, Run(*ex));
+      return Execute(ex);
     case RunOn::kAsync:
       try {
         route.async(ex->request, [this, ex](Response r) { Finish(ex, std::move(r)); });
@@ -225,9 +225,24 @@ void Pipeline::Dispatch(std::shared_ptr<Exchange> ex) const {
 }
 
 void Pipeline::Submit(WorkerPool& pool, std::shared_ptr<Exchange> ex) const {
-  const bool queued = pool.TrySubmit([this, ex] { Finish(ex, Run(*ex)); });
+  const bool queued = pool.TrySubmit([this, ex] { Execute(ex); });
   if (!queued) {
     Finish(ex, ErrorResponse(UnavailableError("server is busy, retry shortly").WithRetryAfter(1)));
+  }
+}
+
+void Pipeline::Execute(const std::shared_ptr<Exchange>& ex) const {
+  const Route& route = *ex->route;
+  if (!route.async_operation) return Finish(ex, Run(*ex));
+  std::string holder;
+  auto who =
+      operations_.gate->Authorize(*route.operation, RequestAuthorization(*ex->request, holder));
+  if (!who.ok()) return Finish(ex, ErrorResponse(who.status()));
+  auto responder = [this, ex](Response r) { Finish(ex, std::move(r)); };
+  try {
+    route.async_operation(*ex->request, *who, responder);
+  } catch (const std::exception& e) {
+    responder(ErrorResponse(InternalError(std::string("handler threw: ") + e.what())));
   }
 }
 

@@ -76,7 +76,9 @@ class Pipeline {
   struct Exchange;
   void Dispatch(std::shared_ptr<Exchange> exchange) const;
   void Submit(WorkerPool& pool, std::shared_ptr<Exchange> exchange) const;
-  // Steps 10-11 for the exchange's route, on the calling thread.
+  // Steps 10-11 for the exchange's route, on the calling thread; an asynchronous
+  // operation finishes the exchange when its Responder is called.
+  void Execute(const std::shared_ptr<Exchange>& exchange) const;
   Response Run(const Exchange& exchange) const;
   void Finish(const std::shared_ptr<Exchange>& exchange, Response response) const;
   bool OriginAllowed(std::string_view origin) const;

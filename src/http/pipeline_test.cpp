@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
 #include <sstream>
 #include <thread>
@@ -400,6 +401,40 @@ TEST_F(UpgradePolicyTest, AnUpgradeFromAnOriginNotAllowedIsForbidden) {
   Request no_origin = Upgrade();  // not a browser
   no_origin.headers.Set("Authorization", "Bearer good");
   EXPECT_EQ(Run(std::move(no_origin), {"https://app.example"}).status, 200);
+}
+
+// An asynchronous operation (Router::AddAsync): admitted by the gate like any other, it
+// answers later from a thread of its own.
+constexpr api::Operation kLaterOp{.name = "test.later",
+                                  .http_method = "POST",
+                                  .http_path = "/later",
+                                  .access = api::Access::kSession,
+                                  .run_on = api::RunOn::kWorker};
+
+TEST_F(UpgradePolicyTest, AnAsynchronousOperationAnswersFromAnotherThreadAfterTheGate) {
+  std::vector<std::thread> answering;
+  std::atomic<int> called{0};
+  router_.AddAsync(kLaterOp,
+                   [&](const Request& req, const auth::Principal& who, Responder respond) {
+                     ++called;
+                     answering.emplace_back([respond, body = req.body, user = who.user_id] {
+                       respond(JsonResponse(200, "[\"" + user + "\"," + body + "]"));
+                     });
+                   });
+  Request unauthenticated;
+  unauthenticated.method = "POST";
+  unauthenticated.path = "/later";
+  unauthenticated.body = "1";
+  unauthenticated.headers.Set("Content-Type", "application/json");
+  Request authorized = unauthenticated;
+  authorized.headers.Set("Authorization", "Bearer good");
+  EXPECT_EQ(Run(std::move(unauthenticated)).status, 401);
+  EXPECT_EQ(called.load(), 0);
+  const Response r = Run(std::move(authorized));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "[\"u1\",1]");
+  EXPECT_EQ(called.load(), 1);
+  for (std::thread& t : answering) t.join();
 }
 
 }  // namespace

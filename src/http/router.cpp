@@ -94,6 +94,11 @@ void Router::Add(const api::Operation& operation, OperationHandler handler) {
   Insert(std::move(route));
 }
 
+void Router::AddAsync(const api::Operation& operation, AsyncOperationHandler handler) {
+  Add(operation, OperationHandler{});
+  routes_.back().async_operation = std::move(handler);
+}
+
 void Router::Insert(Route route) {
   assert(!route.pattern.empty() && route.pattern[0] == '/');
   route.segments = SplitPath(route.pattern);

@@ -36,6 +36,12 @@ using AsyncHandler = std::function<void(std::shared_ptr<Request>, Responder)>;
 // An operation's handler: the request and the caller the pipeline admitted (empty for a
 // public operation). It only translates the wire shape and calls a service.
 using OperationHandler = std::function<Response(const Request&, const auth::Principal&)>;
+// An operation's handler that answers later: it runs where the operation's RunOn says
+// (its setup may block on a worker) and calls the Responder exactly once, from any thread
+// (the request is valid until then). For answers that wait on another service (the AI
+// provider) without holding a thread.
+using AsyncOperationHandler =
+    std::function<void(const Request&, const auth::Principal&, Responder)>;
 
 enum class RunOn { kWorker, kRead, kIoThread, kAsync, kHashPool };
 
@@ -48,6 +54,7 @@ struct Route {
   AsyncHandler async;
   const api::Operation* operation = nullptr;  // set for API operations (static storage)
   OperationHandler operation_handler;
+  AsyncOperationHandler async_operation;  // instead of operation_handler
 };
 
 struct RouteMatch {
@@ -65,6 +72,8 @@ class Router {
   void AddAsync(std::string method, std::string pattern, AsyncHandler handler);
   // An API operation; `operation` must have static storage duration (the table).
   void Add(const api::Operation& operation, OperationHandler handler);
+  // An API operation answered through a Responder (AsyncOperationHandler).
+  void AddAsync(const api::Operation& operation, AsyncOperationHandler handler);
 
   RouteMatch Find(std::string_view method, std::string_view path) const;
 

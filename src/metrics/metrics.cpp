@@ -194,6 +194,20 @@ struct Metrics::Impl {
           .Name("sql_studio_dbmanager_bytes_streamed_total")
           .Help("Result cell bytes (JSON text) streamed from users' databases")
           .Register(registry);
+  Family<Counter>& ai_requests = prometheus::BuildCounter()
+                                     .Name("sql_studio_ai_requests_total")
+                                     .Help("AI assistant requests by task and result")
+                                     .Register(registry);
+  Family<Counter>& ai_tokens =
+      prometheus::BuildCounter()
+          .Name("sql_studio_ai_tokens_total")
+          .Help("AI provider tokens by direction (in: prompt, out: completion)")
+          .Register(registry);
+  Family<Histogram>& ai_latency =
+      prometheus::BuildHistogram()
+          .Name("sql_studio_ai_provider_latency_seconds")
+          .Help("AI provider latency to the first chunk and the whole answer")
+          .Register(registry);
   Family<Counter>& job_runs = prometheus::BuildCounter()
                                   .Name("sql_studio_jobs_runs_total")
                                   .Help("Background job runs by job and result")
@@ -385,6 +399,20 @@ void Metrics::ObserveDbManagerQuery(std::string_view engine, std::string_view re
   m.dbm_duration.Add({{"engine", S(engine)}}, LatencyBuckets()).Observe(seconds);
   m.dbm_rows.Add({{"engine", S(engine)}}).Increment(rows);
   m.dbm_bytes.Add({{"engine", S(engine)}}).Increment(bytes);
+}
+
+void Metrics::CountAiRequest(std::string_view task, std::string_view result) {
+  impl_->ai_requests.Add({{"task", S(task)}, {"result", S(result)}}).Increment();
+}
+
+void Metrics::CountAiTokens(std::string_view direction, double tokens) {
+  impl_->ai_tokens.Add({{"direction", S(direction)}}).Increment(tokens);
+}
+
+void Metrics::ObserveAiProviderLatency(std::string_view phase, double seconds) {
+  static const Histogram::BucketBoundaries kBuckets = {0.05, 0.1, 0.25, 0.5, 1,  2.5,
+                                                       5,    10,  20,   40,  80, 160};
+  impl_->ai_latency.Add({{"phase", S(phase)}}, kBuckets).Observe(seconds);
 }
 
 void Metrics::ObserveJob(std::string_view job, bool ok, double seconds) {

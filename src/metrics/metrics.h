@@ -76,6 +76,12 @@ class Metrics {
   void SetDbManagerSessions(std::string_view engine, double open);
   void ObserveDbManagerQuery(std::string_view engine, std::string_view result, double seconds,
                              double rows, double bytes);
+  // AI assistant. `task` generate|fix|explain; `result` ok or a StatusCode name;
+  // `direction` in|out (prompt and completion tokens); `phase` first_chunk|total (from the
+  // provider request's start).
+  void CountAiRequest(std::string_view task, std::string_view result);
+  void CountAiTokens(std::string_view direction, double tokens);
+  void ObserveAiProviderLatency(std::string_view phase, double seconds);
   // Background jobs.
   void ObserveJob(std::string_view job, bool ok, double seconds);
 

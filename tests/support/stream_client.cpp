@@ -9,7 +9,20 @@ StreamClient::StreamClient(std::uint16_t port, const std::string& target,
     : socket_(port, options) {
   std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
   for (const std::string& h : headers) request += h + "\r\n";
-  request += "\r\n";
+  Send(request + "\r\n");
+}
+
+StreamClient::StreamClient(std::uint16_t port, const std::string& method, const std::string& target,
+                           const std::vector<std::string>& headers, const std::string& body,
+                           SocketOptions options)
+    : socket_(port, options) {
+  std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  for (const std::string& h : headers) request += h + "\r\n";
+  request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  Send(request + body);
+}
+
+void StreamClient::Send(const std::string& request) {
   if (!socket_.Send(request)) {
     cut_ = true;
     return;

@@ -1,7 +1,7 @@
-// StreamClient: one GET over a LoopbackSocket whose body is read as it arrives, decoded
-// from chunked transfer encoding (or read until close for an unchunked body), so a test
-// can read slowly, stop reading, hang up mid-body, or read server-sent events one by one.
-// Not thread-safe: one thread reads.
+// StreamClient: one GET (or a request with a body) over a LoopbackSocket whose body is read as it
+// arrives, decoded from chunked transfer encoding (or read until close for an unchunked body), so a
+// test can read slowly, stop reading, hang up mid-body, or read server-sent events one by one. Not
+// thread-safe: one thread reads.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +18,10 @@ class StreamClient {
   // Connects, sends `GET target` with the extra header lines and reads the head.
   StreamClient(std::uint16_t port, const std::string& target,
                const std::vector<std::string>& headers = {}, SocketOptions options = {});
+  // Sends `method target` with the header lines and `body` (Content-Length added).
+  StreamClient(std::uint16_t port, const std::string& method, const std::string& target,
+               const std::vector<std::string>& headers, const std::string& body,
+               SocketOptions options = {});
 
   const HttpHead& head() const { return head_; }
   int status() const { return head_.status; }
@@ -36,6 +40,7 @@ class StreamClient {
   void Close() { socket_.Close(); }
 
  private:
+  void Send(const std::string& request);
   bool Fill();
   // Reads the next chunk's size line; false when the body ended or was cut.
   bool StartChunk();
