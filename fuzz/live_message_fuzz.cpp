@@ -48,14 +48,14 @@ struct LiveFixture {
   SystemClock clock;
   sync::LiveNotifier notifier{
       sync::LiveOptions{},
-      sync::LiveReads{
-          [](std::span<const std::string>) {
-            return Result<std::vector<storage::LiveStateRecord>>(
-                std::vector<storage::LiveStateRecord>{});
-          },
-          [](std::span<const std::string> ids) {
-            return Result<std::vector<std::string>>(std::vector<std::string>(ids.begin(), ids.end()));
-          }},
+      sync::LiveReads{[](std::span<const std::string>) {
+                        return Result<std::vector<storage::LiveStateRecord>>(
+                            std::vector<storage::LiveStateRecord>{});
+                      },
+                      [](std::span<const std::string> ids) {
+                        return Result<std::vector<std::string>>(
+                            std::vector<std::string>(ids.begin(), ids.end()));
+                      }},
       clock, nullptr};
   WorkerPool workers{"fuzz-live", 1, 64};
   TimerQueue timers{"fuzz-live-timers", 1024};
@@ -69,9 +69,9 @@ struct LiveFixture {
       identity.who.session_id = "session-1";
       return identity;
     };
-    http::AddLiveRoutes(router, http::LiveRouteDeps{notifier, std::move(authenticate), workers,
-                                                    timers, std::chrono::seconds(10), 1024,
-                                                    nullptr});
+    http::AddLiveRoutes(router,
+                        http::LiveRouteDeps{notifier, std::move(authenticate), workers, timers,
+                                            std::chrono::seconds(10), 1024, nullptr});
   }
 
   // Waits until the single worker has run everything queued before.
