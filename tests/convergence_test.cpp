@@ -138,9 +138,12 @@ class Cluster {
   }
 
   void Start() {
-    std::map<std::string, std::string> env = {{"RATE_LIMIT_SYNC_PER_MIN", "1000000"},
-                                              {"RATE_LIMIT_AUTH_PER_MIN", "1000000"},
-                                              {"LOG_LEVEL", "warn"}};
+    std::map<std::string, std::string> env = {
+        {"RATE_LIMIT_SYNC_PER_MIN", "1000000"},
+        {"RATE_LIMIT_AUTH_PER_MIN", "1000000"},
+        {"LOG_LEVEL", "warn"},
+        // long runs create more than the free plan keeps
+        {"SYNC_QUOTA_FREE", "connections=1000000,saved_queries=1000000"}};
     if (proxy_ != nullptr) {
       env["TURSO_URL"] = proxy_->url();
       env["TURSO_AUTH_TOKEN"] = "convergence";
