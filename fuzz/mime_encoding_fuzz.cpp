@@ -1,8 +1,10 @@
 // The MIME encodings (email/mime_encoding.h) over any text: header text and mailboxes
-// never hold a line break that is not folding (CRLF followed by a space), so a value can
-// never start a header; ToCrlf leaves only CRLF line ends; base64 lines stay short.
+// never hold a line break that is not folding (CRLF followed by a space) or a NUL, so a
+// value can never start a header (for a mailbox: any name, an address IsValidAddress
+// accepts); ToCrlf leaves only CRLF line ends; base64 lines stay short.
 #include <cstdint>
 
+#include "email/email_address.h"
 #include "email/mime_encoding.h"
 #include "fuzz/fuzz_check.h"
 
@@ -28,7 +30,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       split == std::string_view::npos ? std::string_view() : text.substr(split + 1);
 
   CheckFoldedHeader(EncodeHeaderText(text));
-  CheckFoldedHeader(FormatMailbox(name, address.empty() ? "a@example.com" : address));
+  // The transports pass only addresses IsValidAddress accepts (smtp_transport.cpp,
+  // resend_transport.cpp); the name is any text.
+  CheckFoldedHeader(FormatMailbox(name, IsValidAddress(address) ? address : "a@example.com"));
   const std::string phrase = QuoteDisplayName(name);
   for (const char c : phrase) FUZZ_CHECK(c != '\r' && c != '\n');
 
