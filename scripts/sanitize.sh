@@ -6,7 +6,7 @@
 #   - the unit tests of common, config, sync, auth and the HTTP layer (the handlers over
 #     real services on SQLite included), run under ASan+UBSan;
 #   - every fuzz corpus replayed through ctest (fuzz_corpus.*);
-#   - every fuzz target run for SANITIZE_FUZZ_SECONDS (default 10) by scripts/fuzz.sh.
+#   - every fuzz target run for SANITIZE_FUZZ_SECONDS (default 5) by scripts/fuzz.sh.
 # Then TSan (preset tsan, suppressions in tsan.supp): the concurrency-heavy unit suites of
 # common (worker pool, timer queue) and sync (live notifier, per-user write runner, the
 # services' concurrent tests).
@@ -41,7 +41,7 @@ phase "asan+ubsan build"
 for t in $asan_tests; do "$(binary build/fuzz "$t")" --gtest_brief=1; done
 ctest --test-dir build/fuzz -R '^fuzz_corpus\.' --output-on-failure
 phase "asan+ubsan tests and corpus replays"
-FUZZ_SECONDS=${SANITIZE_FUZZ_SECONDS:-10} FUZZ_JOBS=$jobs bash scripts/fuzz.sh
+FUZZ_SECONDS=${SANITIZE_FUZZ_SECONDS:-5} FUZZ_JOBS=$jobs bash scripts/fuzz.sh
 phase "bounded fuzzing"
 
 cmake --preset tsan >/dev/null
