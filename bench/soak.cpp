@@ -13,8 +13,9 @@
 //
 // usage: soak [--seconds N] [--sample N] [--workers N] [--slow N] [--steady 1]
 // The full mix mints sessions and tokens all the time, which fills the server's bounded
-// caches (100,000 entries each) for a long while; --steady leaves sign-ups, logins and
-// refreshes out, so that what remains should hold flat from the start.
+// caches (100,000 entries each) for a long while; --steady leaves sign-ups and logins out
+// and refreshes each worker's token every 5 minutes only, so that what remains should hold
+// flat from the start.
 #include <arpa/inet.h>
 #include <grpcpp/grpcpp.h>
 #include <netinet/in.h>
