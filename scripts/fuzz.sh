@@ -9,6 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
+if ((seconds < 1)); then
+  echo "FUZZ_SECONDS must be at least 1 (libFuzzer reads 0 as no limit)" >&2
+  exit 2
+fi
 jobs=${FUZZ_JOBS:-2}
 targets=${FUZZ_TARGETS:-$(ls fuzz/corpus)}
 cmake --preset fuzz >/dev/null
