@@ -5,7 +5,7 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 BINARY := $(BUILD_DIR)/src/app/howlerops-server
 
-.PHONY: run test build setup configure bench clean format asan tsan
+.PHONY: run test build setup configure bench clean format asan tsan fuzz sanitize
 
 setup:
 	@bash scripts/setup.sh
@@ -28,6 +28,14 @@ asan:
 
 tsan:
 	@$(MAKE) --no-print-directory test PRESET=tsan
+
+# The sanitizer subset CI runs after `test` (scripts/sanitize.sh).
+sanitize: setup
+	@bash scripts/sanitize.sh
+
+# Bounded fuzzing of every fuzz/ target (FUZZ_SECONDS per target, default 60).
+fuzz: setup
+	@FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) bash scripts/fuzz.sh
 
 bench: build
 	@bash bench/health_vs_nginx.sh $(BINARY)
