@@ -1,10 +1,11 @@
 // Account: profile, verification, change password, sessions (revoke; this one marked) and
 // devices with their sync state.
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { call, forget, updateUser } from './api.js';
 import { when } from './format.js';
 import { Field, Notice, useSubmit } from './forms.jsx';
 import { navigate } from './router.jsx';
+import { Loading, useLoad } from './use_load.jsx';
 
 export function AccountPage({ query }) {
   return (
@@ -21,28 +22,6 @@ export function AccountPage({ query }) {
       <Devices />
     </div>
   );
-}
-
-function useLoad(load) {
-  const [state, setState] = useState({ loading: true });
-  const reload = useCallback(() => {
-    load()
-      .then((data) => setState({ data }))
-      .catch((error) => setState({ error: error.message }));
-  }, []);
-  useEffect(reload, []);
-  return [state, reload];
-}
-
-function Loading({ state }) {
-  if (state.loading) return <p role="status">Loading…</p>;
-  if (state.error)
-    return (
-      <p class="notice error" role="alert">
-        {state.error}
-      </p>
-    );
-  return null;
 }
 
 function Profile() {

@@ -8,6 +8,7 @@ import { AccountPage } from './account_page.jsx';
 import { ForgotPassword, ResetPassword, SignIn, SignUp, VerifyEmail } from './auth_pages.jsx';
 import { ConflictsPage } from './conflicts_page.jsx';
 import { ItemsPage } from './items_page.jsx';
+import { OrganizationsPage } from './organizations_page.jsx';
 import { watchLive } from './live.js';
 import { Link, navigate, useRoute } from './router.jsx';
 
@@ -22,6 +23,7 @@ const PRIVATE = {
   '/conflicts': ['Conflicts', ConflictsPage],
   '/items': ['Synced items', ItemsPage],
   '/sql': ['SQL workspace', LazyWorkspace],
+  '/organizations': ['Organizations', OrganizationsPage],
   '/account': ['Account', AccountPage],
 };
 
@@ -79,7 +81,7 @@ function App() {
     // After a route change focus moves to the new page (so keyboard and screen reader
     // users start there), unless the page focused a field of its own (autofocus).
     if (main.current && !main.current.contains(document.activeElement)) main.current.focus();
-  }, [route.path]);
+  }, [route.path, route.query.toString()]);
   if (!entry || (PRIVATE[route.path] && !signedIn)) entry = PUBLIC['/signin'];
   const [, Page] = entry;
   return (
@@ -101,6 +103,7 @@ function App() {
               </NavItem>
               <NavItem to="/items" path={route.path}>Items</NavItem>
               <NavItem to="/sql" path={route.path}>SQL</NavItem>
+              <NavItem to="/organizations" path={route.path}>Organizations</NavItem>
               <NavItem to="/account" path={route.path}>Account</NavItem>
               <li>
                 <button type="button" class="link"

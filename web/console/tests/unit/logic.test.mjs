@@ -1,9 +1,11 @@
 // Unit tests of the console's pure logic (no browser): the conflict diff, the NDJSON
-// result stream, engine error positions, folding download pages. Run by ctest
+// result stream, engine error positions, folding download pages,
+// what an organization role may do. Run by ctest
 // (console_unit_test): node --test web/console/tests/unit/
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fieldDiff, mergedDraft, sameJson } from '../../src/field_diff.js';
+import { canLeave, canManageInvitations, canRemove, inviteRoles, roleChoices } from '../../src/org_roles.js';
 import { isSecretKey, itemTitle, oneLine } from '../../src/format.js';
 import { errorPosition, LineSplitter, ResultStream } from '../../src/query_stream.js';
 import { applyDownloadPage, newestFirst } from '../../src/synced_items.js';
@@ -106,4 +108,27 @@ test('format helpers', () => {
   for (const key of ['name', 'host', 'username', 'password_hint_shown_at']) {
     assert.ok(!isSecretKey(key), key);
   }
+});
+
+test('organization roles follow the permission table of docs/API.md', () => {
+  assert.deepEqual(inviteRoles('owner'), ['member', 'admin']);
+  assert.deepEqual(inviteRoles('admin'), ['member']);
+  assert.deepEqual(inviteRoles('member'), []);
+  assert.ok(canManageInvitations('owner') && canManageInvitations('admin'));
+  assert.ok(!canManageInvitations('member') && !canManageInvitations(undefined));
+  // The owner's role is fixed; only the owner offers a transfer; members change nothing.
+  assert.deepEqual(roleChoices('owner', 'owner'), []);
+  assert.deepEqual(roleChoices('owner', 'member'), ['admin', 'owner']);
+  assert.deepEqual(roleChoices('owner', 'admin'), ['member', 'owner']);
+  assert.deepEqual(roleChoices('admin', 'member'), ['admin']);
+  assert.deepEqual(roleChoices('admin', 'admin'), ['member']);
+  assert.deepEqual(roleChoices('admin', 'owner'), []);
+  assert.deepEqual(roleChoices('member', 'member'), []);
+  // Removal: owners remove admins and members, admins members only, nobody the owner or
+  // themselves (they leave).
+  assert.ok(canRemove('owner', 'admin', false) && canRemove('owner', 'member', false));
+  assert.ok(!canRemove('owner', 'owner', false) && !canRemove('owner', 'member', true));
+  assert.ok(canRemove('admin', 'member', false) && !canRemove('admin', 'admin', false));
+  assert.ok(!canRemove('member', 'member', false));
+  assert.ok(!canLeave('owner') && canLeave('admin') && canLeave('member'));
 });
