@@ -224,7 +224,8 @@ function Members({ base, org, onChange }) {
 
 function MemberRow({ member: m, name, role, self, act }) {
   const choices = roleChoices(role, m.role);
-  const [wanted, setWanted] = useState(choices[0] || '');
+  const [picked, setWanted] = useState('');
+  const wanted = choices.includes(picked) ? picked : choices[0]; // choices move with the role
   const path = '/members/' + encodeURIComponent(m.user_id);
   const selectId = 'role-' + m.id;
   const change = (event) => {
@@ -250,7 +251,7 @@ function MemberRow({ member: m, name, role, self, act }) {
                   <option key={r} value={r}>{r === 'owner' ? 'owner (transfer)' : r}</option>
                 ))}
               </select>
-              <button type="submit" class="small" aria-label={`Change the role of ${name}`}>Change role</button>
+              <button type="submit" class="small" aria-label={`Change role of ${name}`}>Change role</button>
             </form>
           )}
           {canRemove(role, m.role, self) && (

@@ -86,22 +86,22 @@ async function waitForMail(to, subject) {
   assert.fail(`no mail "${subject}" to ${to}`);
 }
 
-// Screenshots at both sizes and axe-core at both; the page must not scroll sideways on
-// the phone.
-async function checkPage(name) {
-  await page.waitForLoadState('networkidle');
+// Screenshots of `p` (the shared page unless given) at both sizes and axe-core at both;
+// the page must not scroll sideways on the phone.
+async function checkPage(name, p = page) {
+  await p.waitForLoadState('networkidle');
   for (const [suffix, viewport] of [
     ['', { width: 1280, height: 800 }],
     ['-phone', { width: 390, height: 844 }],
   ]) {
-    await page.setViewportSize(viewport);
-    await page.screenshot({ path: path.join(SHOTS, name + suffix + '.png'), fullPage: true });
-    const results = await page.evaluate(async () =>
+    await p.setViewportSize(viewport);
+    await p.screenshot({ path: path.join(SHOTS, name + suffix + '.png'), fullPage: true });
+    const results = await p.evaluate(async () =>
       // eslint-disable-next-line no-undef
       axe.run(document, { resultTypes: ['violations'] }),
     ).catch(async () => {
-      await page.evaluate(axeSource);
-      return page.evaluate(() => axe.run(document, { resultTypes: ['violations'] }));
+      await p.evaluate(axeSource);
+      return p.evaluate(() => axe.run(document, { resultTypes: ['violations'] }));
     });
     const bad = results.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
     assert.deepEqual(
@@ -110,13 +110,13 @@ async function checkPage(name) {
       `axe on ${name}${suffix}`,
     );
     if (suffix === '-phone') {
-      const overflow = await page.evaluate(
+      const overflow = await p.evaluate(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       );
       assert.ok(overflow <= 0, `${name} scrolls sideways by ${overflow}px at 390 px`);
     }
   }
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await p.setViewportSize({ width: 1280, height: 800 });
 }
 
 async function sessionToken() {
@@ -592,6 +592,101 @@ test('SQL workspace: open with the password, schema, run, selection, errors, can
   const history = page.getByRole('list').filter({ has: page.getByText('generate_series') });
   await history.waitFor();
   assert.ok((await history.getByRole('listitem').count()) >= 6);
+});
+
+test('organizations: create, invite, accept, members, shared query', async () => {
+  // A second, verified account (through the API and its emailed link).
+  const MEMBER = { username: 'member_' + stamp, email: `member.${stamp}@example.test` };
+  const signup = await api('POST', '/api/auth/signup', { body: { ...MEMBER, password: PASSWORD } });
+  assert.equal(signup.status, 201, JSON.stringify(signup.body));
+  const memberId = signup.body.user.id;
+  const mail = await waitForMail(MEMBER.email, 'Verify your email');
+  const token = /verify-email\?token=([^\s"<>&]+)/.exec(mail.text)[1];
+  const verified = await api('POST', '/api/auth/verify-email', { body: { token } });
+  assert.equal(verified.status, 200, JSON.stringify(verified.body));
+
+  // The owner creates the organization and invites the member by email.
+  const ORG = 'Team ' + stamp;
+  await go('/organizations');
+  await page.getByRole('heading', { name: 'Organizations', exact: true }).waitFor();
+  await page.getByText('You belong to no organization yet.').waitFor();
+  await page.getByLabel('Name', { exact: true }).fill(ORG);
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await page.waitForURL('**/app/organizations?id=*');
+  const orgId = new URL(page.url()).searchParams.get('id');
+  await page.getByRole('heading', { name: ORG, level: 1 }).waitFor();
+  await page.getByTestId('org-role').filter({ hasText: /^owner$/ }).waitFor();
+  await page.getByLabel('Email to invite').fill(MEMBER.email.toUpperCase());
+  await page.getByLabel('Role', { exact: true }).selectOption('member');
+  await page.getByRole('button', { name: 'Invite', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: `Invited ${MEMBER.email} as member` }).waitFor();
+  await page.getByRole('row', { name: new RegExp(MEMBER.email) }).waitFor();
+  // An open invitation to the same email is refused (409), with the server's message.
+  await page.getByLabel('Email to invite').fill(MEMBER.email);
+  await page.getByRole('button', { name: 'Invite', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: /invitation/i }).waitFor();
+
+  // The member signs in (a tab of their own), sees the invitation and accepts it.
+  const other = await context.newPage();
+  other.on('pageerror', (error) => pageErrors.push(error.message));
+  await other.goto(BASE + '/app/signin');
+  await other.getByLabel('Username or email').fill(MEMBER.username);
+  await other.getByLabel('Password').fill(PASSWORD);
+  await other.getByRole('button', { name: 'Sign in' }).click();
+  await other.waitForURL('**/app/conflicts');
+  await other.getByRole('link', { name: 'Organizations' }).click();
+  const invitation = other.locator('li[data-invitation]', { hasText: ORG });
+  await invitation.getByText(USER.username).waitFor();
+  await checkPage('organizations-invited', other);
+  await other.getByRole('button', { name: `Accept the invitation to ${ORG}` }).click();
+  await other.getByRole('status').filter({ hasText: `You joined ${ORG}.` }).waitFor();
+  const row = other.locator(`tr[data-org="${orgId}"]`);
+  await row.getByRole('cell', { name: 'member', exact: true }).waitFor();
+  await row.getByText('2 of 10').waitFor();
+
+  // The owner sees the new member (and no open invitation), and changes their role.
+  await page.reload();
+  const member = page.locator(`tr[data-member="${memberId}"]`);
+  await member.getByText(MEMBER.email).waitFor();
+  await member.getByTestId('member-role').filter({ hasText: /^member$/ }).waitFor();
+  await page.getByText('No open invitation.').waitFor();
+  await page.getByLabel(`New role for ${MEMBER.username}`).selectOption('admin');
+  await page.getByRole('button', { name: `Change role of ${MEMBER.username}` }).click();
+  await page.getByRole('status').filter({ hasText: `${MEMBER.username} is now admin.` }).waitFor();
+  await member.getByTestId('member-role').filter({ hasText: /^admin$/ }).waitFor();
+
+  // A query shared through the API shows on the organization's page for the member, who
+  // as an admin also sees the invitations; the owner's row offers them no action.
+  const shared = await api('POST', '/api/queries', {
+    token: await sessionToken(),
+    body: { title: 'Weekly revenue', sql_content: 'SELECT sum(total) FROM orders', database_type: 'postgres',
+      organization_id: orgId },
+  });
+  assert.equal(shared.status, 201, JSON.stringify(shared.body));
+  await row.getByRole('link', { name: ORG }).click();
+  await other.getByRole('heading', { name: ORG, level: 1 }).waitFor();
+  const queries = other.getByTestId('shared-queries');
+  await queries.getByText('Weekly revenue').waitFor();
+  await queries.getByText('SELECT sum(total) FROM orders').waitFor();
+  await other.getByRole('heading', { name: 'Invitations', exact: true }).waitFor();
+  const ownerRow = other.locator('tr[data-member]', { hasText: USER.email });
+  await ownerRow.getByTestId('member-role').filter({ hasText: /^owner$/ }).waitFor();
+  assert.equal(await ownerRow.getByRole('button').count(), 0, 'no action on the owner');
+  await page.reload();
+  await page.getByTestId('shared-queries').getByText('Weekly revenue').waitFor();
+  await checkPage('organization');
+
+  // The member leaves; the owner's page no longer lists them.
+  await other.getByRole('button', { name: `Leave ${ORG}` }).click();
+  await other.waitForURL('**/app/organizations');
+  await other.getByText('You belong to no organization yet.').waitFor();
+  await other.close();
+  await page.reload();
+  await page.locator('tr[data-member]', { hasText: USER.email }).waitFor(); // the list came
+  assert.equal(await page.locator(`tr[data-member="${memberId}"]`).count(), 0);
+  await go('/organizations');
+  await page.locator(`tr[data-org="${orgId}"]`).getByText('1 of 10').waitFor();
+  await checkPage('organizations');
 });
 
 test('an expired access token is refreshed without signing out', async () => {
