@@ -394,7 +394,11 @@ test('conflicts from two devices resolved with each strategy, downloaded by a th
   await page.locator(`[data-conflict="${conflictIds.theirs}"]`).focus();
   await page.keyboard.press('Enter');
   await detail.getByRole('heading', { name: 'Query theirs' }).waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'conflict-title');
+  // The detail takes focus in an effect after it renders: wait for it (a loaded machine
+  // may run the check between the two).
+  await page.waitForFunction(() => document.activeElement?.id === 'conflict-title', null, {
+    timeout: 10000,
+  });
   for (let i = 0; i < 8; i++) {
     await page.keyboard.press('Tab');
     if ((await page.evaluate(() => document.activeElement.textContent)) === 'Keep theirs') break;
