@@ -128,7 +128,7 @@ class OrgsTest : public SharedServerTest<OrgsTest> {
   static inline SmtpSink* sink_ = nullptr;
 };
 
-// ---- the desktop client's calls and the fields it reads (CLIENT.md sections 2-5) ----
+// ---- the desktop client's calls and the fields it reads (docs/API.md "Organizations") ----
 
 ::testing::AssertionResult IsOrganization(const json::value& v) {
   if (!v.is_object()) return ::testing::AssertionFailure() << "not an object: " << v;
@@ -756,7 +756,7 @@ TEST_F(OrgsTest, ASharedQueryReachesAnotherMembersDeviceAndTheirEditComesBack) {
   EXPECT_EQ(ItemsOf(SpaceDownload(api(), owner, org, "owner-laptop-2")).size(), 2u);
 }
 
-// ---- the client's connections and queries API (CLIENT.md section 7) ----
+// ---- the client's connections and queries API (docs/API.md "Connections and queries") ----
 
 ::testing::AssertionResult IsWrapped(const ApiResponse& r, int status) {
   if (r.status() != status) return ::testing::AssertionFailure() << r;
