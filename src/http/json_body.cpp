@@ -10,12 +10,15 @@
 namespace howler::http {
 
 Result<boost::json::object> ParseJsonObject(const Request& request, bool allow_empty) {
-  if (request.body.empty()) {
-    if (allow_empty) return boost::json::object();
-    return InvalidArgumentError("request body is required");
-  }
+  if (request.body.empty() && allow_empty) return boost::json::object();
+  return ParseJsonObjectIn(request, boost::json::storage_ptr());
+}
+
+Result<boost::json::object> ParseJsonObjectIn(const Request& request,
+                                              boost::json::storage_ptr memory) {
+  if (request.body.empty()) return InvalidArgumentError("request body is required");
   boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(request.body, ec);
+  boost::json::value v = boost::json::parse(request.body, ec, std::move(memory));
   if (ec) return InvalidArgumentError("request body is not valid JSON");
   if (!v.is_object()) return InvalidArgumentError("request body must be a JSON object");
   return std::move(v.as_object());

@@ -17,6 +17,11 @@ namespace howler::http {
 
 // The body as a JSON object. An empty body is an empty object when `allow_empty`.
 Result<boost::json::object> ParseJsonObject(const Request& request, bool allow_empty = false);
+// The same, with every part of the object allocated from `memory` (an arena such as
+// boost::json::monotonic_resource, for large bodies: one allocation per block, and no walk
+// of the tree to free it). The caller keeps `memory` alive longer than the object.
+Result<boost::json::object> ParseJsonObjectIn(const Request& request,
+                                              boost::json::storage_ptr memory);
 
 // A required string field of at most `max_bytes` bytes (empty strings are "missing").
 Result<std::string> RequiredString(const boost::json::object& o, std::string_view field,

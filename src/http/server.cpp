@@ -1082,6 +1082,24 @@ asio::awaitable<void> CloseConnection(Stream& stream, StatePtr state) {
 }
 
 // Serves requests on one connection, plain or TLS, until it ends.
+// What a keep-alive connection's read buffer may keep between requests.
+constexpr std::size_t kIdleReadBuffer = 16 * 1024;
+// The most a body read asks the socket for at once.
+constexpr std::size_t kBodyReadChunk = 64 * 1024;
+
+// Beast reads at most the buffer's free capacity per call (512 bytes at least), so a body
+// read into the header's small buffer takes a system call (and a timer update) per
+// kilobyte. A body of known length gets room for up to kBodyReadChunk first; the buffer
+// is shrunk again after the request (kIdleReadBuffer).
+void ReserveForBody(beast::flat_buffer& buffer,
+                    const bhttp::request_parser<bhttp::string_body>& parser) {
+  const auto length = parser.content_length();  // boost::optional
+  if (!length || *length == 0) return;
+  const std::size_t room =
+      static_cast<std::size_t>(std::min<std::uint64_t>(*length, kBodyReadChunk));
+  if (buffer.size() + room <= buffer.max_size()) buffer.reserve(buffer.size() + room);
+}
+
 template <typename Stream>
 asio::awaitable<void> ServeRequests(Stream stream, std::string peer_ip, StatePtr state) {
   beast::error_code ec;
@@ -1110,6 +1128,7 @@ asio::awaitable<void> ServeRequests(Stream stream, std::string peer_ip, StatePtr
     }
     // From here the request is in flight: shutdown waits for it, body included.
     state->active.fetch_add(1);
+    ReserveForBody(buffer, parser);
     tcp_layer.expires_after(state->options.read_timeout);
     co_await bhttp::async_read(stream, buffer, parser, token);
     if (ec) {
@@ -1161,6 +1180,7 @@ asio::awaitable<void> ServeRequests(Stream stream, std::string peer_ip, StatePtr
     }
     state->RequestDone();
     if (ec || !keep_alive) break;
+    if (buffer.size() == 0 && buffer.capacity() > kIdleReadBuffer) buffer.shrink_to_fit();
   }
   co_await CloseConnection(stream, state);
 }

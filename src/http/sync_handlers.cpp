@@ -1,6 +1,7 @@
 #include "http/sync_handlers.h"
 
 #include <boost/json/array.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <charconv>
 
@@ -52,7 +53,9 @@ Response Upload(const SyncHttpDeps& deps, const Request& req, const auth::Princi
     return ErrorResponse(ResourceExhaustedError("upload is larger than the limit")
                              .WithReason(ApiReason::kPayloadTooLarge));
   }
-  auto body = ParseJsonObject(req);
+  // Declared before the body, which it must outlive: the body's whole tree lives in it.
+  json::monotonic_resource arena(req.body.size());
+  auto body = ParseJsonObjectIn(req, &arena);
   if (!body.ok()) return ErrorResponse(body.status());
   if (IsDesktopUpload(*body)) return DesktopUpload(deps, req, *body, who);
   auto request = ParseUploadBody(*body, deps.service.options().max_changes);
