@@ -24,5 +24,16 @@ TEST(JsonTextTest, KeepsUtf8AndReplacesIllFormedBytes) {
   }
 }
 
+// Plain runs are copied in one piece: the escapes and UTF-8 around and between them keep
+// their places, whatever the run lengths.
+TEST(JsonTextTest, RunsOfPlainTextAroundEscapesKeepTheirOrder) {
+  EXPECT_EQ(JsonString("plain text only"), R"("plain text only")");
+  EXPECT_EQ(JsonString("\"quoted\" and \\ back"), R"("\"quoted\" and \\ back")");
+  EXPECT_EQ(JsonString("x\n\ny\xC3\xA9z\x01"), "\"x\\n\\ny\xC3\xA9z\\u0001\"");
+  std::string out = "prefix:";  // appends after what the string holds
+  AppendJsonString(out, "a\"b");
+  EXPECT_EQ(out, R"(prefix:"a\"b")");
+}
+
 }  // namespace
 }  // namespace howler

@@ -1,6 +1,8 @@
 #include "common/utf8.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace howler {
 
@@ -44,6 +46,14 @@ bool IsControl(std::string_view text, std::size_t i, std::size_t length) {
 
 bool IsValidUtf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
+    if (i + 8 <= text.size()) {  // eight ASCII bytes at a time: most text is ASCII
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, sizeof(word));
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     const std::size_t n = Utf8SequenceLength(text, i);
     if (n == 0) return false;
     i += n;

@@ -27,6 +27,23 @@ TEST(Utf8Test, RejectsMalformedSequences) {
   EXPECT_FALSE(IsValidUtf8("ok\xC3("));  // bad continuation
 }
 
+// ASCII is checked eight bytes at a time: a bad byte is found at every offset of a word,
+// and a sequence straddling two words is still checked whole.
+TEST(Utf8Test, FindsMalformedBytesAtEveryOffsetOfLongAsciiText) {
+  const std::string ascii(40, 'a');
+  for (std::size_t at = 0; at <= ascii.size(); ++at) {
+    std::string bad = ascii;
+    bad.insert(at, "\xFF");
+    EXPECT_FALSE(IsValidUtf8(bad)) << at;
+    std::string truncated = ascii;
+    truncated.insert(at, "\xE2\x82");
+    EXPECT_FALSE(IsValidUtf8(truncated)) << at;
+    std::string good = ascii;
+    good.insert(at, "\xE2\x82\xAC");
+    EXPECT_TRUE(IsValidUtf8(good)) << at;
+  }
+}
+
 TEST(Utf8Test, CleanTextHasNoControlCharacters) {
   EXPECT_TRUE(IsCleanText("Ada's laptop \xC3\xA9"));
   EXPECT_FALSE(IsCleanText(std::string_view("a\0b", 3)));
