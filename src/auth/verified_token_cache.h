@@ -20,7 +20,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <utility>
 
 #include "auth/access_token.h"
 #include "common/clock.h"
@@ -45,10 +44,17 @@ class VerifiedTokenCache {
   const std::size_t max_entries_;
   const Clock& clock_;
   mutable std::mutex mu_;
-  std::unordered_map<std::string, AccessClaims> entries_;
-  // (expires_at, token) in the order put; an element whose token now holds another expiry
-  // (or none) is stale and skipped. At most 2 * max_entries elements.
-  std::deque<std::pair<TimePoint, std::string>> expiry_;
+  struct Queued {
+    TimePoint expires_at;
+    std::string token;
+  };
+  // Tokens in the order put. An element is live while the entry of its token is keyed by
+  // a view of its text (the latest element of that token); older ones are stale and
+  // skipped. At most 2 * max_entries elements.
+  std::deque<Queued> expiry_;
+  // Keyed by views of live elements' text: the deque neither moves nor copies elements it
+  // keeps, so each token's text is held once.
+  std::unordered_map<std::string_view, AccessClaims> entries_;
 };
 
 }  // namespace howler::auth

@@ -73,6 +73,25 @@ TEST(VerifiedTokenCacheTest, KeepsEveryUnexpiredToken) {
   EXPECT_EQ(cache.size(), 1u);
 }
 
+TEST(VerifiedTokenCacheTest, ATokenPutAgainWithALaterExpiryOutlivesItsFirstPut) {
+  ManualClock clock;
+  VerifiedTokenCache cache(100, clock);
+  const std::string long_token(400, 'x');  // beyond any small-string buffer
+  for (const std::string& token : {std::string("t"), long_token}) {
+    cache.Put(token, ClaimsExpiringAt(clock.Now() + std::chrono::minutes(15)));
+    cache.Put(token, ClaimsExpiringAt(clock.Now() + std::chrono::minutes(20)));
+  }
+  clock.Advance(std::chrono::minutes(15));
+  cache.Put("other", ClaimsExpiringAt(clock.Now() + std::chrono::minutes(15)));
+  EXPECT_TRUE(cache.Get("t").has_value());
+  EXPECT_TRUE(cache.Get(long_token).has_value());
+  EXPECT_EQ(cache.size(), 3u);
+  clock.Advance(std::chrono::minutes(5));
+  cache.Put("last", ClaimsExpiringAt(clock.Now() + std::chrono::minutes(15)));
+  EXPECT_EQ(cache.size(), 2u);  // other, last
+  EXPECT_FALSE(cache.Get(long_token).has_value());
+}
+
 TEST(VerifiedTokenCacheTest, AnExpiredTokenIsNotKept) {
   ManualClock clock;
   VerifiedTokenCache cache(10, clock);
