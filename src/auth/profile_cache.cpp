@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <unordered_set>
 
 namespace howler::auth {
 
@@ -34,11 +35,17 @@ void ProfileCache::Put(storage::UserRecord user, std::uint64_t generation) {
   // Checked under the lock that Invalidate's erase also takes: an invalidation either
   // happened before (the generation moved) or erases this entry after.
   if (generation != Generation()) return;
+  const TimePoint now = clock_.Now();
+  DropExpired(shard, now);
   if (shard.entries.size() >= max_per_shard_ && !shard.entries.count(user.id)) {
     shard.entries.erase(shard.entries.begin());
   }
+  if (shard.expiry.size() >= 2 * max_per_shard_) CompactQueue(shard);
   const std::string id = user.id;
-  shard.entries[id] = Entry{std::move(user), clock_.Now() + ttl_};
+  Entry& entry = shard.entries[id];
+  const bool queued = entry.expires_at == now + ttl_;  // put twice within a millisecond
+  entry = Entry{std::move(user), now + ttl_};
+  if (!queued) shard.expiry.emplace_back(now + ttl_, id);
 }
 
 void ProfileCache::Invalidate(std::string_view user_id) {
@@ -46,6 +53,41 @@ void ProfileCache::Invalidate(std::string_view user_id) {
   std::lock_guard lock(shard.mu);
   generation_.fetch_add(1, std::memory_order_acq_rel);
   shard.entries.erase(std::string(user_id));
+}
+
+std::size_t ProfileCache::size() const {
+  std::size_t total = 0;
+  for (const Shard& shard : shards_) {
+    std::lock_guard lock(shard.mu);
+    total += shard.entries.size();
+  }
+  return total;
+}
+
+// Pops the queue's expired front, erasing each user whose record still has that expiry.
+void ProfileCache::DropExpired(Shard& shard, TimePoint now) {
+  while (!shard.expiry.empty() && shard.expiry.front().first <= now) {
+    auto it = shard.entries.find(shard.expiry.front().second);
+    if (it != shard.entries.end() && it->second.expires_at == shard.expiry.front().first) {
+      shard.entries.erase(it);
+    }
+    shard.expiry.pop_front();
+  }
+}
+
+// Keeps, in order, one element per record: the first that matches its expiry. Runs after
+// at least as many Puts as the shard holds records: amortized O(1) per Put.
+void ProfileCache::CompactQueue(Shard& shard) {
+  std::deque<std::pair<TimePoint, std::string>> kept;
+  std::unordered_set<std::string_view> seen;
+  for (auto& element : shard.expiry) {
+    auto it = shard.entries.find(element.second);
+    if (it != shard.entries.end() && it->second.expires_at == element.first &&
+        seen.insert(it->first).second) {
+      kept.push_back(std::move(element));
+    }
+  }
+  shard.expiry.swap(kept);
 }
 
 }  // namespace howler::auth

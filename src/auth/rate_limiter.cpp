@@ -45,13 +45,15 @@ std::size_t RateLimiter::size() const {
   return total;
 }
 
-// The bucket of `key`, created full (evicting the shard's least recently used bucket when
-// the shard is at capacity), and marked most recently used. Requires shard.mu.
+// The bucket of `key`, marked most recently used; a new one is created full, after
+// dropping the shard's buckets that are full again (and evicting the least recently used
+// one when the shard is still at capacity). Requires shard.mu.
 RateLimiter::Bucket& RateLimiter::Touch(Shard& shard, std::string_view key, std::int64_t now_ms) {
   if (auto it = shard.buckets.find(key); it != shard.buckets.end()) {
     shard.lru.splice(shard.lru.begin(), shard.lru, it->second.lru);
     return it->second;
   }
+  DropFullBuckets(shard, now_ms);
   if (shard.buckets.size() >= keys_per_shard_) {
     shard.buckets.erase(shard.lru.back());
     shard.lru.pop_back();
@@ -59,6 +61,24 @@ RateLimiter::Bucket& RateLimiter::Touch(Shard& shard, std::string_view key, std:
   shard.lru.emplace_front(key);
   const Bucket fresh{per_minute_ * kUnitsPerToken, now_ms, shard.lru.begin()};
   return shard.buckets.emplace(shard.lru.front(), fresh).first->second;
+}
+
+// Pops the least recently used end while its bucket would refill to full by `now_ms`:
+// amortized O(1), as each bucket is popped at most once. Requires shard.mu.
+void RateLimiter::DropFullBuckets(Shard& shard, std::int64_t now_ms) const {
+  while (!shard.lru.empty()) {
+    auto it = shard.buckets.find(shard.lru.back());
+    if (!FullAt(it->second, now_ms)) return;
+    shard.buckets.erase(it);
+    shard.lru.pop_back();
+  }
+}
+
+// Whether Refill(bucket, now_ms) would make the bucket exactly full.
+bool RateLimiter::FullAt(const Bucket& bucket, std::int64_t now_ms) const {
+  const std::int64_t elapsed = std::min(now_ms - bucket.last_ms, kFullRefillMs);
+  const std::int64_t refilled = bucket.units + std::max<std::int64_t>(elapsed, 0) * per_minute_;
+  return refilled >= per_minute_ * kUnitsPerToken;
 }
 
 void RateLimiter::Refill(Bucket& bucket, std::int64_t now_ms) const {

@@ -2,7 +2,13 @@
 // RATE_LIMIT_*_PER_MIN limits of API.md.
 //
 // Each key may burst `per_minute` requests and regains `per_minute` per 60 s, continuously.
-// At most `max_keys` buckets are kept: a new key evicts the least recently used one
+// A bucket refilled to full is the same as no bucket, so memory follows the keys in use:
+// each new key first drops, from its shard's least recently used end, the buckets that
+// are full again by now (amortized O(1) per call; a bucket unused for 60 s is always full,
+// so a shard then holds only keys used within the last 60 s). A bucket short of even a
+// fraction of a token is never dropped this way: nobody is forgiven early.
+// At most `max_keys` buckets are kept (a second line of defence): a new key evicts the
+// least recently used one
 // (whose bucket is the most likely to be full again, so eviction rarely forgives anyone;
 // an attacker cycling through more than max_keys keys can reset buckets, so size max_keys
 // well above the number of concurrently active clients). `per_minute == 0` allows
@@ -62,6 +68,8 @@ class RateLimiter {
   };
 
   Bucket& Touch(Shard& shard, std::string_view key, std::int64_t now_ms);
+  void DropFullBuckets(Shard& shard, std::int64_t now_ms) const;
+  bool FullAt(const Bucket& bucket, std::int64_t now_ms) const;
   void Refill(Bucket& bucket, std::int64_t now_ms) const;
   Decision Take(Bucket& bucket) const;
 

@@ -126,6 +126,48 @@ TEST_F(RateLimiterTest, EvictsTheLeastRecentlyUsedKey) {
   EXPECT_LE(limiter.size(), 64u);
 }
 
+TEST_F(RateLimiterTest, BucketsFullAgainAreDroppedAsNewKeysArrive) {
+  RateLimiter limiter(10, 100000, clock_);  // one token per 6 s
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_TRUE(limiter.Allow("old-" + std::to_string(i)).allowed);
+  }
+  clock_.Advance(milliseconds(5999));  // each "old" bucket is a fraction of a token short
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_TRUE(limiter.Allow("mid-" + std::to_string(i)).allowed);
+  }
+  EXPECT_EQ(limiter.size(), 2000u);
+  clock_.Advance(milliseconds(1));  // now the "old" buckets are exactly full
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_TRUE(limiter.Allow("new-" + std::to_string(i)).allowed);
+  }
+  EXPECT_EQ(limiter.size(), 2000u) << "the full \"old\" buckets are gone";
+  clock_.Advance(minutes(1));
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(limiter.Allow("last-" + std::to_string(i)).allowed);
+  }
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_TRUE(limiter.Allow("more-" + std::to_string(i)).allowed);
+  }
+  EXPECT_EQ(limiter.size(), 1010u);
+}
+
+TEST_F(RateLimiterTest, DroppingFullBucketsForgivesNobodyEarly) {
+  RateLimiter limiter(5, 100000, clock_);  // one token per 12 s
+  ASSERT_EQ(AllowMany(limiter, "drained", 5), 5);
+  ASSERT_EQ(AllowMany(limiter, "one-used", 1), 1);
+  clock_.Advance(milliseconds(11999));
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_TRUE(limiter.Allow("other-" + std::to_string(i)).allowed);
+  }
+  EXPECT_EQ(limiter.size(), 1002u);
+  EXPECT_EQ(AllowMany(limiter, "one-used", 10), 4) << "a fraction of a token short: kept";
+  clock_.Advance(seconds(48));  // 59.999 s since "drained" last took a token
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_TRUE(limiter.Allow("another-" + std::to_string(i)).allowed);
+  }
+  EXPECT_EQ(AllowMany(limiter, "drained", 10), 4);
+}
+
 TEST_F(RateLimiterTest, ABackwardsClockAddsNoTokens) {
   RateLimiter limiter(60, 100, clock_);
   ASSERT_EQ(AllowMany(limiter, "k", 60), 60);

@@ -60,27 +60,58 @@ std::size_t SessionCache::size() const {
   return entries_.size();
 }
 
-// Inserts or replaces the entry as the most recently written, evicting the least recently
-// written one when full.
+// Inserts or replaces the entry as the most recently written, after dropping the expired
+// entries, and evicting the least recently written one when still full.
 void SessionCache::Write(std::string_view session_id, State state, std::string user_id) {
+  const TimePoint now = clock_.Now();
   if (auto it = entries_.find(session_id); it != entries_.end()) {
     Erase(it);
   }
+  DropExpired(now);
   if (entries_.size() >= max_entries_) {
-    Erase(entries_.find(order_.front()));
+    EvictLeastRecentlyWritten();
   }
-  order_.emplace_back(session_id);
-  const std::string& id = order_.back();
+  std::list<std::string>& order = OrderOf(state);
+  order.emplace_back(session_id);
+  const std::string& id = order.back();
   if (!user_id.empty()) {
     sessions_by_user_[user_id].insert(id);
   }
-  entries_.emplace(
-      id, Entry{state, std::move(user_id), clock_.Now() + TtlFor(state), std::prev(order_.end())});
+  entries_.emplace(id,
+                   Entry{state, std::move(user_id), now + TtlFor(state), std::prev(order.end())});
+}
+
+// Pops each list's front while it has expired: amortized O(1), as every entry is popped at
+// most once. A clock that moved backwards only stops the popping early.
+void SessionCache::DropExpired(TimePoint now) {
+  for (std::list<std::string>* order : {&active_order_, &revoked_order_}) {
+    while (!order->empty()) {
+      auto it = entries_.find(order->front());
+      if (now < it->second.expires_at) break;
+      Erase(it);
+    }
+  }
+}
+
+// Evicts the older of the two lists' fronts (by write time: expiry minus its state's TTL).
+void SessionCache::EvictLeastRecentlyWritten() {
+  auto written_at = [this](const std::list<std::string>& order) {
+    const Entry& e = entries_.find(order.front())->second;
+    return e.expires_at - TtlFor(e.state);
+  };
+  const bool active_first =
+      revoked_order_.empty() ||
+      (!active_order_.empty() && written_at(active_order_) <= written_at(revoked_order_));
+  Erase(entries_.find(active_first ? active_order_.front() : revoked_order_.front()));
+}
+
+std::list<std::string>& SessionCache::OrderOf(State state) {
+  return state == State::kRevoked ? revoked_order_ : active_order_;
 }
 
 void SessionCache::Erase(StringMap<Entry>::iterator it) {
   Unindex(it->first, it->second.user_id);
-  order_.erase(it->second.order);
+  OrderOf(it->second.state).erase(it->second.order);
   entries_.erase(it);
 }
 

@@ -14,7 +14,12 @@
 // - MarkUserRevoked marks the user's cached sessions only; sessions this instance has not
 //   cached are kUnknown anyway. A PutActive racing with it for an uncached session can
 //   cache a stale kActive for at most `ttl`, as on any other instance.
-// - At most max_entries entries are kept; the least recently written is evicted first.
+// - Memory follows the sessions in use: each write first drops the entries that have
+//   expired (amortized O(1) per write), so the cache holds the sessions written within
+//   `ttl` and the marks written within their own TTL. A mark is never dropped before it
+//   expires except by the bound below.
+// - At most max_entries entries are kept (a second line of defence); the least recently
+//   written is evicted first.
 // Thread-safety: all methods are safe to call concurrently. The Clock must outlive the
 // cache.
 #pragma once
@@ -56,7 +61,7 @@ class SessionCache {
   // other sessions" after a password change; empty keeps none).
   void MarkUserRevoked(std::string_view user_id, std::string_view keep_session_id = {});
 
-  // The number of entries held (<= max_entries), expired ones included until touched.
+  // The number of entries held (<= max_entries); expired ones until the next write.
   std::size_t size() const;
 
  private:
@@ -76,6 +81,9 @@ class SessionCache {
 
   // All require mu_.
   void Write(std::string_view session_id, State state, std::string user_id);
+  void DropExpired(TimePoint now);
+  void EvictLeastRecentlyWritten();
+  std::list<std::string>& OrderOf(State state);
   void Erase(StringMap<Entry>::iterator it);
   void Unindex(const std::string& session_id, const std::string& user_id);
   std::chrono::milliseconds TtlFor(State state) const;
@@ -86,7 +94,10 @@ class SessionCache {
 
   mutable std::mutex mu_;
   StringMap<Entry> entries_;
-  std::list<std::string> order_;  // least recently written first
+  // Least recently written first, one list per state: entries of one state share a TTL,
+  // so each list is also in order of expiry.
+  std::list<std::string> active_order_;
+  std::list<std::string> revoked_order_;
   StringMap<std::unordered_set<std::string>> sessions_by_user_;
 };
 

@@ -148,6 +148,64 @@ TEST_F(SessionCacheTest, EvictedSessionsLeaveTheUserIndex) {
   EXPECT_EQ(tiny.size(), 2u);
 }
 
+TEST_F(SessionCacheTest, ExpiredEntriesAreDroppedOnTheNextWrite) {
+  for (int i = 0; i < 500; ++i) {
+    cache_.PutActive("s" + std::to_string(i), "u" + std::to_string(i % 7));
+  }
+  EXPECT_EQ(cache_.size(), 500u);
+  clock_.Advance(seconds(30));
+  cache_.PutActive("new", "u1");
+  EXPECT_EQ(cache_.size(), 1u) << "only the sessions written within the TTL are held";
+  EXPECT_EQ(cache_.Get("new", "u1"), State::kActive);
+  cache_.MarkUserRevoked("u3");  // the dropped sessions left the user index
+  EXPECT_EQ(cache_.size(), 1u);
+}
+
+TEST_F(SessionCacheTest, UnexpiredEntriesAndMarksAreNeverDropped) {
+  cache_.MarkRevoked("r1");  // written first, expires last
+  for (int i = 0; i < 100; ++i) {
+    cache_.PutActive("old" + std::to_string(i), "u1");
+  }
+  clock_.Advance(seconds(20));
+  for (int i = 0; i < 10; ++i) {
+    cache_.PutActive("mid" + std::to_string(i), "u2");
+  }
+  cache_.MarkRevoked("r2");
+  clock_.Advance(seconds(10));  // the "old" entries expire
+  cache_.PutActive("new", "u3");
+  EXPECT_EQ(cache_.size(), 13u);  // r1, 10 mid, r2, new
+  EXPECT_EQ(cache_.Get("r1", "u1"), State::kRevoked);
+  EXPECT_EQ(cache_.Get("mid9", "u2"), State::kActive);
+
+  clock_.Advance(SessionCache::kMinRevokedTtl - seconds(30) - milliseconds(1));
+  cache_.PutActive("later", "u3");
+  EXPECT_EQ(cache_.size(), 3u);  // r1, r2, later
+  EXPECT_EQ(cache_.Get("r1", "u1"), State::kRevoked) << "a mark lives its whole TTL";
+  clock_.Advance(milliseconds(1));
+  cache_.PutActive("last", "u3");
+  EXPECT_EQ(cache_.size(), 3u);  // r2, later, last
+  EXPECT_EQ(cache_.Get("r2", "u1"), State::kRevoked);
+  clock_.Advance(seconds(30));  // r2, later and last expire
+  cache_.PutActive("final", "u3");
+  EXPECT_EQ(cache_.size(), 1u);
+}
+
+TEST_F(SessionCacheTest, TheBoundEvictsTheLeastRecentlyWrittenOfEitherKind) {
+  SessionCache tiny(minutes(1), 3, clock_);
+  tiny.PutActive("s1", "u1");
+  clock_.Advance(seconds(1));
+  tiny.MarkRevoked("r1");
+  clock_.Advance(seconds(1));
+  tiny.PutActive("s2", "u1");
+  tiny.PutActive("s3", "u1");  // evicts s1
+  EXPECT_EQ(tiny.Get("s1", "u1"), State::kUnknown);
+  EXPECT_EQ(tiny.Get("r1", "u1"), State::kRevoked);
+  tiny.PutActive("s4", "u1");  // evicts r1, written before s2
+  EXPECT_EQ(tiny.Get("r1", "u1"), State::kUnknown);
+  EXPECT_EQ(tiny.Get("s2", "u1"), State::kActive);
+  EXPECT_EQ(tiny.size(), 3u);
+}
+
 TEST_F(SessionCacheTest, ConcurrentUseKeepsRevocationsFinal) {
   SessionCache cache(minutes(1), 500, clock_);
   std::vector<std::thread> threads;

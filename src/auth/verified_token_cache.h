@@ -4,10 +4,17 @@
 // so a token differing in any byte is verified afresh. Session revocation is not its
 // concern: callers still consult the SessionCache on every request.
 //
-// Bounded: when `max_entries` is reached the cache is emptied and refills. Thread-safe.
+// Memory follows the tokens in use: each Put first drops the tokens that have expired, in
+// the order they were put (amortized O(1) per Put), so the cache holds about the tokens
+// verified within one access-token TTL. Tokens of one TTL are put in order of expiry; a
+// token expiring later than the ones put after it holds them until it expires itself
+// (never an unexpired token is dropped by this). A token put already expired is not kept.
+// Bounded as a second line of defence: when `max_entries` is reached the cache is emptied
+// and refills. Thread-safe; the Clock must outlive the cache.
 #pragma once
 
 #include <cstddef>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -27,13 +34,27 @@ class VerifiedTokenCache {
   // The claims of a token verified before and not yet expired.
   std::optional<AccessClaims> Get(std::string_view token) const;
   void Put(std::string_view token, const AccessClaims& claims);
+  // The number of tokens held (<= max_entries); expired ones until the next Put.
   std::size_t size() const;
 
  private:
+  // Requires mu_.
+  void DropExpired(TimePoint now);
+
   const std::size_t max_entries_;
   const Clock& clock_;
   mutable std::mutex mu_;
-  std::unordered_map<std::string, AccessClaims> entries_;
+  struct Queued {
+    TimePoint expires_at;
+    std::string token;
+  };
+  // Tokens in the order put. An element is live while the entry of its token is keyed by
+  // a view of its text (the latest element of that token); older ones are stale and
+  // skipped. At most 2 * max_entries elements.
+  std::deque<Queued> expiry_;
+  // Keyed by views of live elements' text: the deque neither moves nor copies elements it
+  // keeps, so each token's text is held once.
+  std::unordered_map<std::string_view, AccessClaims> entries_;
 };
 
 }  // namespace howler::auth
