@@ -13,6 +13,10 @@
 namespace howler::auth {
 namespace {
 
+// How long a verified access token is remembered at most (verified_token_cache.h): memory
+// follows the tokens used in the last two minutes, not in the last token lifetime.
+constexpr std::chrono::minutes kVerifiedTokenHold{2};
+
 using storage::AuthEvent;
 using storage::LockoutRecord;
 using storage::SessionRecord;
@@ -67,7 +71,7 @@ AuthService::AuthService(AuthOptions options, AuthDeps deps)
       deps_(deps),
       lockout_(options.max_login_attempts, options.lockout_duration),
       store_(deps.store),
-      verified_tokens_(100000, deps.clock),
+      verified_tokens_(100000, deps.clock, kVerifiedTokenHold),
       license_keys_(100000),
       profiles_(options.profile_cache_ttl, 100000, deps.clock) {}
 

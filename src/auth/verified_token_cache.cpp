@@ -25,7 +25,9 @@ void VerifiedTokenCache::Put(std::string_view token, const AccessClaims& claims)
     entries_.clear();
     expiry_.clear();
   }
-  expiry_.push_back(Queued{claims.expires_at, std::string(token)});
+  const auto life = std::chrono::duration_cast<std::chrono::milliseconds>(claims.expires_at - now);
+  const TimePoint drop_at = life > max_hold_ ? now + max_hold_ : claims.expires_at;
+  expiry_.push_back(Queued{drop_at, std::string(token)});
   entries_.emplace(std::string_view(expiry_.back().token), claims);
 }
 
@@ -34,10 +36,10 @@ std::size_t VerifiedTokenCache::size() const {
   return entries_.size();
 }
 
-// Pops the queue's expired front, erasing the entry of each live element popped (one
+// Pops the queue's front while its time is up, erasing the entry of each live element popped (one
 // whose text the entry's key views) before the text goes.
 void VerifiedTokenCache::DropExpired(TimePoint now) {
-  while (!expiry_.empty() && expiry_.front().expires_at <= now) {
+  while (!expiry_.empty() && expiry_.front().drop_at <= now) {
     const std::string& token = expiry_.front().token;
     auto it = entries_.find(token);
     if (it != entries_.end() && it->first.data() == token.data()) entries_.erase(it);

@@ -4,15 +4,18 @@
 // so a token differing in any byte is verified afresh. Session revocation is not its
 // concern: callers still consult the SessionCache on every request.
 //
-// Memory follows the tokens in use: each Put first drops the tokens that have expired, in
-// the order they were put (amortized O(1) per Put), so the cache holds about the tokens
-// verified within one access-token TTL. Tokens of one TTL are put in order of expiry; a
-// token expiring later than the ones put after it holds them until it expires itself
-// (never an unexpired token is dropped by this). A token put already expired is not kept.
+// Memory follows the tokens in use: a token is held until it expires or for `max_hold`
+// after its Put, whichever comes first (a token still in use is then verified again), and
+// each Put first drops the tokens whose time is up, in the order they were put (amortized
+// O(1) per Put), so the cache holds about the tokens verified within `max_hold`. Tokens are
+// put in order of that time when it is max_hold or one access-token TTL; a token due later
+// than the ones put after it holds them until its own time (never a token is dropped
+// before its time by this). A token put already expired is not kept.
 // Bounded as a second line of defence: when `max_entries` is reached the cache is emptied
 // and refills. Thread-safe; the Clock must outlive the cache.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <mutex>
@@ -28,8 +31,9 @@ namespace howler::auth {
 
 class VerifiedTokenCache {
  public:
-  VerifiedTokenCache(std::size_t max_entries, const Clock& clock)
-      : max_entries_(max_entries), clock_(clock) {}
+  VerifiedTokenCache(std::size_t max_entries, const Clock& clock,
+                     std::chrono::milliseconds max_hold = std::chrono::milliseconds::max())
+      : max_entries_(max_entries), max_hold_(max_hold), clock_(clock) {}
 
   // The claims of a token verified before and not yet expired.
   std::optional<AccessClaims> Get(std::string_view token) const;
@@ -42,10 +46,11 @@ class VerifiedTokenCache {
   void DropExpired(TimePoint now);
 
   const std::size_t max_entries_;
+  const std::chrono::milliseconds max_hold_;
   const Clock& clock_;
   mutable std::mutex mu_;
   struct Queued {
-    TimePoint expires_at;
+    TimePoint drop_at;  // the token's expiry, or max_hold after its Put when sooner
     std::string token;
   };
   // Tokens in the order put. An element is live while the entry of its token is keyed by

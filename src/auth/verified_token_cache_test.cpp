@@ -112,5 +112,27 @@ TEST(VerifiedTokenCacheTest, ARepeatedTokenStaysBounded) {
   }
 }
 
+// With a hold shorter than the tokens' life, a token is dropped once the hold is over (and
+// verified again by its next request), so memory follows the tokens of the last hold.
+TEST(VerifiedTokenCacheTest, TokensAreHeldNoLongerThanTheHold) {
+  ManualClock clock;
+  VerifiedTokenCache cache(100000, clock, std::chrono::minutes(2));
+  for (int i = 0; i < 100; ++i) {
+    cache.Put("old-" + std::to_string(i), ClaimsExpiringAt(clock.Now() + std::chrono::minutes(15)));
+  }
+  clock.Advance(std::chrono::minutes(1));
+  cache.Put("mid", ClaimsExpiringAt(clock.Now() + std::chrono::minutes(15)));
+  EXPECT_EQ(cache.size(), 101u);
+  EXPECT_TRUE(cache.Get("old-0").has_value());
+  clock.Advance(std::chrono::minutes(1) - std::chrono::milliseconds(1));
+  cache.Put("x", ClaimsExpiringAt(clock.Now() + std::chrono::minutes(15)));
+  EXPECT_EQ(cache.size(), 102u) << "not before the hold is over";
+  clock.Advance(std::chrono::milliseconds(1));
+  cache.Put("new", ClaimsExpiringAt(clock.Now() + std::chrono::minutes(15)));
+  EXPECT_EQ(cache.size(), 3u);  // mid, x, new
+  EXPECT_FALSE(cache.Get("old-99").has_value());
+  EXPECT_TRUE(cache.Get("mid").has_value());
+}
+
 }  // namespace
 }  // namespace howler::auth
