@@ -15,6 +15,7 @@
 #include "api/testing/service_harness.h"
 #include "common/log.h"
 #include "fuzz/fuzz_check.h"
+#include "http/beast_request.h"
 #include "http/testing/api_pipeline.h"
 #include "http/wire.h"
 #include "sync/json_value.h"
@@ -66,27 +67,6 @@ constexpr Target kTargets[] = {
     {"GET", "/api/sync/status", 2},
 };
 
-// As server.cpp's ToRequest: the decoded path and query of the target, the fields, the body.
-http::Request ToRequest(bhttp::request<bhttp::string_body>& in) {
-  http::Request out;
-  out.method = std::string(in.method_string());
-  out.target = std::string(in.target());
-  out.version = in.version();
-  if (auto parsed = boost::urls::parse_origin_form(out.target)) {
-    out.path = parsed->path();
-    for (auto param : parsed->params()) {
-      out.query.emplace(param.key, param.has_value ? param.value : std::string());
-    }
-  } else {
-    out.path = out.target.substr(0, out.target.find('?'));
-  }
-  for (const auto& field : in) {
-    out.headers.Add(std::string(field.name_string()), std::string(field.value()));
-  }
-  out.body = std::move(in.body());
-  return out;
-}
-
 std::optional<http::Request> ParseRaw(std::string_view bytes) {
   bhttp::request_parser<bhttp::string_body> parser;
   parser.header_limit(16 * 1024);
@@ -103,7 +83,7 @@ std::optional<http::Request> ParseRaw(std::string_view bytes) {
   for (auto it = first; it != last; ++it) te.push_back(it->value());
   if (!http::IsAcceptedTransferEncoding(te)) return std::nullopt;
   auto message = parser.release();
-  return ToRequest(message);
+  return http::FromBeastRequest(message, "127.0.0.1");
 }
 
 http::Request Structured(const Fixture& f, std::uint8_t pick, std::string_view body) {

@@ -15,7 +15,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
-#include <boost/url/parse.hpp>
 #include <cerrno>
 #include <condition_variable>
 #include <future>
@@ -26,6 +25,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "http/beast_request.h"
 #include "http/body_source.h"
 #include "http/pipeline.h"
 #include "http/responses.h"
@@ -162,7 +162,6 @@ constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
 
 // Coroutine frames hold a plain pointer: State owns the io_context that owns the frames.
 using StatePtr = HttpServer::State*;
-using BeastRequest = bhttp::request<bhttp::string_body>;
 
 // The meeting point of a request handed to the pipeline and the coroutine waiting for
 // its response. A response produced while the pipeline call is still on the stack
@@ -205,34 +204,6 @@ auto AsyncWait(std::shared_ptr<PendingResponse> pending, Token&& token) {
         pending->resume = std::move(post_resume);
       },
       token, std::move(pending));
-}
-
-void DecodeTarget(std::string_view target, Request& out) {
-  auto parsed = boost::urls::parse_origin_form(target);
-  if (!parsed) {
-    out.path = std::string(target.substr(0, target.find('?')));
-    return;
-  }
-  out.path = parsed->path();
-  for (auto param : parsed->params()) {
-    out.query.emplace(param.key, param.has_value ? param.value : std::string());
-  }
-}
-
-// Takes the body out of `in`; its start line and fields stay (a WebSocket handshake
-// needs them later).
-Request ToRequest(BeastRequest& in, const std::string& peer_ip) {
-  Request out;
-  out.method = std::string(in.method_string());
-  out.target = std::string(in.target());
-  out.version = in.version();
-  DecodeTarget(out.target, out);
-  for (const auto& field : in) {
-    out.headers.Add(std::string(field.name_string()), std::string(field.value()));
-  }
-  out.body = std::move(in.body());
-  out.peer_ip = peer_ip;
-  return out;
 }
 
 // A response for a request that failed to parse; the connection closes after it.
@@ -1145,7 +1116,7 @@ asio::awaitable<void> ServeRequests(Stream stream, std::string peer_ip, StatePtr
     const unsigned version = beast_request.version();
     const bool head_only = beast_request.method() == bhttp::verb::head;
     auto pending = std::make_shared<PendingResponse>();
-    state->pipeline.Handle(ToRequest(beast_request, peer_ip),
+    state->pipeline.Handle(FromBeastRequest(beast_request, peer_ip),
                            [pending](Response r) { pending->Complete(std::move(r)); });
     std::optional<Response> ready;
     {
