@@ -157,10 +157,14 @@ std::string ReadFile(const fs::path& p) {
 
 ServerProcess::ServerProcess(const fs::path& work_dir, ServerConfig config) {
   tls_ca_file_ = config.tls_ca_file;
+  auto& env = config.env;
+  // Ports the caller did not fix are picked here, and picked again when the server could
+  // not bind one (see Launch).
+  const bool own_ports = !env.count("SERVER_HTTP_PORT") && !env.count("SERVER_GRPC_PORT") &&
+                         !env.count("SERVER_METRICS_PORT");
   http_port_ = FreePort();
   grpc_port_ = FreePort();
   metrics_port_ = FreePort();
-  auto& env = config.env;
   env.try_emplace("ENVIRONMENT", "test");
   env.try_emplace("SERVER_HOST", "127.0.0.1");
   env.try_emplace("SERVER_HTTP_PORT", std::to_string(http_port_));
@@ -189,30 +193,52 @@ ServerProcess::ServerProcess(const fs::path& work_dir, ServerConfig config) {
   env.try_emplace("LOG_FORMAT", "json");
   env.try_emplace("PASSWORD_HASH_MEMORY_KIB", "1024");
   env.try_emplace("PASSWORD_HASH_ITERATIONS", "1");
-  http_port_ = static_cast<std::uint16_t>(std::stoi(env["SERVER_HTTP_PORT"]));
-  grpc_port_ = static_cast<std::uint16_t>(std::stoi(env["SERVER_GRPC_PORT"]));
-  metrics_port_ = static_cast<std::uint16_t>(std::stoi(env["SERVER_METRICS_PORT"]));
-  log_path_ = work_dir / ("server-" + std::to_string(http_port_) + ".log");
-  pid_ = Spawn(work_dir, config.args, env, log_path_, "/dev/null", config.file_limit);
-  if (!config.wait_ready) return;
+  Launch(work_dir, config, own_ports);
+}
 
-  const auto deadline = std::chrono::steady_clock::now() + config.ready_timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (WaitFor(pid_, std::chrono::milliseconds(0)).has_value()) {
-      pid_ = -1;
-      break;  // exited
-    }
-    const HttpResult ready = tls_ca_file_.empty()
-                                 ? HttpGet(base_url() + "/ready")
-                                 : HttpsRequest(tls_ca_file_, "GET", base_url() + "/ready");
-    if (ready.status == 200) {
+// Starts the server and, when asked, waits until /ready answers. A port picked by
+// FreePort can be taken by another process (a parallel test's client socket among them)
+// before the server binds it; the server then exits at once saying "cannot listen", and
+// is started again on new ports, up to three times in all, when the ports are our own.
+void ServerProcess::Launch(const fs::path& work_dir, ServerConfig& config, bool own_ports) {
+  auto& env = config.env;
+  for (int attempt = 1;; ++attempt) {
+    http_port_ = static_cast<std::uint16_t>(std::stoi(env["SERVER_HTTP_PORT"]));
+    grpc_port_ = static_cast<std::uint16_t>(std::stoi(env["SERVER_GRPC_PORT"]));
+    metrics_port_ = static_cast<std::uint16_t>(std::stoi(env["SERVER_METRICS_PORT"]));
+    log_path_ = work_dir / ("server-" + std::to_string(http_port_) + ".log");
+    pid_ = Spawn(work_dir, config.args, env, log_path_, "/dev/null", config.file_limit);
+    if (!config.wait_ready) return;
+    if (WaitReady(config.ready_timeout)) {
       ready_ = true;
       ExpectBackend();
       return;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    const bool port_taken = pid_ <= 0 && Output().find("cannot listen") != std::string::npos;
+    if (!port_taken || !own_ports || attempt == 3) break;
+    for (const char* name : {"SERVER_HTTP_PORT", "SERVER_GRPC_PORT", "SERVER_METRICS_PORT"}) {
+      env[name] = std::to_string(FreePort());
+    }
   }
   ADD_FAILURE() << "server did not become ready; output:\n" << Output();
+}
+
+// Whether /ready answered 200 within `timeout`; false at once when the server exited
+// (pid_ is then -1).
+bool ServerProcess::WaitReady(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (WaitFor(pid_, std::chrono::milliseconds(0)).has_value()) {
+      pid_ = -1;
+      return false;
+    }
+    const HttpResult ready = tls_ca_file_.empty()
+                                 ? HttpGet(base_url() + "/ready")
+                                 : HttpsRequest(tls_ca_file_, "GET", base_url() + "/ready");
+    if (ready.status == 200) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return false;
 }
 
 void ServerProcess::ExpectBackend() const {

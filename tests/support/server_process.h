@@ -93,6 +93,8 @@ class ServerProcess {
   // Fails the test unless /metrics shows the backend that database_url() names, so a
   // remote-backend variant cannot quietly run the embedded one.
   void ExpectBackend() const;
+  void Launch(const std::filesystem::path& work_dir, ServerConfig& config, bool own_ports);
+  bool WaitReady(std::chrono::milliseconds timeout);
 
   std::unique_ptr<storage::TursodbProcess> tursodb_;  // outlives the server process
   std::filesystem::path tursodb_database_;
