@@ -304,6 +304,36 @@ TEST_F(LifecycleTest, SecondInstanceOnATakenPortExitsNonZeroNamingThePort) {
   EXPECT_EQ(HttpGet(first.base_url() + "/health").status, 200);
 }
 
+// The harness picks free ports before the server binds them; when another process takes
+// one in between, the server exits saying "cannot listen" and the harness starts it again
+// on new ports instead of failing the test.
+TEST_F(LifecycleTest, TheHarnessStartsTheServerAgainWhenAPickedPortWasTaken) {
+  const int held = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(bind(held, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(listen(held, 1), 0);
+  ASSERT_EQ(getsockname(held, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::uint16_t taken = ntohs(addr.sin_port);
+  ServerConfig config;
+  config.first_grpc_port = taken;
+  ServerProcess server(dir_.path(), config);
+  close(held);
+  ASSERT_TRUE(server.ready()) << server.Output();
+  EXPECT_NE(server.grpc_port(), taken);
+  EXPECT_EQ(HttpGet(server.base_url() + "/health").status, 200);
+  bool saw_refusal = false;  // in the first attempt's log (each attempt has its own)
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+    if (entry.path().filename().string().rfind("server-", 0) != 0) continue;
+    std::ifstream in(entry.path());
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.find("cannot listen") != std::string::npos) saw_refusal = true;
+  }
+  EXPECT_TRUE(saw_refusal) << "the first attempt did not meet the taken port";
+}
+
 TEST_F(LifecycleTest, MigrateAppliesOnceThenIsANoOp) {
   std::map<std::string, std::string> env = {
       {"ENVIRONMENT", "test"}, {"TURSO_URL", "file:" + (dir_.path() / "m.db").string()}};

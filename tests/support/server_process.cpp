@@ -202,6 +202,7 @@ ServerProcess::ServerProcess(const fs::path& work_dir, ServerConfig config) {
 // is started again on new ports, up to three times in all, when the ports are our own.
 void ServerProcess::Launch(const fs::path& work_dir, ServerConfig& config, bool own_ports) {
   auto& env = config.env;
+  if (config.first_grpc_port) env["SERVER_GRPC_PORT"] = std::to_string(*config.first_grpc_port);
   for (int attempt = 1;; ++attempt) {
     http_port_ = static_cast<std::uint16_t>(std::stoi(env["SERVER_HTTP_PORT"]));
     grpc_port_ = static_cast<std::uint16_t>(std::stoi(env["SERVER_GRPC_PORT"]));

@@ -49,6 +49,9 @@ struct ServerConfig {
   std::vector<std::string> args = {"serve"};
   std::chrono::seconds ready_timeout{30};
   bool wait_ready = true;
+  // For the test of the start-again path: the first attempt's gRPC port, taken by the
+  // test; the harness's own ports are used afterwards (see ServerProcess::Launch).
+  std::optional<std::uint16_t> first_grpc_port;
   // RLIMIT_NOFILE {soft, hard} of the server process, when set.
   std::optional<std::pair<int, int>> file_limit;
   // With TLS_CERT_FILE in `env`: the CA that signed it. base_url() is then https:// and
