@@ -74,18 +74,20 @@ void RateLimiter::DropFullBuckets(Shard& shard, std::int64_t now_ms) const {
   }
 }
 
+// The bucket's units once refilled up to `now_ms` (a clock moving backwards adds none).
+std::int64_t RateLimiter::RefilledUnits(const Bucket& bucket, std::int64_t now_ms) const {
+  const std::int64_t elapsed = std::min(now_ms - bucket.last_ms, kFullRefillMs);
+  return std::min(per_minute_ * kUnitsPerToken,
+                  bucket.units + std::max<std::int64_t>(elapsed, 0) * per_minute_);
+}
+
 // Whether Refill(bucket, now_ms) would make the bucket exactly full.
 bool RateLimiter::FullAt(const Bucket& bucket, std::int64_t now_ms) const {
-  const std::int64_t elapsed = std::min(now_ms - bucket.last_ms, kFullRefillMs);
-  const std::int64_t refilled = bucket.units + std::max<std::int64_t>(elapsed, 0) * per_minute_;
-  return refilled >= per_minute_ * kUnitsPerToken;
+  return RefilledUnits(bucket, now_ms) == per_minute_ * kUnitsPerToken;
 }
 
 void RateLimiter::Refill(Bucket& bucket, std::int64_t now_ms) const {
-  const std::int64_t elapsed = std::min(now_ms - bucket.last_ms, kFullRefillMs);
-  if (elapsed > 0) {
-    bucket.units = std::min(per_minute_ * kUnitsPerToken, bucket.units + elapsed * per_minute_);
-  }
+  bucket.units = RefilledUnits(bucket, now_ms);
   bucket.last_ms = now_ms;
 }
 

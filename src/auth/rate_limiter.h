@@ -70,6 +70,7 @@ class RateLimiter {
   Bucket& Touch(Shard& shard, std::string_view key, std::int64_t now_ms);
   void DropFullBuckets(Shard& shard, std::int64_t now_ms) const;
   bool FullAt(const Bucket& bucket, std::int64_t now_ms) const;
+  std::int64_t RefilledUnits(const Bucket& bucket, std::int64_t now_ms) const;
   void Refill(Bucket& bucket, std::int64_t now_ms) const;
   Decision Take(Bucket& bucket) const;
 

@@ -1052,7 +1052,6 @@ asio::awaitable<void> CloseConnection(Stream& stream, StatePtr state) {
   socket.close(ec);
 }
 
-// Serves requests on one connection, plain or TLS, until it ends.
 // What a keep-alive connection's read buffer may keep between requests.
 constexpr std::size_t kIdleReadBuffer = 16 * 1024;
 // The most a body read asks the socket for at once.
@@ -1071,6 +1070,7 @@ void ReserveForBody(beast::flat_buffer& buffer,
   if (buffer.size() + room <= buffer.max_size()) buffer.reserve(buffer.size() + room);
 }
 
+// Serves requests on one connection, plain or TLS, until it ends.
 template <typename Stream>
 asio::awaitable<void> ServeRequests(Stream stream, std::string peer_ip, StatePtr state) {
   beast::error_code ec;
