@@ -1,6 +1,7 @@
 #include "http/desktop_sync_json.h"
 
 #include <boost/json/array.hpp>
+#include <cmath>
 #include <utility>
 
 #include "api/fields.h"
@@ -35,9 +36,11 @@ std::int64_t IntMember(const json::object& o, std::string_view field, std::strin
   const json::value* v = o.if_contains(field);
   if (v == nullptr || v->is_null()) return 0;
   if (v->is_int64()) return v->get_int64();
-  if (v->is_double() &&
-      v->get_double() == static_cast<double>(static_cast<std::int64_t>(v->get_double()))) {
-    return static_cast<std::int64_t>(v->get_double());
+  if (v->is_double()) {
+    // Only a whole number inside int64's range converts; casting anything else is undefined.
+    const double d = v->get_double();
+    constexpr double kTwoTo63 = 9223372036854775808.0;
+    if (d >= -kTwoTo63 && d < kTwoTo63 && d == std::trunc(d)) return static_cast<std::int64_t>(d);
   }
   if (problem.empty()) problem = std::string(field) + " must be an integer";
   return 0;

@@ -64,6 +64,23 @@ TEST(DesktopSyncJsonTest, BadShapesAreClearErrors) {
   EXPECT_NE(wrong->changes[1].problem.find("no deletes"), std::string::npos);
 }
 
+// Found by desktop_sync_json_fuzz: a number too large for int64 was cast (undefined).
+TEST(DesktopSyncJsonTest, NumbersOutsideInt64AreNotIntegers) {
+  auto version = [](std::string_view number) {
+    std::string text = R"({"deviceId":"d","connections":[{"entityId":"c","syncVersion":)";
+    text.append(number).append("}]}");
+    auto request = ParseDesktopUpload(json::parse(text).as_object(), 2);
+    EXPECT_TRUE(request.ok());
+    return request->changes.at(0);
+  };
+  EXPECT_NE(version("2.5e89").problem.find("syncVersion must be an integer"), std::string::npos);
+  EXPECT_NE(version("-1e19").problem.find("syncVersion must be an integer"), std::string::npos);
+  EXPECT_NE(version("9223372036854775808.0").problem.find("must be an integer"), std::string::npos);
+  EXPECT_NE(version("1.5").problem.find("must be an integer"), std::string::npos);
+  EXPECT_EQ(version("3.0").problem, "");
+  EXPECT_EQ(version("3.0").sync_version, 3);
+}
+
 TEST(DesktopSyncJsonTest, DownloadHasTheFieldsTheClientReads) {
   sync::DesktopDownloadResult r;
   r.server_time = FromUnixMillis(1795607760000);
