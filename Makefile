@@ -22,6 +22,7 @@ run: configure
 
 test: build
 	@ctest --preset $(PRESET)
+	@bash scripts/check_no_skips.sh $(BUILD_DIR)
 
 asan:
 	@$(MAKE) --no-print-directory test PRESET=asan

@@ -150,22 +150,33 @@ inline constexpr std::string_view kTestJwtSecret =
 ServerConfig AuthServerConfig(const std::map<std::string, std::string>& env = {});
 
 // A fixture base with one server for the whole suite (tests that do not interfere).
-// `Derived` may define a public `static std::map<std::string, std::string> ExtraEnv()`.
+// `Derived` may define a public `static std::map<std::string, std::string> ExtraEnv()`,
+// read when the server starts: in the suite's first test's SetUp, not in SetUpTestSuite.
+// gtest reports every test of a suite whose SetUpTestSuite failed as SKIPPED, which would
+// hide a server that did not start; a failure in SetUp fails the test with the server's
+// output. Derived fixtures call SharedServerTest::SetUp() before anything else.
 template <typename Derived>
 class SharedServerTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    server_ = new ServerProcess(dir_->path(), AuthServerConfig(Derived::ExtraEnv()));
-    api_ = new ApiClient(server_->base_url());
-  }
+  static void SetUpTestSuite() {}
   static void TearDownTestSuite() {
     delete api_;
     delete server_;
     delete dir_;
+    api_ = nullptr;
+    server_ = nullptr;
+    dir_ = nullptr;
   }
   static std::map<std::string, std::string> ExtraEnv() { return {}; }
-  void SetUp() override { ASSERT_TRUE(server_->ready()) << server_->Output(); }
+  void SetUp() override {
+    if (server_ == nullptr) {
+      dir_ = new TempDir();
+      server_ = new ServerProcess(dir_->path(), AuthServerConfig(Derived::ExtraEnv()));
+      api_ = new ApiClient(server_->base_url());
+      started_ = !HasFailure() && server_->ready();
+    }
+    ASSERT_TRUE(started_) << "the shared server did not start (its log follows)";
+  }
   // After a failure, the end of the server's log explains what the server saw.
   void TearDown() override {
     if (HasFailure()) {
@@ -182,6 +193,7 @@ class SharedServerTest : public ::testing::Test {
   static inline TempDir* dir_ = nullptr;
   static inline ServerProcess* server_ = nullptr;
   static inline ApiClient* api_ = nullptr;
+  static inline bool started_ = false;
 };
 
 }  // namespace howler::testing
