@@ -442,11 +442,10 @@ struct WriteUser {
 };
 
 // The write batch of an upload of `n` new items (rows[first..]) as PlanUpload builds it:
-// sequence guard, items, change ids, live count, device row.
+// sequence guard, items (each with the change id that wrote it), live count, device row.
 std::vector<storage::Statement> UploadBatch(WriteUser& u, const std::vector<Row>& rows,
                                             std::size_t first, int n, std::int64_t now) {
   std::vector<storage::SyncItemRecord> items;
-  std::vector<std::pair<std::string, std::string>> outcomes;
   const std::int64_t expected = u.seq;
   for (int i = 0; i < n; ++i) {
     storage::SyncItemRecord item;
@@ -457,7 +456,7 @@ std::vector<storage::Statement> UploadBatch(WriteUser& u, const std::vector<Row>
     item.device_id = "dev";
     item.seq = ++u.seq;
     item.created_at = item.updated_at = now;
-    outcomes.emplace_back("chg-" + item.item_id, R"({"status":"applied","sync_version":1})");
+    item.change_id = "chg-" + item.item_id;  // an applied change's id lives in its item row
     items.push_back(std::move(item));
   }
   std::vector<storage::Statement> batch =
@@ -466,7 +465,6 @@ std::vector<storage::Statement> UploadBatch(WriteUser& u, const std::vector<Row>
     for (auto& s : more) batch.push_back(std::move(s));
   };
   append(storage::SyncStore::UpsertItems(u.id, items));
-  append(storage::SyncStore::InsertChangeIds(u.id, "dev", outcomes, now));
   batch.push_back(storage::SyncStore::AddLiveCount(u.id, "saved_query", n));
   batch.push_back(storage::SyncStore::RecordUpload(u.id, "dev", now, n));
   return batch;

@@ -23,8 +23,19 @@ struct SyncItemRecord {
   // The writer's time of the edit (the desktop dialect's `timestamp`); absent for writes of
   // the snake_case API, whose edit time is updated_at.
   std::optional<std::int64_t> edited_at;
+  // The client change id that wrote this version, with device_id its key in the upload
+  // idempotency record (migrations/0008_sync_item_change_id.sql); empty when none did.
+  std::string change_id;
 
   std::int64_t EditTime() const { return edited_at.value_or(updated_at); }
+};
+
+// The first outcome of one client change id of a device (sync_change_ids), kept so that a
+// replay of the change is answered as a duplicate.
+struct ChangeIdRecord {
+  std::string device_id;
+  std::string change_id;
+  std::string outcome;  // JSON: {"status":..,"sync_version":..[,"conflict_id":..]}
 };
 
 // One side of a conflict.

@@ -9,6 +9,10 @@ namespace {
 constexpr std::string_view kItemColumns =
     "item_type, item_id, data, sync_version, deleted, device_id, seq, created_at, updated_at, "
     "deleted_at, edited_at";
+// kItemColumns and the change id that wrote the version, for the reads of writers.
+constexpr std::string_view kWriterItemColumns =
+    "item_type, item_id, data, sync_version, deleted, device_id, seq, created_at, updated_at, "
+    "deleted_at, edited_at, change_id";
 constexpr std::string_view kDeviceItemColumns =
     "item_type, item_id, held_version, seen_version, sent_hash";
 constexpr std::string_view kDeviceOfferColumns =
@@ -36,7 +40,8 @@ std::string TakeText(Value& v) {
   return AsText(v);
 }
 
-// `offset` is the index of the item_type column in `row`; the row's texts are moved out.
+// `offset` is the index of the item_type column in `row` (kItemColumns or
+// kWriterItemColumns); the row's texts are moved out.
 SyncItemRecord ItemFromRow(Row& row, std::size_t offset = 0) {
   SyncItemRecord r;
   r.item_type = TakeText(row[offset + 0]);
@@ -50,6 +55,7 @@ SyncItemRecord ItemFromRow(Row& row, std::size_t offset = 0) {
   r.updated_at = AsInt(row[offset + 8]);
   r.deleted_at = AsOptionalInt(row[offset + 9]);
   r.edited_at = AsOptionalInt(row[offset + 10]);
+  if (row.size() > offset + 11) r.change_id = TakeText(row[offset + 11]);
   return r;
 }
 
@@ -122,7 +128,7 @@ void AppendInList(Statement& s, const std::vector<std::string>& values) {
 Statement SelectItems(std::string_view user_id, const std::string& type,
                       const std::vector<std::string>& ids) {
   Statement s;
-  s.sql = "SELECT " + std::string(kItemColumns) +
+  s.sql = "SELECT " + std::string(kWriterItemColumns) +
           " FROM sync_items WHERE user_id = ? AND item_type = ? AND item_id IN ";
   s.params = {std::string(user_id), type};
   AppendInList(s, ids);
@@ -305,7 +311,7 @@ Result<ResolveState> SyncStore::ReadResolveState(std::string_view user_id,
       {"SELECT " + std::string(kConflictColumns) +
            " FROM sync_conflicts WHERE id = ? AND user_id = ?",
        {id, user}},
-      {"SELECT " + std::string(kItemColumns) +
+      {"SELECT " + std::string(kWriterItemColumns) +
            " FROM sync_items WHERE user_id = ? AND item_type = (SELECT item_type FROM "
            "sync_conflicts WHERE id = ? AND user_id = ?) AND item_id = (SELECT item_id FROM "
            "sync_conflicts WHERE id = ? AND user_id = ?)",
@@ -405,15 +411,17 @@ std::vector<Statement> SyncStore::UpsertItems(std::string_view user_id,
   const std::string user(user_id);
   return MultiRowInsert(
       "INSERT INTO sync_items (user_id, item_type, item_id, data, sync_version, deleted, "
-      "device_id, seq, created_at, updated_at, deleted_at, edited_at)",
+      "device_id, seq, created_at, updated_at, deleted_at, edited_at, change_id)",
       " ON CONFLICT (user_id, item_type, item_id) DO UPDATE SET data = excluded.data, "
       "sync_version = excluded.sync_version, deleted = excluded.deleted, "
       "device_id = excluded.device_id, seq = excluded.seq, updated_at = excluded.updated_at, "
-      "deleted_at = excluded.deleted_at, edited_at = excluded.edited_at",
-      12, items, kItemRowsPerStatement, [&](const SyncItemRecord& r, std::vector<Value>& p) {
+      "deleted_at = excluded.deleted_at, edited_at = excluded.edited_at, "
+      "change_id = excluded.change_id",
+      13, items, kItemRowsPerStatement, [&](const SyncItemRecord& r, std::vector<Value>& p) {
         p.insert(p.end(), {user, r.item_type, r.item_id, r.data, r.sync_version,
                            std::int64_t{r.deleted ? 1 : 0}, r.device_id, r.seq, r.created_at,
-                           r.updated_at, IntOrNull(r.deleted_at), IntOrNull(r.edited_at)});
+                           r.updated_at, IntOrNull(r.deleted_at), IntOrNull(r.edited_at),
+                           r.change_id.empty() ? Value(Null{}) : Value(r.change_id)});
       });
 }
 
@@ -434,16 +442,14 @@ std::vector<Statement> SyncStore::UpsertDeviceItems(std::string_view user_id,
       });
 }
 
-std::vector<Statement> SyncStore::InsertChangeIds(
-    std::string_view user_id, std::string_view device_id,
-    std::span<const std::pair<std::string, std::string>> outcomes, std::int64_t now) {
+std::vector<Statement> SyncStore::InsertChangeIds(std::string_view user_id,
+                                                  std::span<const ChangeIdRecord> records,
+                                                  std::int64_t now) {
   const std::string user(user_id);
-  const std::string device(device_id);
   return MultiRowInsert(
       "INSERT INTO sync_change_ids (user_id, device_id, change_id, outcome, created_at)", "", 5,
-      outcomes, kChangeRowsPerStatement,
-      [&](const std::pair<std::string, std::string>& o, std::vector<Value>& p) {
-        p.insert(p.end(), {user, device, o.first, o.second, now});
+      records, kChangeRowsPerStatement, [&](const ChangeIdRecord& r, std::vector<Value>& p) {
+        p.insert(p.end(), {user, r.device_id, r.change_id, r.outcome, now});
       });
 }
 

@@ -116,10 +116,10 @@ class SyncStore {
   // Inserts or replaces the items (several rows per statement).
   static std::vector<Statement> UpsertItems(std::string_view user_id,
                                             std::span<const SyncItemRecord> items);
-  // Fails with ALREADY_EXISTS when a change id was recorded already.
-  static std::vector<Statement> InsertChangeIds(
-      std::string_view user_id, std::string_view device_id,
-      std::span<const std::pair<std::string, std::string>> outcomes, std::int64_t now);
+  // Fails with ALREADY_EXISTS when a change id of the device was recorded already.
+  static std::vector<Statement> InsertChangeIds(std::string_view user_id,
+                                                std::span<const ChangeIdRecord> records,
+                                                std::int64_t now);
   static std::vector<Statement> InsertConflicts(std::string_view user_id,
                                                 std::span<const SyncConflictRecord> conflicts);
   // Adds `delta` to the user's live count of `item_type` (negative for deletes).

@@ -126,6 +126,14 @@ Result<SyncService::Plan<ResolveResult>> SyncService::PlanResolve(
   std::vector<storage::Statement> batch =
       storage::SyncStore::GuardSequence(user_id, state.last_seq, seq, now);
   for (auto& s : storage::SyncStore::UpsertItems(user_id, writes)) batch.push_back(std::move(s));
+  if (state.item) {  // the replaced version's change id stays a duplicate when replayed
+    if (auto archived = ArchivedChangeId(*state.item)) {
+      const storage::ChangeIdRecord records[] = {std::move(*archived)};
+      for (auto& s : storage::SyncStore::InsertChangeIds(user_id, records, now)) {
+        batch.push_back(std::move(s));
+      }
+    }
+  }
   const int live_before = state.item && !state.item->deleted ? 1 : 0;
   const int live_delta = (item.deleted ? 0 : 1) - live_before + (result.copy ? 1 : 0);
   if (live_delta != 0) {

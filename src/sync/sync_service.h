@@ -183,6 +183,11 @@ class SyncService {
 
   // One change after validation (internal to sync_upload.cpp).
   struct Prepared;
+  // For the batches that overwrite an item (uploads and resolutions): the sync_change_ids
+  // row for the change id that wrote `replaced` (an "applied" outcome at its version), or
+  // nullopt when no change id wrote it. Defined in sync_upload.cpp.
+  static std::optional<storage::ChangeIdRecord> ArchivedChangeId(
+      const storage::SyncItemRecord& replaced);
 
  private:
   template <typename T>

@@ -148,6 +148,66 @@ TEST_P(SyncServiceTest, ReplayAfterTheFactAppliesNothing) {
   EXPECT_EQ(Upload("alice", "d2", {change}).results[0].status, OutcomeStatus::kUnchanged);
 }
 
+// An applied change's id is kept in its item row; the write that replaces that version
+// (an upload from any device, or a resolution) moves it to sync_change_ids, so a replay
+// stays a duplicate of its first outcome however late it comes.
+TEST_P(SyncServiceTest, AReplayStaysADuplicateAfterLaterWritesReplaceItsVersion) {
+  auto count_change_ids = [&] {
+    auto rs = db_->Query({"SELECT COUNT(*) FROM sync_change_ids", {}});
+    EXPECT_TRUE(rs.ok()) << rs.status().ToString();
+    return rs.ok() ? storage::AsInt(rs->rows.at(0).at(0)) : -1;
+  };
+  const auto c1 = Change("c1", "saved_query", "q1", "create", 0, R"({"name":"a"})");
+  const auto c2 = Change("c2", "saved_query", "q1", "update", 1, R"({"name":"b"})");
+  Upload("alice", "d1", {c1, Change("c9", "saved_query", "q9", "create", 0, R"({})")});
+  EXPECT_EQ(count_change_ids(), 0);  // both ids live in their item rows
+  EXPECT_EQ(Upload("alice", "d2", {c2}).results[0].status, OutcomeStatus::kApplied);
+  EXPECT_EQ(count_change_ids(), 1);  // c1 moved out as q1 got version 2
+
+  UploadResult replay = Upload("alice", "d1", {c1});
+  EXPECT_EQ(replay.results[0].status, OutcomeStatus::kDuplicate);
+  EXPECT_EQ(replay.results[0].first_status, "applied");
+  EXPECT_EQ(replay.results[0].sync_version, 1);
+  EXPECT_EQ(replay.applied, 0);
+  EXPECT_EQ(Upload("alice", "d2", {c2}).results[0].sync_version, 2);  // from the item row
+
+  // A stale edit makes a conflict; its resolution replaces version 2, c2 moves out.
+  UploadResult stale =
+      Upload("alice", "d3", {Change("c3", "saved_query", "q1", "update", 1, R"({"name":"c"})")});
+  ASSERT_EQ(stale.conflicts.size(), 1u);
+  auto resolved =
+      service_.ResolveConflict("alice", Resolve(stale.conflicts[0].id, "user_choice", "local"));
+  ASSERT_TRUE(resolved.ok()) << resolved.status().ToString();
+  EXPECT_EQ(resolved->item.sync_version, 3);
+  UploadResult after = Upload("alice", "d2", {c2});
+  EXPECT_EQ(after.results[0].status, OutcomeStatus::kDuplicate);
+  EXPECT_EQ(after.results[0].sync_version, 2);
+  EXPECT_EQ(Upload("alice", "d3", {Change("c3", "saved_query", "q1", "update", 1, "{}")})
+                .results[0]
+                .status,
+            OutcomeStatus::kDuplicate);  // the conflict outcome was recorded as before
+
+  // A delete keeps its id in the tombstone; the same id from another device is new.
+  const auto c4 = Change("c4", "saved_query", "q9", "delete", 1, std::nullopt);
+  EXPECT_EQ(Upload("alice", "d1", {c4}).results[0].status, OutcomeStatus::kApplied);
+  EXPECT_EQ(Upload("alice", "d1", {c4}).results[0].status, OutcomeStatus::kDuplicate);
+  EXPECT_NE(Upload("alice", "d4", {c4}).results[0].status, OutcomeStatus::kDuplicate);
+  EXPECT_EQ(Download("alice").items.size(), 2u);
+}
+
+// In one upload: a change replaces the version an earlier upload's change wrote, then that
+// earlier change is replayed: a duplicate, not a second sync_change_ids row for its id.
+TEST_P(SyncServiceTest, AReplayAfterItsVersionIsReplacedInTheSameUploadIsADuplicate) {
+  const auto c1 = Change("c1", "connection", "x", "create", 0, R"({"n":1})");
+  Upload("alice", "d1", {c1});
+  auto r = service_.Upload(
+      "alice", {"d1", {Change("c2", "connection", "x", "update", 1, R"({"n":2})"), c1}, 0});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->results[0].status, OutcomeStatus::kApplied);
+  EXPECT_EQ(r->results[1].status, OutcomeStatus::kDuplicate);
+  EXPECT_EQ(r->results[1].sync_version, 1);
+}
+
 TEST_P(SyncServiceTest, FailedWriteAppliesNothing) {
   faults_.FailNthCall(2, UnavailableError("database unavailable"));  // the write batch
   auto r = service_.Upload("alice", {"d1",

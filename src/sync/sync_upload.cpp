@@ -112,6 +112,10 @@ class UploadPlan {
       DecideDesktop(c, p, o);
     } else if (auto it = state_.seen_changes.find(c.change_id); it != state_.seen_changes.end()) {
       ApplyRecordedOutcome(it->second, o);
+    } else if (const storage::SyncItemRecord* item = WrittenBy(c)) {
+      o.status = OutcomeStatus::kDuplicate;  // the item's current version is this change's
+      o.first_status = std::string(OutcomeStatusName(OutcomeStatus::kApplied));
+      o.sync_version = item->sync_version;
     } else {
       Decide(c, p, o);
       if (o.status != OutcomeStatus::kRejected) Record(c.change_id, o);
@@ -127,7 +131,7 @@ class UploadPlan {
       for (auto& s : more) batch.push_back(std::move(s));
     };
     append(storage::SyncStore::UpsertItems(user_id, writes_));
-    append(storage::SyncStore::InsertChangeIds(user_id, device_id_, recorded_, now_));
+    append(storage::SyncStore::InsertChangeIds(user_id, recorded_, now_));
     append(storage::SyncStore::InsertConflicts(user_id, result_.conflicts));
     append(storage::SyncStore::UpsertDeviceItems(user_id, device_id_, held_writes_));
     for (const storage::ItemKey& key : offer_deletes_) {
@@ -241,6 +245,7 @@ class UploadPlan {
                  std::to_string(quota_.For(p.type)) + " " + QuotaName(p.type);
       return;
     }
+    if (stored != nullptr) ArchiveChangeId(*stored);
     storage::SyncItemRecord r;
     r.item_type = c.item_type;
     r.item_id = c.item_id;
@@ -253,6 +258,7 @@ class UploadPlan {
     r.updated_at = now_;
     if (deletes) r.deleted_at = now_;
     if (rules_ == UploadRules::kDesktop) r.edited_at = c.edited_at;
+    if (rules_ == UploadRules::kVersions) r.change_id = c.change_id;
     live += delta;
     count_deltas_[c.item_type] += delta;
     current_[{c.item_type, c.item_id}] = r;
@@ -278,11 +284,33 @@ class UploadPlan {
     result_.conflicts.push_back(std::move(conflict));
   }
 
-  // Remembers the outcome of a change id (a replay in this upload is a duplicate too).
+  // Remembers the outcome of a change id (a replay in this upload is a duplicate too). An
+  // applied change's id is kept in its item row instead of sync_change_ids (see
+  // ArchiveChangeId).
   void Record(const std::string& change_id, const ChangeOutcome& o) {
     std::string encoded = EncodeOutcome(o);
-    state_.seen_changes[change_id] = encoded;
-    recorded_.emplace_back(change_id, std::move(encoded));
+    if (o.status != OutcomeStatus::kApplied) {
+      recorded_.push_back({device_id_, change_id, encoded});
+    }
+    state_.seen_changes[change_id] = std::move(encoded);
+  }
+
+  // The stored item whose current version change `c` of this device wrote, if any.
+  const storage::SyncItemRecord* WrittenBy(const ChangeInput& c) const {
+    const auto it = current_.find({c.item_type, c.item_id});
+    if (it == current_.end() || c.change_id.empty()) return nullptr;
+    const storage::SyncItemRecord& item = it->second;
+    return item.change_id == c.change_id && item.device_id == device_id_ ? &item : nullptr;
+  }
+
+  // Before `replaced` is overwritten: the change id that wrote it moves to sync_change_ids
+  // with its outcome, so that a later replay of that change is still a duplicate (in this
+  // upload too, when this device wrote it).
+  void ArchiveChangeId(const storage::SyncItemRecord& replaced) {
+    std::optional<storage::ChangeIdRecord> record = SyncService::ArchivedChangeId(replaced);
+    if (!record) return;
+    if (record->device_id == device_id_) state_.seen_changes[record->change_id] = record->outcome;
+    recorded_.push_back(std::move(*record));
   }
 
   storage::UploadState state_;
@@ -297,7 +325,7 @@ class UploadPlan {
   std::map<Key, storage::DeviceOfferRecord> offers_;  // kDesktop: sent, not yet confirmed
   std::vector<storage::ItemKey> offer_deletes_;
   std::vector<storage::SyncItemRecord> writes_;
-  std::vector<std::pair<std::string, std::string>> recorded_;
+  std::vector<storage::ChangeIdRecord> recorded_;     // rows for sync_change_ids
   std::map<std::string, std::int64_t> count_deltas_;  // item_type -> live items added
   UploadResult result_;
 };
@@ -409,6 +437,15 @@ Result<SyncService::Plan<UploadResult>> SyncService::PlanUpload(
   if (!prepared.empty()) out.batch = plan.Batch(user_id);
   out.result = plan.TakeResult();
   return out;
+}
+
+std::optional<storage::ChangeIdRecord> SyncService::ArchivedChangeId(
+    const storage::SyncItemRecord& replaced) {
+  if (replaced.change_id.empty()) return std::nullopt;
+  ChangeOutcome applied;
+  applied.status = OutcomeStatus::kApplied;
+  applied.sync_version = replaced.sync_version;
+  return storage::ChangeIdRecord{replaced.device_id, replaced.change_id, EncodeOutcome(applied)};
 }
 
 void SyncService::FinishUpload(UploadResult& result) {
