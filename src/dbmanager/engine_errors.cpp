@@ -55,7 +55,7 @@ Status EngineQueryError(std::string_view text, std::string_view code, std::optio
 Status ConnectErrorFromText(std::string_view text) {
   Status status;
   if (Contains(text, "password authentication failed") || Contains(text, "Access denied") ||
-      Contains(text, "no password supplied") || Contains(text, "401")) {
+      Contains(text, "no password supplied") || Contains(text, "HTTP 401")) {
     status = {StatusCode::kPermissionDenied, "database refused the user name or password"};
   } else if ((Contains(text, "database") && Contains(text, "does not exist")) ||
              Contains(text, "Unknown database")) {

@@ -25,7 +25,9 @@ Status ReadOnlyError(std::string_view engine_text);
 // "relation \"x\" does not exist (SQLSTATE 42P01, position 15)".
 Status EngineQueryError(std::string_view text, std::string_view code, std::optional<int> position);
 
-// Connect failures by the engine library's message (the `detail`, for the log).
+// Connect failures by the engine library's message (the `detail`, for the log): libpq's,
+// MariaDB Connector/C's, or the remote libSQL client's ("HTTP 401 ..."). Host names and
+// port numbers in the text never decide the class.
 Status ConnectErrorFromText(std::string_view text);
 
 }  // namespace howler::dbmanager
