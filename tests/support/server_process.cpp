@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/die_with_parent.h"
 #include "storage/database.h"
 #include "storage/libsql/libsql_database.h"
 #include "storage/libsql/tursodb_process.h"
@@ -104,9 +105,11 @@ pid_t Spawn(const fs::path& work_dir, const std::vector<std::string>& args,
   }
   for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
 
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid != 0) return pid;
   // Child: only async-signal-safe calls from here on, but vectors are already built.
+  DieWithParent(parent);
   std::vector<char*> argv, envp;
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);

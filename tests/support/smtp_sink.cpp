@@ -14,6 +14,8 @@
 #include <sstream>
 #include <thread>
 
+#include "common/die_with_parent.h"
+
 namespace howler::testing {
 namespace {
 
@@ -56,9 +58,11 @@ pid_t Spawn(const std::vector<std::string>& args, int stdin_read, int stdout_wri
   std::vector<char*> argv;
   for (std::string& a : copy) argv.push_back(a.data());
   argv.push_back(nullptr);
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid != 0) return pid;
   // Child: async-signal-safe calls only.
+  DieWithParent(parent);
   dup2(stdin_read, STDIN_FILENO);
   dup2(stdout_write, STDOUT_FILENO);
   execv(argv[0], argv.data());

@@ -12,6 +12,8 @@
 #include <cerrno>
 #include <thread>
 
+#include "common/die_with_parent.h"
+
 namespace howler::dbmanager::testing {
 namespace {
 
@@ -21,7 +23,7 @@ constexpr auto kStopTimeout = std::chrono::seconds(10);
 constexpr auto kPollInterval = std::chrono::milliseconds(10);
 
 // Between fork and exec only async-signal-safe calls: argv is prepared before.
-[[noreturn]] void ExecChild(char* const* argv, const char* log) {
+[[noreturn]] void ExecChild(char* const* argv, const char* log, pid_t parent) {
   int in = ::open("/dev/null", O_RDONLY);
   int out = ::open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
   if (in < 0 || out < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(out, 2) < 0) {
@@ -32,6 +34,7 @@ constexpr auto kPollInterval = std::chrono::milliseconds(10);
       ::_exit(126);
     }
   }
+  DieWithParent(parent);  // after setuid, which would clear it
   ::execv(argv[0], argv);
   ::_exit(127);
 }
@@ -61,12 +64,13 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::Start(const std::vector<std:
   }
   args.push_back(nullptr);
   std::string log_path = log.string();
+  const pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) {
     return UnavailableError("fork failed");
   }
   if (pid == 0) {
-    ExecChild(args.data(), log_path.c_str());
+    ExecChild(args.data(), log_path.c_str(), parent);
   }
   return std::unique_ptr<ChildProcess>(new ChildProcess(pid));
 }

@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/die_with_parent.h"
 #include "storage/libsql/http_client.h"
 
 extern char** environ;
@@ -47,21 +47,26 @@ Result<int> FreePort() {
 
 Result<pid_t> Spawn(const std::filesystem::path& binary, const std::filesystem::path& database,
                     int port) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   std::string bin = binary.string();
   std::string db = database.string();
   std::string flag = "--sync-server";
   std::string address = "127.0.0.1:" + std::to_string(port);
   std::vector<char*> argv = {bin.data(), db.data(), flag.data(), address.data(), nullptr};
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, bin.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
     return UnavailableError("cannot start tursodb");
+  }
+  if (pid == 0) {  // async-signal-safe calls only
+    const int null_in = ::open("/dev/null", O_RDONLY);
+    const int null_out = ::open("/dev/null", O_WRONLY);
+    if (null_in < 0 || null_out < 0 || ::dup2(null_in, 0) < 0 || ::dup2(null_out, 1) < 0 ||
+        ::dup2(null_out, 2) < 0) {
+      ::_exit(126);
+    }
+    DieWithParent(parent);  // a crashed test leaves no tursodb behind
+    ::execve(argv[0], argv.data(), environ);
+    ::_exit(127);
   }
   return pid;
 }
