@@ -442,15 +442,32 @@ std::vector<Statement> SyncStore::UpsertDeviceItems(std::string_view user_id,
       });
 }
 
-std::vector<Statement> SyncStore::InsertChangeIds(std::string_view user_id,
-                                                  std::span<const ChangeIdRecord> records,
-                                                  std::int64_t now) {
+namespace {
+
+std::vector<Statement> ChangeIdRows(std::string_view user_id,
+                                    std::span<const ChangeIdRecord> records, std::int64_t now,
+                                    std::string_view tail) {
   const std::string user(user_id);
   return MultiRowInsert(
-      "INSERT INTO sync_change_ids (user_id, device_id, change_id, outcome, created_at)", "", 5,
+      "INSERT INTO sync_change_ids (user_id, device_id, change_id, outcome, created_at)", tail, 5,
       records, kChangeRowsPerStatement, [&](const ChangeIdRecord& r, std::vector<Value>& p) {
         p.insert(p.end(), {user, r.device_id, r.change_id, r.outcome, now});
       });
+}
+
+}  // namespace
+
+std::vector<Statement> SyncStore::InsertChangeIds(std::string_view user_id,
+                                                  std::span<const ChangeIdRecord> records,
+                                                  std::int64_t now) {
+  return ChangeIdRows(user_id, records, now, "");
+}
+
+std::vector<Statement> SyncStore::ArchiveChangeIds(std::string_view user_id,
+                                                   std::span<const ChangeIdRecord> records,
+                                                   std::int64_t now) {
+  return ChangeIdRows(user_id, records, now,
+                      " ON CONFLICT (user_id, device_id, change_id) DO NOTHING");
 }
 
 std::vector<Statement> SyncStore::InsertConflicts(std::string_view user_id,

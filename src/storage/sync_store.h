@@ -120,6 +120,12 @@ class SyncStore {
   static std::vector<Statement> InsertChangeIds(std::string_view user_id,
                                                 std::span<const ChangeIdRecord> records,
                                                 std::int64_t now);
+  // The change ids of replaced versions (SyncService::ArchivedChangeId). An id recorded
+  // already keeps its first outcome: a client that reused one id for two items must not
+  // make every later write of the second item fail.
+  static std::vector<Statement> ArchiveChangeIds(std::string_view user_id,
+                                                 std::span<const ChangeIdRecord> records,
+                                                 std::int64_t now);
   static std::vector<Statement> InsertConflicts(std::string_view user_id,
                                                 std::span<const SyncConflictRecord> conflicts);
   // Adds `delta` to the user's live count of `item_type` (negative for deletes).

@@ -129,7 +129,7 @@ Result<SyncService::Plan<ResolveResult>> SyncService::PlanResolve(
   if (state.item) {  // the replaced version's change id stays a duplicate when replayed
     if (auto archived = ArchivedChangeId(*state.item)) {
       const storage::ChangeIdRecord records[] = {std::move(*archived)};
-      for (auto& s : storage::SyncStore::InsertChangeIds(user_id, records, now)) {
+      for (auto& s : storage::SyncStore::ArchiveChangeIds(user_id, records, now)) {
         batch.push_back(std::move(s));
       }
     }

@@ -208,6 +208,24 @@ TEST_P(SyncServiceTest, AReplayAfterItsVersionIsReplacedInTheSameUploadIsADuplic
   EXPECT_EQ(r->results[1].sync_version, 1);
 }
 
+// A client bug: one change id for two items, in two uploads. Both items hold the id; when
+// both are replaced, the second move to sync_change_ids finds the id recorded already and
+// keeps the first outcome. Neither write fails, from any device.
+TEST_P(SyncServiceTest, AChangeIdReusedForTwoItemsNeverBlocksLaterWrites) {
+  Upload("alice", "d1", {Change("same", "connection", "x", "create", 0, R"({"n":1})")});
+  Upload("alice", "d1", {Change("same", "connection", "y", "create", 0, R"({"n":1})")});
+  UploadResult x =
+      Upload("alice", "d2", {Change("c2", "connection", "x", "update", 1, R"({"n":2})")});
+  EXPECT_EQ(x.results.at(0).status, OutcomeStatus::kApplied);
+  UploadResult y =
+      Upload("alice", "d2", {Change("c3", "connection", "y", "update", 1, R"({"n":2})")});
+  EXPECT_EQ(y.results.at(0).status, OutcomeStatus::kApplied);
+  auto again = service_.Upload(
+      "alice", {"d1", {Change("same", "connection", "x", "create", 0, R"({"n":1})")}, 0});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->results.at(0).status, OutcomeStatus::kDuplicate);
+}
+
 TEST_P(SyncServiceTest, FailedWriteAppliesNothing) {
   faults_.FailNthCall(2, UnavailableError("database unavailable"));  // the write batch
   auto r = service_.Upload("alice", {"d1",

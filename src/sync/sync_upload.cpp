@@ -132,6 +132,7 @@ class UploadPlan {
     };
     append(storage::SyncStore::UpsertItems(user_id, writes_));
     append(storage::SyncStore::InsertChangeIds(user_id, recorded_, now_));
+    append(storage::SyncStore::ArchiveChangeIds(user_id, archived_, now_));
     append(storage::SyncStore::InsertConflicts(user_id, result_.conflicts));
     append(storage::SyncStore::UpsertDeviceItems(user_id, device_id_, held_writes_));
     for (const storage::ItemKey& key : offer_deletes_) {
@@ -310,7 +311,7 @@ class UploadPlan {
     std::optional<storage::ChangeIdRecord> record = SyncService::ArchivedChangeId(replaced);
     if (!record) return;
     if (record->device_id == device_id_) state_.seen_changes[record->change_id] = record->outcome;
-    recorded_.push_back(std::move(*record));
+    archived_.push_back(std::move(*record));
   }
 
   storage::UploadState state_;
@@ -325,7 +326,8 @@ class UploadPlan {
   std::map<Key, storage::DeviceOfferRecord> offers_;  // kDesktop: sent, not yet confirmed
   std::vector<storage::ItemKey> offer_deletes_;
   std::vector<storage::SyncItemRecord> writes_;
-  std::vector<storage::ChangeIdRecord> recorded_;     // rows for sync_change_ids
+  std::vector<storage::ChangeIdRecord> recorded_;     // outcomes for sync_change_ids
+  std::vector<storage::ChangeIdRecord> archived_;     // ids of replaced versions
   std::map<std::string, std::int64_t> count_deltas_;  // item_type -> live items added
   UploadResult result_;
 };
