@@ -208,6 +208,30 @@ TEST_P(SyncServiceTest, AReplayAfterItsVersionIsReplacedInTheSameUploadIsADuplic
   EXPECT_EQ(r->results[1].sync_version, 1);
 }
 
+// Data written before migration 0008: the item row holds no change id and the applied
+// change's id is a sync_change_ids row, as the old code wrote them. Replays stay
+// duplicates, and a later write of the item moves nothing (there is no id in the row).
+TEST_P(SyncServiceTest, ChangeIdsRecordedBeforeMigration0008StayDuplicates) {
+  const auto c1 = Change("c1", "connection", "x", "create", 0, R"({"n":1})");
+  Upload("alice", "d1", {c1});
+  ASSERT_TRUE(db_->Execute({"UPDATE sync_items SET change_id = NULL", {}}).ok());
+  ASSERT_TRUE(db_->Execute({"INSERT INTO sync_change_ids (user_id, device_id, change_id, "
+                            "outcome, created_at) VALUES ('alice', 'd1', 'c1', "
+                            "'{\"status\":\"applied\",\"sync_version\":1}', 0)",
+                            {}})
+                  .ok());
+  UploadResult replay = Upload("alice", "d1", {c1});
+  EXPECT_EQ(replay.results.at(0).status, OutcomeStatus::kDuplicate);
+  EXPECT_EQ(replay.results.at(0).sync_version, 1);
+  EXPECT_EQ(Upload("alice", "d2", {Change("c2", "connection", "x", "update", 1, R"({"n":2})")})
+                .results.at(0)
+                .status,
+            OutcomeStatus::kApplied);
+  UploadResult late = Upload("alice", "d1", {c1});
+  EXPECT_EQ(late.results.at(0).status, OutcomeStatus::kDuplicate);
+  EXPECT_EQ(late.results.at(0).sync_version, 1);
+}
+
 // A client bug: one change id for two items, in two uploads. Both items hold the id; when
 // both are replaced, the second move to sync_change_ids finds the id recorded already and
 // keeps the first outcome. Neither write fails, from any device.
