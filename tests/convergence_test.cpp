@@ -191,7 +191,7 @@ struct PendingResolve {
 };
 
 struct Figures {
-  int ops = 0, uploads = 0, downloads = 0, grpc_calls = 0, resolves = 0;
+  int ops = 0, uploads = 0, downloads = 0, grpc_calls = 0, resolves = 0, grpc_resolves = 0;
   int kills = 0, faults = 0, lost_answers = 0, rejected = 0;
 };
 
@@ -555,8 +555,13 @@ class ConvergenceRun {
     return false;
   }
 
-  // The ids of the conflicts the server lists; nullopt when the answer was lost.
+  // The ids of the conflicts the server lists, over HTTP or gRPC at random; nullopt when
+  // the answer was lost.
   std::optional<std::set<std::string>> ListConflicts(Device& d) {
+    return Chance(50) ? ListConflictsHttp(d) : ListConflictsGrpc(d);
+  }
+
+  std::optional<std::set<std::string>> ListConflictsHttp(Device& d) {
     const ApiResponse r = cluster_.api().Call("GET", "/api/sync/conflicts", std::nullopt, d.token);
     if (r.status() == 401) Login(d);
     if (r.status() != 200) {
@@ -567,6 +572,23 @@ class ConvergenceRun {
     for (const auto& c : r.Object().at("conflicts").as_array()) {
       ids.insert(std::string(c.at("id").as_string()));
     }
+    return ids;
+  }
+
+  std::optional<std::set<std::string>> ListConflictsGrpc(Device& d) {
+    ++figures_.grpc_calls;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    ctx.AddMetadata("authorization", "Bearer " + d.token);
+    pb::ListConflictsResponse resp;
+    const grpc::Status s = cluster_.grpc().ListConflicts(&ctx, pb::ListConflictsRequest(), &resp);
+    if (s.error_code() == grpc::StatusCode::UNAUTHENTICATED) Login(d);
+    if (!s.ok()) {
+      ++figures_.lost_answers;
+      return std::nullopt;
+    }
+    std::set<std::string> ids;
+    for (const pb::Conflict& c : resp.conflicts()) ids.insert(c.id());
     return ids;
   }
 
@@ -607,31 +629,101 @@ class ConvergenceRun {
     }
   }
 
-  // True when the answer was definite (recorded in the ledger).
+  // Sends p over HTTP or gRPC at random; true when the answer was definite (recorded in
+  // the ledger).
   bool SendResolve(Device& d, const PendingResolve& p) {
     ++figures_.resolves;
-    const ApiResponse r = howler::testing::Resolve(cluster_.api(), d.token, p.conflict_id, p.body);
-    if (r.status() == 401) Login(d);
-    if (r.status() == 409) {
-      ledger_.ResolvedUnseen(p.user, p.conflict_id, p.key);
-      return true;
-    }
-    if (r.status() != 200) {
-      if (r.status() != 0 && r.status() != 503) {
-        ledger_.anomalies().push_back("resolve " + p.conflict_id + ": " +
-                                      std::to_string(r.status()) + " " + r.http.body);
-        return true;
-      }
+    const std::optional<Resolution> r = Chance(50) ? ResolveHttp(d, p) : ResolveGrpc(d, p);
+    if (!r) {
       ++figures_.lost_answers;
       return false;
     }
-    ledger_.Resolved(p.user, p.conflict_id, p.key, StateOfWritten(r.Object().at("item")));
-    if (const auto* copy = r.Object().if_contains("copy")) {
-      const ItemState state = StateOfWritten(*copy);
-      const ItemKey copy_key{p.key.first, std::string(copy->at("id").as_string())};
-      ledger_.Acknowledged(p.user, "copy-of-" + p.conflict_id, copy_key, state.version, state);
+    if (r->already_resolved) {
+      ledger_.ResolvedUnseen(p.user, p.conflict_id, p.key);
+    } else if (!r->error.empty()) {
+      ledger_.anomalies().push_back("resolve " + p.conflict_id + ": " + r->error);
+    } else {
+      RecordResolved(p, *r);
     }
     return true;
+  }
+
+  // A definite answer to a resolution: the written item (and keep_both's copy), "already
+  // resolved", or an error that no fault explains.
+  struct Resolution {
+    bool already_resolved = false;
+    std::string error;
+    json::object item;
+    std::optional<json::object> copy;
+  };
+
+  std::optional<Resolution> ResolveHttp(Device& d, const PendingResolve& p) {
+    const ApiResponse r = howler::testing::Resolve(cluster_.api(), d.token, p.conflict_id, p.body);
+    if (r.status() == 401) Login(d);
+    if (r.status() == 0 || r.status() == 503) return std::nullopt;
+    Resolution out;
+    if (r.status() == 409) {
+      out.already_resolved = true;
+    } else if (r.status() != 200) {
+      out.error = std::to_string(r.status()) + " " + r.http.body;
+    } else {
+      const json::object o = r.Object();
+      out.item = o.at("item").as_object();
+      if (const auto* copy = o.if_contains("copy")) out.copy = copy->as_object();
+    }
+    return out;
+  }
+
+  std::optional<Resolution> ResolveGrpc(Device& d, const PendingResolve& p) {
+    ++figures_.grpc_calls;
+    ++figures_.grpc_resolves;
+    pb::ResolveConflictRequest req;
+    req.set_conflict_id(p.conflict_id);
+    req.set_strategy(std::string(p.body.at("strategy").as_string()));
+    req.set_device_id(std::string(p.body.at("device_id").as_string()));
+    if (const auto* side = p.body.if_contains("chosen_version")) {
+      req.set_chosen_version(std::string(side->as_string()));
+    }
+    if (const auto* merged = p.body.if_contains("merged_data")) {
+      for (const auto& [k, v] : merged->as_object()) {
+        (*req.mutable_merged_data()->mutable_fields())[std::string(k)].set_string_value(
+            std::string(v.as_string()));
+      }
+    }
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    ctx.AddMetadata("authorization", "Bearer " + d.token);
+    pb::ResolveConflictResponse resp;
+    const grpc::Status s = cluster_.grpc().ResolveConflict(&ctx, req, &resp);
+    if (s.error_code() == grpc::StatusCode::UNAUTHENTICATED) Login(d);
+    switch (s.error_code()) {  // what a SIGKILL or an unreachable database may answer
+      case grpc::StatusCode::UNAVAILABLE:
+      case grpc::StatusCode::DEADLINE_EXCEEDED:
+      case grpc::StatusCode::CANCELLED:
+      case grpc::StatusCode::UNKNOWN:
+        return std::nullopt;
+      default:
+        break;
+    }
+    Resolution out;
+    if (s.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+      out.already_resolved = true;
+    } else if (!s.ok()) {
+      out.error = "gRPC " + std::to_string(s.error_code()) + " " + s.error_message();
+    } else {
+      out.item = ToJson(resp.item());
+      if (resp.has_copy()) out.copy = ToJson(resp.copy());
+    }
+    return out;
+  }
+
+  void RecordResolved(const PendingResolve& p, const Resolution& r) {
+    ledger_.Resolved(p.user, p.conflict_id, p.key, StateOfWritten(r.item));
+    if (r.copy) {
+      const ItemState state = StateOfWritten(*r.copy);
+      const ItemKey copy_key{p.key.first, std::string(r.copy->at("id").as_string())};
+      ledger_.Acknowledged(p.user, "copy-of-" + p.conflict_id, copy_key, state.version, state);
+    }
   }
 
   static ItemState StateOfWritten(const json::value& v) {
@@ -690,7 +782,8 @@ TEST(ConvergenceTest, DevicesConvergeUnderKillsAndFaults) {
             << " downloads=" << f.downloads << " grpc_calls=" << f.grpc_calls
             << " acknowledged_changes=" << run.ledger().acknowledged()
             << " conflicts=" << run.ledger().conflicts_opened()
-            << " resolutions=" << run.ledger().resolutions()
+            << " resolutions=" << run.ledger().resolutions() << " resolve_calls=" << f.resolves
+            << " grpc_resolve_calls=" << f.grpc_resolves
             << " open_before_final_resolve=" << open_at_end << " kills=" << f.kills
             << " faults=" << f.faults << " lost_answers=" << f.lost_answers
             << " rejected=" << f.rejected << " anomalies=" << run.ledger().anomalies().size()
@@ -699,6 +792,8 @@ TEST(ConvergenceTest, DevicesConvergeUnderKillsAndFaults) {
   EXPECT_GT(run.ledger().conflicts_opened(), 0u) << "the run made no conflict: not a real check";
   EXPECT_EQ(f.kills, std::min(p.kills, p.ops));
   EXPECT_EQ(f.rejected, 0);
+  EXPECT_GT(f.grpc_resolves, 0) << "no resolution went over gRPC";
+  EXPECT_LT(f.grpc_resolves, f.resolves) << "no resolution went over HTTP";
   EXPECT_TRUE(run.ledger().anomalies().empty())
       << "replay with HOWLER_CONVERGENCE_SEED=" << p.seed << ":\n"
       << ::testing::PrintToString(run.ledger().anomalies());
