@@ -133,7 +133,7 @@ class SyncGrpcService::Impl final : public pb::SyncService::Service {
             .WithReason(ApiReason::kPayloadTooLarge);
       }
       HOWLER_RETURN_IF_ERROR(api::CheckField(ops::kUpload, "device_id", req->device_id()));
-      HOWLER_ASSIGN_OR_RETURN(auto result, sync_.Upload(call.principal.user_id, in));
+      HOWLER_ASSIGN_OR_RETURN(auto result, sync_.Upload(call.principal.user_id, std::move(in)));
       return ToProto(result, *req, res);
     });
   }

@@ -65,7 +65,7 @@ Response Upload(const SyncHttpDeps& deps, const Request& req, const auth::Princi
   if (!space.ok()) return ErrorResponse(space.status());
   auto key = SyncKey(deps, req, who, space->value_or(""), UseOf(*request));
   if (!key.ok()) return ErrorResponse(key.status());
-  auto result = deps.service.Upload(*key, *request);
+  auto result = deps.service.Upload(*key, std::move(*request));
   if (!result.ok()) return ErrorResponse(result.status());
   return JsonResponse(200, UploadResultJson(*result, body->at("changes").get_array()));
 }

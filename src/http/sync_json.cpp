@@ -37,11 +37,13 @@ sync::JsonValue ToSyncJson(const json::value& value) {
       return sync::JsonValue::String(std::string(value.get_string()));
     case json::kind::array: {
       sync::JsonValue out = sync::JsonValue::Array();
+      out.items().reserve(value.get_array().size());
       for (const auto& item : value.get_array()) out.items().push_back(ToSyncJson(item));
       return out;
     }
     case json::kind::object: {
       sync::JsonValue out = sync::JsonValue::Object();
+      out.members().reserve(value.get_object().size());
       for (const auto& member : value.get_object()) {
         out.Set(std::string(member.key()), ToSyncJson(member.value()));
       }

@@ -93,7 +93,7 @@ Result<storage::SyncItemRecord> SharedItems::Write(const std::string& key, std::
   change.sync_version = version;
   change.data = std::move(data);
   request.changes.push_back(std::move(change));
-  HOWLER_ASSIGN_OR_RETURN(auto result, sync_.Upload(key, request));
+  HOWLER_ASSIGN_OR_RETURN(auto result, sync_.Upload(key, std::move(request)));
   const sync::ChangeOutcome& outcome = result.results.at(0);
   switch (outcome.status) {
     case sync::OutcomeStatus::kApplied:

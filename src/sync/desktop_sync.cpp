@@ -17,7 +17,7 @@ DesktopSync::DesktopSync(SyncService& service, storage::SyncStore& store, const 
 
 Result<UploadResult> DesktopSync::Upload(std::string_view user_id, UploadRequest request) {
   request.rules = UploadRules::kDesktop;
-  return service_.Upload(user_id, request);
+  return service_.Upload(user_id, std::move(request));
 }
 
 Result<DesktopDownloadResult> DesktopSync::Download(std::string_view user_id,

@@ -161,8 +161,9 @@ class SyncService {
               metrics::Metrics* metrics);
 
   // INVALID_ARGUMENT for a bad device id; RESOURCE_EXHAUSTED/PAYLOAD_TOO_LARGE for more
-  // than max_changes; per-change problems are `rejected` outcomes, not errors.
-  Result<UploadResult> Upload(std::string_view user_id, const UploadRequest& request);
+  // than max_changes; per-change problems are `rejected` outcomes, not errors. Takes the
+  // request by value: each change's data is moved out of it, not copied.
+  Result<UploadResult> Upload(std::string_view user_id, UploadRequest request);
   // INVALID_ARGUMENT for a bad cursor/limit; FAILED_PRECONDITION/RESYNC_REQUIRED for a
   // cursor or `since` beyond the retention horizon (or from a restored database).
   Result<DownloadResult> Download(std::string_view user_id, const DownloadRequest& request);
@@ -193,7 +194,8 @@ class SyncService {
   template <typename T>
   using Plan = UserWriteRunner::Plan<T>;
 
-  std::vector<Prepared> Prepare(const UploadRequest& request) const;
+  // Validates and sanitizes each change, moving its data out of `request`.
+  std::vector<Prepared> Prepare(UploadRequest& request) const;
   // One attempt of an upload or a resolution (UserWriteRunner): fresh reads, the outcome
   // decided on them, and the batch that writes it.
   Result<Plan<UploadResult>> PlanUpload(std::string_view user_id, const UploadRequest& request,

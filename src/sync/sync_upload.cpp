@@ -350,10 +350,10 @@ std::string_view OutcomeStatusName(OutcomeStatus status) {
   return "rejected";
 }
 
-std::vector<SyncService::Prepared> SyncService::Prepare(const UploadRequest& request) const {
+std::vector<SyncService::Prepared> SyncService::Prepare(UploadRequest& request) const {
   std::vector<Prepared> out(request.changes.size());
   for (std::size_t i = 0; i < request.changes.size(); ++i) {
-    const ChangeInput& c = request.changes[i];
+    ChangeInput& c = request.changes[i];
     Prepared& p = out[i];
     p.reject = ValidateIds(c);
     if (!p.reject.empty()) continue;
@@ -377,7 +377,8 @@ std::vector<SyncService::Prepared> SyncService::Prepare(const UploadRequest& req
       p.reject = "data must be an object";
       continue;
     }
-    JsonValue data = *c.data;
+    JsonValue data = std::move(*c.data);
+    c.data.reset();
     p.stripped = SanitizeItemData(p.type, data, {options_.sanitize_history});
     p.data = SerializeJson(data);
     if (p.data.size() > options_.max_item_bytes) {
@@ -387,7 +388,7 @@ std::vector<SyncService::Prepared> SyncService::Prepare(const UploadRequest& req
   return out;
 }
 
-Result<UploadResult> SyncService::Upload(std::string_view user_id, const UploadRequest& request) {
+Result<UploadResult> SyncService::Upload(std::string_view user_id, UploadRequest request) {
   if (metrics_ != nullptr && request.payload_bytes > 0) {
     metrics_->ObserveSyncPayload("upload", static_cast<double>(request.payload_bytes));
   }
