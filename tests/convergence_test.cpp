@@ -226,6 +226,19 @@ json::value ToJson(const google::protobuf::Value& v) {
   }
 }
 
+// A gRPC call as device `d`: its access token and a bounded deadline.
+void Authorize(grpc::ClientContext& ctx, const Device& d) {
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  ctx.AddMetadata("authorization", "Bearer " + d.token);
+}
+
+// Item data (string members only, as the checker writes it) as a protobuf Struct.
+void StringsToStruct(const json::object& data, google::protobuf::Struct* out) {
+  for (const auto& [k, v] : data) {
+    (*out->mutable_fields())[std::string(k)].set_string_value(std::string(v.as_string()));
+  }
+}
+
 class ConvergenceRun {
  public:
   ConvergenceRun(Params p, Cluster& cluster) : p_(p), cluster_(cluster), rng_(p.seed) {}
@@ -451,14 +464,10 @@ class ConvergenceRun {
       c.set_item_id(p.key.second);
       c.set_action(std::string(p.change.at("action").as_string()));
       c.set_sync_version(p.change.at("sync_version").as_int64());
-      for (const auto& [k, v] : p.state.data) {
-        (*c.mutable_data()->mutable_fields())[std::string(k)].set_string_value(
-            std::string(v.as_string()));
-      }
+      StringsToStruct(p.state.data, c.mutable_data());
     }
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    ctx.AddMetadata("authorization", "Bearer " + d.token);
+    Authorize(ctx, d);
     pb::UploadResponse resp;
     const grpc::Status s = cluster_.grpc().Upload(&ctx, req, &resp);
     if (s.error_code() == grpc::StatusCode::UNAUTHENTICATED) Login(d);
@@ -517,8 +526,7 @@ class ConvergenceRun {
     req.set_cursor(d.cursor);
     req.set_limit(50);
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    ctx.AddMetadata("authorization", "Bearer " + d.token);
+    Authorize(ctx, d);
     pb::DownloadResponse resp;
     const grpc::Status s = cluster_.grpc().Download(&ctx, req, &resp);
     if (s.error_code() == grpc::StatusCode::UNAUTHENTICATED) Login(d);
@@ -578,8 +586,7 @@ class ConvergenceRun {
   std::optional<std::set<std::string>> ListConflictsGrpc(Device& d) {
     ++figures_.grpc_calls;
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    ctx.AddMetadata("authorization", "Bearer " + d.token);
+    Authorize(ctx, d);
     pb::ListConflictsResponse resp;
     const grpc::Status s = cluster_.grpc().ListConflicts(&ctx, pb::ListConflictsRequest(), &resp);
     if (s.error_code() == grpc::StatusCode::UNAUTHENTICATED) Login(d);
@@ -685,14 +692,10 @@ class ConvergenceRun {
       req.set_chosen_version(std::string(side->as_string()));
     }
     if (const auto* merged = p.body.if_contains("merged_data")) {
-      for (const auto& [k, v] : merged->as_object()) {
-        (*req.mutable_merged_data()->mutable_fields())[std::string(k)].set_string_value(
-            std::string(v.as_string()));
-      }
+      StringsToStruct(merged->as_object(), req.mutable_merged_data());
     }
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    ctx.AddMetadata("authorization", "Bearer " + d.token);
+    Authorize(ctx, d);
     pb::ResolveConflictResponse resp;
     const grpc::Status s = cluster_.grpc().ResolveConflict(&ctx, req, &resp);
     if (s.error_code() == grpc::StatusCode::UNAUTHENTICATED) Login(d);
