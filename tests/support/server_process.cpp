@@ -104,17 +104,17 @@ pid_t Spawn(const fs::path& work_dir, const std::vector<std::string>& args,
     }
   }
   for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
-
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid != 0) return pid;
-  // Child: only async-signal-safe calls from here on, but vectors are already built.
-  DieWithParent(parent);
   std::vector<char*> argv, envp;
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
   for (auto& e : env_s) envp.push_back(e.data());
   envp.push_back(nullptr);
+
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid != 0) return pid;
+  // Child: only async-signal-safe calls from here on (no allocation: everything is built).
+  DieWithParent(parent);
   const int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   if (fd >= 0) {
     dup2(fd, 1);
